@@ -1,0 +1,14 @@
+import swc from 'unplugin-swc';
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  // NOTE: SWC keeps decorator metadata, which esbuild drops and Nest's DI needs.
+  plugins: [swc.vite({ module: { type: 'es6' } })],
+  test: {
+    include: ['src/**/*.spec.ts', 'test/**/*.e2e-spec.ts', 'test/**/*.contract-spec.ts'],
+    globalSetup: ['test/utils/global-setup.ts'],
+    testTimeout: 60_000,
+    hookTimeout: 120_000,
+    pool: 'forks',
+  },
+});
