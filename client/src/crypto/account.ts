@@ -1,0 +1,85 @@
+/**
+ * Account flows that need no server round trip beyond what the caller already fetched:
+ * registration material, unlocking after login, and password change.
+ */
+import type { ChangePasswordRequest, KdfParams, KeyBundleInput } from '../contract.js';
+import { toBase64 } from './base64.js';
+import { wipe } from './bytes.js';
+import { type DeriveOptions, deriveAccountKeys, type KdfCost, newKdfParams } from './kdf.js';
+import { type AccountKeyPairs, buildKeyBundle, generateKeyPairs, sealPrivateKeys, unlockKeyBundle } from './key-bundle.js';
+
+export interface NewKdfOptions extends DeriveOptions {
+  /** Overrides DEFAULT_KDF_COST, e.g. tiny costs in tests (with INSECURE_TEST_KDF_POLICY). */
+  kdfCost?: Partial<KdfCost>;
+}
+
+export interface NewAccount {
+  /** Spread into POST /api/auth/register together with `email`. */
+  authKey: string;
+  kdf: KdfParams;
+  keys: KeyBundleInput;
+  /** The unlocked key pairs, so the client can start working without logging in again. */
+  keyPairs: AccountKeyPairs;
+  keyEncryptionKey: Uint8Array;
+}
+
+/** Fresh KDF parameters, fresh key pairs, sealed under the password. */
+export async function createAccount(password: string, options: NewKdfOptions = {}): Promise<NewAccount> {
+  const kdf = newKdfParams(options.kdfCost);
+  const { authKey, keyEncryptionKey } = await deriveAccountKeys(password, kdf, options);
+  const keyPairs = generateKeyPairs();
+  const keys = await buildKeyBundle(keyPairs, keyEncryptionKey);
+  return { authKey: toBase64(authKey), kdf, keys, keyPairs, keyEncryptionKey };
+}
+
+export interface LoginKeys {
+  /** For POST /api/auth/login. */
+  authKey: string;
+  /** Keep in memory to open the bundle from GET /api/auth/keys (unlockKeyBundle). */
+  keyEncryptionKey: Uint8Array;
+}
+
+/** Step one of login: the prelogin KDF parameters and the password give the authKey. */
+export async function deriveLoginKeys(password: string, kdf: KdfParams, options: DeriveOptions = {}): Promise<LoginKeys> {
+  const { authKey, keyEncryptionKey } = await deriveAccountKeys(password, kdf, options);
+  return { authKey: toBase64(authKey), keyEncryptionKey };
+}
+
+export interface ChangePasswordInput {
+  currentPassword: string;
+  /** The account's current parameters (from prelogin). */
+  currentKdf: KdfParams;
+  /** The current bundle (GET /api/auth/keys); its private keys are re-sealed, not replaced. */
+  bundle: KeyBundleInput;
+  newPassword: string;
+}
+
+export interface PasswordChange {
+  /** Body of PUT /api/auth/password. */
+  request: ChangePasswordRequest;
+  keyEncryptionKey: Uint8Array;
+  keyPairs: AccountKeyPairs;
+}
+
+/**
+ * Re-seals the same private keys under a key derived from the new password with a fresh salt.
+ * Key pairs, envelopes and shares are untouched, so no map needs re-wrapping. A wrong current
+ * password throws DecryptionError before anything is produced.
+ */
+export async function changePassword(input: ChangePasswordInput, options: NewKdfOptions = {}): Promise<PasswordChange> {
+  const current = await deriveAccountKeys(input.currentPassword, input.currentKdf, options);
+  const keyPairs = await unlockKeyBundle(input.bundle, current.keyEncryptionKey);
+  wipe(current.keyEncryptionKey);
+  const kdf = newKdfParams(options.kdfCost);
+  const next = await deriveAccountKeys(input.newPassword, kdf, options);
+  return {
+    request: {
+      currentAuthKey: toBase64(current.authKey),
+      newAuthKey: toBase64(next.authKey),
+      kdf,
+      ...(await sealPrivateKeys(keyPairs, next.keyEncryptionKey)),
+    },
+    keyEncryptionKey: next.keyEncryptionKey,
+    keyPairs,
+  };
+}
