@@ -1,0 +1,31 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
+import { AuthModule } from './auth/auth.module';
+import { BillingModule } from './billing/billing.module';
+import { AppExceptionFilter } from './common/errors/app-exception.filter';
+import { AppConfig } from './config/app-config';
+import { ConfigModule } from './config/config.module';
+import { DatabaseModule } from './database/database.module';
+import { HealthModule } from './health/health.module';
+import { MindMapsJobsModule } from './mindmaps/jobs/mindmaps-jobs.module';
+import { MindMapsModule } from './mindmaps/mindmaps.module';
+
+/** The HTTP application. Without Redis the job processors run in this process too. */
+@Module({})
+export class AppModule {
+  static forRoot(config: AppConfig, databaseUrl: string): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        DatabaseModule.forRoot(databaseUrl),
+        HealthModule,
+        AuthModule,
+        MindMapsModule,
+        BillingModule,
+        ...(config.queue.redisUrl ? [] : [MindMapsJobsModule]),
+      ],
+      providers: [{ provide: APP_FILTER, useClass: AppExceptionFilter }],
+    };
+  }
+}

@@ -1,0 +1,113 @@
+import { Body, Controller, Get, HttpCode, Post, Put, UseGuards } from '@nestjs/common';
+import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ThrottlerGuard } from '@nestjs/throttler';
+import { Authenticated, CurrentUser, Principal, Public } from '../common/auth/auth.decorators';
+import { ValidationFailed } from '../common/errors/common.errors';
+import { ErrorBody } from '../common/errors/error-body';
+import { ApiErrors } from '../common/http/api-errors.decorator';
+import { fromBase64 } from '../common/http/base64';
+import { fromEnvelopeDto } from '../mindmaps/dto/mind-map-dto.mapper';
+import { AuthService } from './auth.service';
+import { fromKdfDto, fromKeyBundleDto, toKdfDto, toKeyBundleDto } from './dto/auth-dto.mapper';
+import {
+  ChangePasswordRequestDto,
+  LoginRequestDto,
+  PreloginRequestDto,
+  RefreshRequestDto,
+  RegisterRequestDto,
+  RotateKeysRequestDto,
+} from './dto/auth-requests.dto';
+import { PreloginResponseDto, TokenPairDto } from './dto/auth-responses.dto';
+import { KeyBundleResponseDto } from './dto/key-bundle.dto';
+
+@ApiTags('auth')
+@UseGuards(ThrottlerGuard)
+@ApiResponse({ status: 429, type: ErrorBody, description: 'RATE_LIMITED, with Retry-After' })
+@ApiErrors([400, 'VALIDATION_FAILED'])
+@Controller('api/auth')
+export class AuthController {
+  constructor(private readonly auth: AuthService) {}
+
+  @Public()
+  @Post('prelogin')
+  @HttpCode(200)
+  @ApiOkResponse({ type: PreloginResponseDto, description: 'a stable fake for unknown emails' })
+  async prelogin(@Body() body: PreloginRequestDto): Promise<PreloginResponseDto> {
+    return { kdf: toKdfDto(await this.auth.prelogin(body.email)) };
+  }
+
+  @Public()
+  @Post('register')
+  @ApiCreatedResponse({ type: TokenPairDto })
+  @ApiErrors([409, 'EMAIL_TAKEN'])
+  register(@Body() body: RegisterRequestDto): Promise<TokenPairDto> {
+    return this.auth.register({
+      email: body.email,
+      authKey: fromBase64(body.authKey),
+      kdf: fromKdfDto(body.kdf),
+      keys: fromKeyBundleDto(body.keys),
+    });
+  }
+
+  @Public()
+  @Post('login')
+  @HttpCode(200)
+  @ApiOkResponse({ type: TokenPairDto })
+  @ApiErrors([401, 'INVALID_CREDENTIALS'], [403, 'ACCOUNT_DISABLED'])
+  login(@Body() body: LoginRequestDto): Promise<TokenPairDto> {
+    return this.auth.login(body.email, fromBase64(body.authKey));
+  }
+
+  @Public()
+  @Post('refresh')
+  @HttpCode(200)
+  @ApiOkResponse({ type: TokenPairDto, description: 'the presented token is spent' })
+  @ApiErrors([401, 'REFRESH_REUSED (the whole family is revoked)', 'INVALID_REFRESH_TOKEN'])
+  refresh(@Body() body: RefreshRequestDto): Promise<TokenPairDto> {
+    return this.auth.refresh(body.refreshToken);
+  }
+
+  @Public()
+  @Post('logout')
+  @HttpCode(204)
+  @ApiNoContentResponse({ description: 'the token and its family are revoked' })
+  async logout(@Body() body: RefreshRequestDto): Promise<void> {
+    await this.auth.logout(body.refreshToken);
+  }
+
+  @Get('keys')
+  @Authenticated()
+  @ApiOkResponse({ type: KeyBundleResponseDto })
+  async keys(@CurrentUser() user: Principal): Promise<KeyBundleResponseDto> {
+    const { keys, keyVersion } = await this.auth.keys(user.userId);
+    return toKeyBundleDto(keys, keyVersion);
+  }
+
+  @Put('keys')
+  @Authenticated()
+  @ApiOkResponse({ type: KeyBundleResponseDto })
+  @ApiErrors([400, 'ROTATION_INCOMPLETE'], [404, 'MAP_NOT_FOUND'], [409, 'KEY_VERSION_CONFLICT'])
+  async rotateKeys(@CurrentUser() user: Principal, @Body() body: RotateKeysRequestDto): Promise<KeyBundleResponseDto> {
+    const envelopes = new Map(body.maps.map((m) => [m.id, fromEnvelopeDto(m.envelope)]));
+    if (envelopes.size !== body.maps.length) {
+      throw new ValidationFailed([{ field: 'maps', messages: ['each map may appear once'] }]);
+    }
+    const keys = fromKeyBundleDto(body.keys);
+    const keyVersion = await this.auth.rotateKeys(user.userId, keys, body.keyVersion, envelopes);
+    return toKeyBundleDto(keys, keyVersion);
+  }
+
+  @Put('password')
+  @Authenticated()
+  @ApiOkResponse({ type: TokenPairDto, description: 'other sessions are signed out; these tokens replace them' })
+  @ApiErrors([401, 'INVALID_CREDENTIALS'])
+  changePassword(@CurrentUser() user: Principal, @Body() body: ChangePasswordRequestDto): Promise<TokenPairDto> {
+    return this.auth.changePassword(user.userId, {
+      currentAuthKey: fromBase64(body.currentAuthKey),
+      newAuthKey: fromBase64(body.newAuthKey),
+      kdf: fromKdfDto(body.kdf),
+      classicalPrivEncrypted: fromBase64(body.classicalPrivEncrypted),
+      pqPrivEncrypted: fromBase64(body.pqPrivEncrypted),
+    });
+  }
+}

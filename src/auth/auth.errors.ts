@@ -1,0 +1,63 @@
+import { AppError } from '../common/errors/app-error';
+
+export class EmailTaken extends AppError {
+  readonly status = 409;
+  readonly code = 'EMAIL_TAKEN';
+  constructor() {
+    super('an account with this email exists');
+  }
+}
+
+export class InvalidCredentials extends AppError {
+  readonly status = 401;
+  readonly code = 'INVALID_CREDENTIALS';
+  constructor() {
+    super('email or auth key is wrong');
+  }
+}
+
+export class InvalidRefreshToken extends AppError {
+  readonly status = 401;
+  readonly code = 'INVALID_REFRESH_TOKEN';
+  constructor() {
+    super('refresh token is invalid, expired or revoked');
+  }
+}
+
+export class RefreshReused extends AppError {
+  readonly status = 401;
+  readonly code = 'REFRESH_REUSED';
+  constructor() {
+    super('refresh token was already used; every session of this login is revoked');
+  }
+}
+
+export class AccountDisabled extends AppError {
+  readonly status = 403;
+  readonly code = 'ACCOUNT_DISABLED';
+  constructor() {
+    super('this account is disabled');
+  }
+}
+
+export class KeyVersionConflict extends AppError {
+  readonly status = 409;
+  readonly code = 'KEY_VERSION_CONFLICT';
+  constructor(readonly currentKeyVersion: number) {
+    super(`keyVersion must be ${currentKeyVersion + 1}`);
+  }
+  override extra() {
+    return { currentKeyVersion: this.currentKeyVersion };
+  }
+}
+
+export class RotationIncomplete extends AppError {
+  readonly status = 400;
+  readonly code = 'ROTATION_INCOMPLETE';
+  constructor(readonly missingMapIds: string[]) {
+    super('every owned map needs a new envelope');
+  }
+  override extra() {
+    return { missingMapIds: this.missingMapIds };
+  }
+}

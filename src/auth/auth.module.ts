@@ -1,0 +1,47 @@
+import { Module } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { JwtModule } from '@nestjs/jwt';
+import { ThrottlerModule } from '@nestjs/throttler';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { AppConfig } from '../config/app-config';
+import { MindMapsModule } from '../mindmaps/mindmaps.module';
+import { RefreshTokenEntity } from './adapters/entities/refresh-token.entity';
+import { UserEntity } from './adapters/entities/user.entity';
+import { TypeOrmRefreshTokenRepository } from './adapters/typeorm-refresh-token.repository';
+import { TypeOrmUserRepository } from './adapters/typeorm-user.repository';
+import { AuthController } from './auth.controller';
+import { AuthKeyHasher } from './auth-key-hasher';
+import { AuthService } from './auth.service';
+import { AccessTokenGuard } from './guards/access-token.guard';
+import { RefreshTokenRepository } from './ports/refresh-token.repository';
+import { UserRepository } from './ports/user.repository';
+import { TokenService } from './token.service';
+
+@Module({
+  imports: [
+    TypeOrmModule.forFeature([UserEntity, RefreshTokenEntity]),
+    JwtModule.registerAsync({
+      inject: [AppConfig],
+      useFactory: (config: AppConfig) => ({
+        secret: config.auth.jwtSecret,
+        signOptions: { algorithm: 'HS256', expiresIn: config.auth.accessTtlS },
+        verifyOptions: { algorithms: ['HS256'] },
+      }),
+    }),
+    ThrottlerModule.forRootAsync({
+      inject: [AppConfig],
+      useFactory: (config: AppConfig) => [{ ttl: 60_000, limit: config.auth.rateLimitPerMinute }],
+    }),
+    MindMapsModule,
+  ],
+  controllers: [AuthController],
+  providers: [
+    AuthService,
+    TokenService,
+    AuthKeyHasher,
+    { provide: UserRepository, useClass: TypeOrmUserRepository },
+    { provide: RefreshTokenRepository, useClass: TypeOrmRefreshTokenRepository },
+    { provide: APP_GUARD, useClass: AccessTokenGuard },
+  ],
+})
+export class AuthModule {}

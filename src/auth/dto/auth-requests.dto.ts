@@ -1,0 +1,95 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsArray, IsEmail, IsInt, IsString, MaxLength, Min, ValidateNested, IsUUID, ArrayMaxSize } from 'class-validator';
+import { IsBase64Bytes } from '../../common/http/base64';
+import { EnvelopeDto } from '../../mindmaps/dto/envelope.dto';
+import { KdfParamsDto } from './kdf-params.dto';
+import { KeyBundleInputDto, PRIV_MAX, PRIV_MIN } from './key-bundle.dto';
+
+const AUTH_KEY_BYTES = 32;
+
+export class PreloginRequestDto {
+  @ApiProperty({ example: 'ada@example.com' })
+  @IsEmail() @MaxLength(254)
+  email: string;
+}
+
+export class RegisterRequestDto {
+  @ApiProperty({ example: 'ada@example.com' })
+  @IsEmail() @MaxLength(254)
+  email: string;
+
+  @ApiProperty({ format: 'byte', description: 'proof of password derived by the client, 32 bytes' })
+  @IsBase64Bytes(AUTH_KEY_BYTES)
+  authKey: string;
+
+  @ApiProperty({ type: KdfParamsDto })
+  @ValidateNested() @Type(() => KdfParamsDto)
+  kdf: KdfParamsDto;
+
+  @ApiProperty({ type: KeyBundleInputDto })
+  @ValidateNested() @Type(() => KeyBundleInputDto)
+  keys: KeyBundleInputDto;
+}
+
+export class LoginRequestDto {
+  @ApiProperty({ example: 'ada@example.com' })
+  @IsEmail() @MaxLength(254)
+  email: string;
+
+  @ApiProperty({ format: 'byte' })
+  @IsBase64Bytes(AUTH_KEY_BYTES)
+  authKey: string;
+}
+
+export class RefreshRequestDto {
+  @ApiProperty()
+  @IsString() @MaxLength(200)
+  refreshToken: string;
+}
+
+export class MapEnvelopeDto {
+  @ApiProperty({ format: 'uuid' })
+  @IsUUID()
+  id: string;
+
+  @ApiProperty({ type: EnvelopeDto })
+  @ValidateNested() @Type(() => EnvelopeDto)
+  envelope: EnvelopeDto;
+}
+
+export class RotateKeysRequestDto {
+  @ApiProperty({ type: KeyBundleInputDto })
+  @ValidateNested() @Type(() => KeyBundleInputDto)
+  keys: KeyBundleInputDto;
+
+  @ApiProperty({ description: 'the current keyVersion + 1' })
+  @IsInt() @Min(2)
+  keyVersion: number;
+
+  @ApiProperty({ type: [MapEnvelopeDto], description: 'a new envelope for every owned map' })
+  @IsArray() @ArrayMaxSize(100_000) @ValidateNested({ each: true }) @Type(() => MapEnvelopeDto)
+  maps: MapEnvelopeDto[];
+}
+
+export class ChangePasswordRequestDto {
+  @ApiProperty({ format: 'byte' })
+  @IsBase64Bytes(AUTH_KEY_BYTES)
+  currentAuthKey: string;
+
+  @ApiProperty({ format: 'byte' })
+  @IsBase64Bytes(AUTH_KEY_BYTES)
+  newAuthKey: string;
+
+  @ApiProperty({ type: KdfParamsDto })
+  @ValidateNested() @Type(() => KdfParamsDto)
+  kdf: KdfParamsDto;
+
+  @ApiProperty({ format: 'byte' })
+  @IsBase64Bytes(PRIV_MIN, PRIV_MAX)
+  classicalPrivEncrypted: string;
+
+  @ApiProperty({ format: 'byte' })
+  @IsBase64Bytes(PRIV_MIN, PRIV_MAX)
+  pqPrivEncrypted: string;
+}

@@ -1,0 +1,19 @@
+import type { AuthState, KdfParams, KeyBundle, User } from '../domain/user';
+
+/**
+ * Users and their key material. Emails are stored lower-cased; `create` rejects a taken email
+ * with EmailTaken. Methods join the caller's UnitOfWork transaction when there is one.
+ */
+export abstract class UserRepository {
+  abstract create(user: User): Promise<void>;
+  abstract findById(id: string): Promise<User | undefined>;
+  abstract findByEmail(email: string): Promise<User | undefined>;
+  abstract findAuthState(id: string): Promise<AuthState | undefined>;
+  /** Locks the user's row until the transaction ends; returns its key version. */
+  abstract lockKeyVersion(id: string): Promise<number | undefined>;
+  abstract replaceKeys(id: string, keys: KeyBundle, keyVersion: number): Promise<void>;
+  abstract replacePassword(
+    id: string,
+    change: { authKeyHash: string; kdf: KdfParams; classicalPrivEncrypted: Buffer; pqPrivEncrypted: Buffer },
+  ): Promise<void>;
+}

@@ -1,0 +1,72 @@
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
+import { ThrottlerException } from '@nestjs/throttler';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { AppError } from './app-error';
+import {
+  InternalError,
+  PayloadTooLarge,
+  RateLimited,
+  RouteNotFound,
+  UnsupportedMediaType,
+  ValidationFailed,
+} from './common.errors';
+import { toErrorBody } from './error-body';
+
+/**
+ * The one place errors become HTTP answers. Known errors keep their contract code; anything else
+ * is a 500 whose body never echoes internals, while the log gets the stack and the request id.
+ */
+@Catch()
+export class AppExceptionFilter implements ExceptionFilter {
+  private readonly logger = new Logger('Errors');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const http = host.switchToHttp();
+    const reply = http.getResponse<FastifyReply>();
+    const request = http.getRequest<FastifyRequest>();
+    const error = this.toAppError(exception);
+    if (error.status >= 500) {
+      const detail = exception instanceof Error ? (exception.stack ?? exception.message) : String(exception);
+      this.logger.error(`${request.method} ${request.routeOptions?.url ?? '?'} [${request.id}] ${error.code}: ${detail}`);
+    }
+    if (reply.sent) return;
+    void reply.status(error.status).header('content-type', 'application/json; charset=utf-8').send(toErrorBody(error));
+  }
+
+  private toAppError(exception: unknown): AppError {
+    if (exception instanceof AppError) return exception;
+    if (exception instanceof ThrottlerException) return new RateLimited();
+    if (exception instanceof HttpException) return fromHttpException(exception);
+    const fastify = fastifyError(exception);
+    if (fastify) return fastify;
+    return new InternalError();
+  }
+}
+
+function fromHttpException(exception: HttpException): AppError {
+  switch (exception.getStatus()) {
+    case 404:
+      return new RouteNotFound();
+    case 413:
+      return new PayloadTooLarge();
+    case 415:
+      return new UnsupportedMediaType();
+    case 400:
+      return new ValidationFailed([], 'bad request');
+    default:
+      return new InternalError();
+  }
+}
+
+/** Fastify's own errors (malformed JSON, unknown content type, oversized body) carry a FST_ code. */
+function fastifyError(exception: unknown): AppError | undefined {
+  if (!(exception instanceof Error) || !('code' in exception) || typeof exception.code !== 'string') return undefined;
+  const code = exception.code;
+  if (code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return new UnsupportedMediaType();
+  if (code === 'FST_ERR_CTP_BODY_TOO_LARGE') return new PayloadTooLarge();
+  if (code.startsWith('FST_ERR_CTP_') || code === 'FST_ERR_VALIDATION') {
+    return new ValidationFailed([], 'malformed request body');
+  }
+  if (exception instanceof SyntaxError) return new ValidationFailed([], 'malformed JSON body');
+  return undefined;
+}

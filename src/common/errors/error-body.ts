@@ -1,0 +1,28 @@
+import { STATUS_CODES } from 'node:http';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { AppError } from './app-error';
+
+/** The contract's error body; documented once and referenced by every route. */
+export class ErrorBody {
+  @ApiProperty({ example: 404 }) statusCode: number;
+  @ApiProperty({ example: 'NotFound' }) error: string;
+  @ApiProperty({ example: 'MAP_NOT_FOUND', description: 'stable machine code' }) code: string;
+  @ApiProperty({ example: 'mind map not found' }) message: string;
+  @ApiPropertyOptional({ description: 'VALIDATION_FAILED only: each bad field', type: 'array', items: { type: 'object' } })
+  details?: unknown[];
+}
+
+/** "Not Found" → "NotFound", as the contract spells the `error` field. */
+export function errorName(status: number): string {
+  return (STATUS_CODES[status] ?? 'Error').replace(/[^A-Za-z]/g, '');
+}
+
+export function toErrorBody(error: AppError): Record<string, unknown> {
+  return {
+    statusCode: error.status,
+    error: errorName(error.status),
+    code: error.code,
+    message: error.message,
+    ...error.extra(),
+  };
+}

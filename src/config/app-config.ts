@@ -1,0 +1,107 @@
+import { resolve } from 'node:path';
+import { plainToInstance } from 'class-transformer';
+import { validateSync } from 'class-validator';
+import type { BlobStoreConfig } from '../storage/blob-store.config';
+import { EnvSchema } from './env.schema';
+
+export type Tier = 'free' | 'pro' | 'team';
+export const TIERS: readonly Tier[] = ['free', 'pro', 'team'];
+
+export interface TierPlan {
+  tier: Tier;
+  /** Bytes a user of this tier may keep stored, all versions counted. */
+  storageLimitBytes: number;
+  /** Highest maxVersions a map of this tier may ask for. */
+  maxVersionsLimit: number;
+  priceMonthlyCents: number;
+}
+
+export const DEV_JWT_SECRET = 'mindvault-development-secret-change-me-please';
+const MiB = 1024 * 1024;
+const GiB = 1024 * MiB;
+
+/** The typed configuration, built once from the environment and injected where needed. */
+export abstract class AppConfig {
+  abstract readonly env: 'development' | 'production' | 'test';
+  abstract readonly http: { port: number; host: string };
+  /** `url` unset means: start the embedded PostgreSQL under `embeddedDir`. */
+  abstract readonly database: { url?: string; embeddedDir: string; embeddedPort: number };
+  /**
+   * `redisUrl` unset means: run jobs in-process. `prefix` namespaces every BullMQ key;
+   * `debounceMs` is how long a job waits so that repeats of it merge into one run.
+   */
+  abstract readonly queue: { redisUrl?: string; prefix: string; debounceMs: number };
+  abstract readonly blob: BlobStoreConfig;
+  abstract readonly auth: {
+    jwtSecret: string;
+    /** Seconds. */
+    accessTtlS: number;
+    /** Seconds. */
+    refreshTtlS: number;
+    rateLimitPerMinute: number;
+  };
+  abstract readonly uploads: { maxBlobBytes: number };
+  abstract readonly tiers: Record<Tier, TierPlan>;
+  abstract readonly maintenance: { orphanGraceS: number };
+  abstract readonly logLevel: string;
+}
+
+export class ConfigError extends Error {}
+
+/** Validates the environment, naming every bad variable, and builds the typed config. */
+export function loadConfig(env: Record<string, string | undefined>): AppConfig {
+  const parsed = plainToInstance(EnvSchema, stripEmpty(env), { enableImplicitConversion: false });
+  const errors = validateSync(parsed, { whitelist: true });
+  if (errors.length > 0) {
+    const lines = errors.map((e) => `  ${e.property}: ${Object.values(e.constraints ?? {}).join('; ')}`);
+    throw new ConfigError(`invalid environment:\n${lines.join('\n')}`);
+  }
+  const nodeEnv = (parsed.NODE_ENV ?? 'development') as AppConfig['env'];
+  const jwtSecret = parsed.JWT_SECRET ?? DEV_JWT_SECRET;
+  if (nodeEnv === 'production' && jwtSecret === DEV_JWT_SECRET) {
+    throw new ConfigError('invalid environment:\n  JWT_SECRET: must be set to a secret of your own in production');
+  }
+  const dataDir = resolve(parsed.DATA_DIR ?? 'data');
+  const s3Vars = [parsed.S3_ENDPOINT, parsed.S3_ACCESS_KEY, parsed.S3_SECRET_KEY, parsed.S3_BUCKET];
+  if (s3Vars.some(Boolean) && !s3Vars.every(Boolean)) {
+    throw new ConfigError(
+      'invalid environment:\n  S3_ENDPOINT, S3_ACCESS_KEY, S3_SECRET_KEY, S3_BUCKET: set all four or none',
+    );
+  }
+  const blob: BlobStoreConfig = parsed.S3_ENDPOINT
+    ? {
+        driver: 's3',
+        endPoint: parsed.S3_ENDPOINT,
+        accessKey: parsed.S3_ACCESS_KEY!,
+        secretKey: parsed.S3_SECRET_KEY!,
+        bucket: parsed.S3_BUCKET!,
+        region: parsed.S3_REGION,
+      }
+    : { driver: 'fs', rootDir: resolve(dataDir, 'blobs') };
+
+  return {
+    env: nodeEnv,
+    http: { port: parsed.PORT ?? 3000, host: parsed.HOST ?? '0.0.0.0' },
+    database: { url: parsed.DATABASE_URL, embeddedDir: resolve(dataDir, 'pg'), embeddedPort: parsed.EMBEDDED_PG_PORT ?? 54329 },
+    queue: { redisUrl: parsed.REDIS_URL, prefix: parsed.QUEUE_PREFIX ?? 'mindvault', debounceMs: parsed.JOB_DEBOUNCE_MS ?? 1000 },
+    blob,
+    auth: {
+      jwtSecret,
+      accessTtlS: parsed.JWT_ACCESS_TTL_S ?? 15 * 60,
+      refreshTtlS: parsed.JWT_REFRESH_TTL_S ?? 30 * 24 * 3600,
+      rateLimitPerMinute: parsed.AUTH_RATE_LIMIT_PER_MINUTE ?? 30,
+    },
+    uploads: { maxBlobBytes: parsed.MAX_BLOB_BYTES ?? 32 * MiB },
+    tiers: {
+      free: { tier: 'free', storageLimitBytes: parsed.FREE_STORAGE_BYTES ?? 100 * MiB, maxVersionsLimit: 50, priceMonthlyCents: 0 },
+      pro: { tier: 'pro', storageLimitBytes: parsed.PRO_STORAGE_BYTES ?? 10 * GiB, maxVersionsLimit: 1000, priceMonthlyCents: 800 },
+      team: { tier: 'team', storageLimitBytes: parsed.TEAM_STORAGE_BYTES ?? 100 * GiB, maxVersionsLimit: 1000, priceMonthlyCents: 2400 },
+    },
+    maintenance: { orphanGraceS: parsed.ORPHAN_GRACE_S ?? 3600 },
+    logLevel: parsed.LOG_LEVEL ?? 'info',
+  };
+}
+
+function stripEmpty(env: Record<string, string | undefined>): Record<string, string> {
+  return Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => e[1] !== undefined && e[1] !== ''));
+}

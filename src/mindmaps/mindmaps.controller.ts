@@ -1,0 +1,68 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
+import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { Authenticated, CurrentUser, Principal } from '../common/auth/auth.decorators';
+import { ApiErrors } from '../common/http/api-errors.decorator';
+import { fromBase64 } from '../common/http/base64';
+import { fromEnvelopeDto, toDetailDto, toSummaryDto } from './dto/mind-map-dto.mapper';
+import { CreateMindMapDto, ListMindMapsQueryDto, MapIdParams, UpdateMindMapDto } from './dto/mind-map-requests.dto';
+import { MindMapDetailDto, MindMapPageDto } from './dto/mind-map-responses.dto';
+import { MindMapsService } from './mindmaps.service';
+
+const DEFAULT_PAGE = 20;
+
+@ApiTags('mind maps')
+@Authenticated()
+@ApiErrors([400, 'VALIDATION_FAILED'])
+@Controller('api/mindmaps')
+export class MindMapsController {
+  constructor(private readonly mindMaps: MindMapsService) {}
+
+  @Post()
+  @ApiCreatedResponse({ type: MindMapDetailDto })
+  async create(@CurrentUser() user: Principal, @Body() body: CreateMindMapDto): Promise<MindMapDetailDto> {
+    const map = await this.mindMaps.create(user.userId, {
+      encryptedTitle: fromBase64(body.encryptedTitle),
+      envelope: fromEnvelopeDto(body.envelope),
+      maxVersions: body.maxVersions,
+    });
+    return toDetailDto(map);
+  }
+
+  @Get()
+  @ApiOkResponse({ type: MindMapPageDto, description: 'own maps only, newest first' })
+  async list(@CurrentUser() user: Principal, @Query() query: ListMindMapsQueryDto): Promise<MindMapPageDto> {
+    const page = await this.mindMaps.list(user.userId, query.limit ?? DEFAULT_PAGE, query.cursor);
+    return { items: page.items.map(toSummaryDto), nextCursor: page.nextCursor };
+  }
+
+  @Get(':id')
+  @ApiOkResponse({ type: MindMapDetailDto })
+  @ApiErrors([404, 'MAP_NOT_FOUND'])
+  async get(@CurrentUser() user: Principal, @Param() params: MapIdParams): Promise<MindMapDetailDto> {
+    return toDetailDto(await this.mindMaps.get(user.userId, params.id));
+  }
+
+  @Patch(':id')
+  @ApiOkResponse({ type: MindMapDetailDto })
+  @ApiErrors([404, 'MAP_NOT_FOUND'])
+  async update(
+    @CurrentUser() user: Principal,
+    @Param() params: MapIdParams,
+    @Body() body: UpdateMindMapDto,
+  ): Promise<MindMapDetailDto> {
+    const map = await this.mindMaps.update(user.userId, params.id, {
+      ...(body.encryptedTitle !== undefined ? { encryptedTitle: fromBase64(body.encryptedTitle) } : {}),
+      ...(body.envelope !== undefined ? { envelope: fromEnvelopeDto(body.envelope) } : {}),
+      ...(body.maxVersions !== undefined ? { maxVersions: body.maxVersions } : {}),
+    });
+    return toDetailDto(map);
+  }
+
+  @Delete(':id')
+  @HttpCode(204)
+  @ApiNoContentResponse({ description: 'the map, its versions and stored objects are gone; usage dropped' })
+  @ApiErrors([404, 'MAP_NOT_FOUND'])
+  async delete(@CurrentUser() user: Principal, @Param() params: MapIdParams): Promise<void> {
+    await this.mindMaps.delete(user.userId, params.id);
+  }
+}

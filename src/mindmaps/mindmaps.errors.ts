@@ -1,0 +1,90 @@
+import { AppError } from '../common/errors/app-error';
+import type { Tier } from '../config/app-config';
+
+export class MapNotFound extends AppError {
+  readonly status = 404;
+  readonly code = 'MAP_NOT_FOUND';
+  constructor() {
+    super('mind map not found');
+  }
+}
+
+export class VersionNotFound extends AppError {
+  readonly status = 404;
+  readonly code = 'VERSION_NOT_FOUND';
+  constructor() {
+    super('version not found');
+  }
+}
+
+export class NoContentYet extends AppError {
+  readonly status = 404;
+  readonly code = 'NO_CONTENT_YET';
+  constructor() {
+    super('this map has no saved content yet');
+  }
+}
+
+export class VersionConflict extends AppError {
+  readonly status = 412;
+  readonly code = 'VERSION_CONFLICT';
+  constructor(readonly headVersionId: string | null) {
+    super('If-Match is not the current head version');
+  }
+  override extra() {
+    return { headVersionId: this.headVersionId };
+  }
+}
+
+export class LengthRequired extends AppError {
+  readonly status = 411;
+  readonly code = 'LENGTH_REQUIRED';
+  constructor() {
+    super('uploads need a Content-Length');
+  }
+}
+
+export class BlobRequired extends AppError {
+  readonly status = 400;
+  readonly code = 'BLOB_REQUIRED';
+  constructor() {
+    super('the upload body is empty');
+  }
+}
+
+export class BlobTooLarge extends AppError {
+  readonly status = 413;
+  readonly code = 'BLOB_TOO_LARGE';
+  constructor(readonly maxBytes: number) {
+    super(`uploads are limited to ${maxBytes} bytes`);
+  }
+  override extra() {
+    return { maxBytes: this.maxBytes };
+  }
+}
+
+export class StorageQuotaExceeded extends AppError {
+  readonly status = 413;
+  readonly code = 'STORAGE_QUOTA_EXCEEDED';
+  constructor(
+    readonly tier: Tier,
+    readonly projectedBytes: number,
+    readonly limitBytes: number,
+  ) {
+    super('this upload would exceed your storage limit');
+  }
+  override extra() {
+    return { tier: this.tier, projectedBytes: this.projectedBytes, limitBytes: this.limitBytes };
+  }
+}
+
+export class MaxVersionsOverPlan extends AppError {
+  readonly status = 400;
+  readonly code = 'VALIDATION_FAILED';
+  constructor(readonly limit: number) {
+    super(`maxVersions is limited to ${limit} on your plan`);
+  }
+  override extra() {
+    return { details: [{ field: 'maxVersions', messages: [this.message] }] };
+  }
+}

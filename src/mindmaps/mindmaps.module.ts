@@ -1,0 +1,29 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { BillingModule } from '../billing/billing.module';
+import { QueueModule } from '../queue/queue.module';
+import { StorageModule } from '../storage/storage.module';
+import { MapVersionEntity } from './adapters/entities/map-version.entity';
+import { MindMapEntity } from './adapters/entities/mind-map.entity';
+import { TypeOrmMapVersionRepository } from './adapters/typeorm-map-version.repository';
+import { TypeOrmMindMapRepository } from './adapters/typeorm-mind-map.repository';
+import { MapContentController } from './map-content.controller';
+import { MapContentService } from './map-content.service';
+import { MindMapsController } from './mindmaps.controller';
+import { MindMapsService } from './mindmaps.service';
+import { MapVersionRepository } from './ports/map-version.repository';
+import { MindMapRepository } from './ports/mind-map.repository';
+import { PruneVersionsService } from './jobs/prune-versions.service';
+
+const repositories = [
+  { provide: MindMapRepository, useClass: TypeOrmMindMapRepository },
+  { provide: MapVersionRepository, useClass: TypeOrmMapVersionRepository },
+];
+
+@Module({
+  imports: [TypeOrmModule.forFeature([MindMapEntity, MapVersionEntity]), StorageModule, BillingModule, QueueModule],
+  controllers: [MindMapsController, MapContentController],
+  providers: [...repositories, MindMapsService, MapContentService, PruneVersionsService],
+  exports: [MindMapsService, PruneVersionsService],
+})
+export class MindMapsModule {}

@@ -1,0 +1,42 @@
+import type { Envelope, MindMap } from '../domain/mind-map';
+
+export interface MapPage {
+  items: MindMap[];
+  /** Position after the last item, or null when the list is complete. */
+  next: { createdAt: Date; id: string } | null;
+}
+
+export type HeadMove = 'moved' | 'missing' | 'conflict';
+
+/**
+ * Mind maps. Every read that serves a request is scoped by owner: another user's map is simply
+ * not found. Methods join the caller's UnitOfWork transaction.
+ */
+export abstract class MindMapRepository {
+  abstract insert(map: MindMap): Promise<void>;
+  abstract findOwned(id: string, ownerId: string): Promise<MindMap | undefined>;
+  /** findOwned that also locks the row until the transaction ends. */
+  abstract lockOwned(id: string, ownerId: string): Promise<MindMap | undefined>;
+  /** Locks by id alone: for jobs, which act on behalf of no request. */
+  abstract lockById(id: string): Promise<MindMap | undefined>;
+  abstract listOwned(ownerId: string, limit: number, after?: { createdAt: Date; id: string }): Promise<MapPage>;
+  /** Every owned map id, rows locked, in id order (the lock order all writers use). */
+  abstract lockAllOwnedIds(ownerId: string): Promise<string[]>;
+  abstract update(
+    id: string,
+    patch: Partial<Pick<MindMap, 'encryptedTitle' | 'envelope' | 'maxVersions'>>,
+  ): Promise<MindMap>;
+  abstract delete(id: string): Promise<void>;
+  /**
+   * Makes `versionId` the head in one conditional statement: 'conflict' when `expectedHead` is
+   * given (null: "no head yet") and is not the head; 'missing' when the map is gone.
+   */
+  abstract moveHead(
+    id: string,
+    ownerId: string,
+    head: { versionId: string; sizeBytes: number },
+    expectedHead?: string | null,
+  ): Promise<HeadMove>;
+  abstract removedVersions(id: string, count: number): Promise<void>;
+  abstract envelopeOf(id: string): Promise<Envelope>;
+}

@@ -1,0 +1,39 @@
+import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Worker } from 'bullmq';
+import { AppConfig } from '../config/app-config';
+import { createRedisConnection } from './bullmq-connection';
+import { JobRegistry } from './job-registry';
+import { JobName, QUEUE_NAME } from './jobs';
+
+const CONCURRENCY = 4;
+
+/** Consumes the queue in the worker process and dispatches each job to its registered processor. */
+@Injectable()
+export class BullMqWorker implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('BullMqWorker');
+  private worker?: Worker;
+
+  constructor(
+    private readonly config: AppConfig,
+    private readonly registry: JobRegistry,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    const url = this.config.queue.redisUrl;
+    if (!url) throw new Error('the worker needs REDIS_URL; without it jobs run inside the API process');
+    this.worker = new Worker(QUEUE_NAME, (job) => this.registry.dispatch(job.name as JobName, job.data), {
+      connection: createRedisConnection(url, 'worker'),
+      prefix: this.config.queue.prefix,
+      concurrency: CONCURRENCY,
+    });
+    this.worker.on('failed', (job, error) =>
+      this.logger.warn(`job ${job?.name} ${job?.id} attempt ${job?.attemptsMade} failed: ${error.message}`),
+    );
+    this.worker.on('error', (error) => this.logger.error(`worker error: ${error.message}`));
+  }
+
+  /** Lets running jobs finish before the process exits. */
+  async onApplicationShutdown(): Promise<void> {
+    await this.worker?.close();
+  }
+}

@@ -1,0 +1,69 @@
+import { BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { AppConfig } from '../config/app-config';
+import { JobQueue, QueueCounts } from './job-queue';
+import { JobRegistry } from './job-registry';
+import { dedupKey, JOB_ATTEMPTS, JOB_BACKOFF_MS, JobName, JobPayloads } from './jobs';
+
+/**
+ * In-process queue for the embedded set-up (no REDIS_URL): the same processors run in the API
+ * process, with the same debounce, retry and backoff as on BullMQ. Pending jobs are flushed and
+ * running ones awaited on shutdown, so a clean stop loses no work.
+ */
+@Injectable()
+export class InlineJobQueue extends JobQueue implements BeforeApplicationShutdown {
+  private readonly logger = new Logger('InlineJobQueue');
+  private readonly pending = new Map<string, { timer: NodeJS.Timeout; run: () => void }>();
+  private readonly running = new Set<Promise<void>>();
+  private failed = 0;
+
+  constructor(
+    private readonly registry: JobRegistry,
+    private readonly config: AppConfig,
+  ) {
+    super();
+  }
+
+  async enqueue<N extends JobName>(name: N, payload: JobPayloads[N]): Promise<void> {
+    const key = dedupKey(name, payload);
+    if (this.pending.has(key)) return;
+    const run = () => {
+      this.pending.delete(key);
+      const job = this.runWithRetries(name, payload).finally(() => this.running.delete(job));
+      this.running.add(job);
+    };
+    this.pending.set(key, { timer: setTimeout(run, this.config.queue.debounceMs), run });
+  }
+
+  async counts(): Promise<QueueCounts> {
+    return { waiting: this.pending.size, active: this.running.size, failed: this.failed };
+  }
+
+  async ping(): Promise<void> {}
+
+  async beforeApplicationShutdown(): Promise<void> {
+    for (const { timer, run } of [...this.pending.values()]) {
+      clearTimeout(timer);
+      run();
+    }
+    await Promise.allSettled([...this.running]);
+  }
+
+  private async runWithRetries<N extends JobName>(name: N, payload: JobPayloads[N]): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.registry.dispatch(name, payload);
+        return;
+      } catch (error) {
+        const message = error instanceof Error ? error.message : String(error);
+        if (attempt >= JOB_ATTEMPTS) {
+          this.failed++;
+          this.logger.error(`job ${dedupKey(name, payload)} failed after ${attempt} attempts: ${message}`);
+          return;
+        }
+        this.logger.warn(`job ${dedupKey(name, payload)} attempt ${attempt} failed, retrying: ${message}`);
+        await sleep(JOB_BACKOFF_MS * 2 ** (attempt - 1));
+      }
+    }
+  }
+}

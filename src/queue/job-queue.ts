@@ -1,0 +1,19 @@
+import type { JobName, JobPayloads } from './jobs';
+
+export interface QueueCounts {
+  waiting: number;
+  active: number;
+  failed: number;
+}
+
+/**
+ * Where the API hands work to the background. Jobs are retried with backoff; jobs with the same
+ * dedup key that arrive before the first of them starts are merged into one run, and one that
+ * arrives while it runs is queued again, so no request for work is lost.
+ */
+export abstract class JobQueue {
+  abstract enqueue<N extends JobName>(name: N, payload: JobPayloads[N]): Promise<void>;
+  abstract counts(): Promise<QueueCounts>;
+  /** Resolves when the queue's backend answers; used by /health/ready. */
+  abstract ping(): Promise<void>;
+}

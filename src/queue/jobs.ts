@@ -1,0 +1,24 @@
+/** Every background job, by name, with its payload: the one typed map producers and processors share. */
+export interface JobPayloads {
+  /** Delete the versions of one map beyond its maxVersions (rows, usage, then objects). */
+  'prune-versions': { mapId: string };
+}
+
+export type JobName = keyof JobPayloads;
+
+/** The BullMQ queue every job goes through. */
+export const QUEUE_NAME = 'mindvault-jobs';
+
+/** Jobs with the same key that are queued within the debounce window run once. */
+export function dedupKey<N extends JobName>(name: N, payload: JobPayloads[N]): string {
+  switch (name) {
+    case 'prune-versions':
+      return `${name}-${payload.mapId}`;
+    default:
+      return name;
+  }
+}
+
+export const JOB_ATTEMPTS = 5;
+/** First retry delay in ms; doubles with each attempt. */
+export const JOB_BACKOFF_MS = 500;

@@ -1,0 +1,30 @@
+import { Injectable } from '@nestjs/common';
+import { TransactionHost } from '../../database/transaction-host';
+import { OrphanLedger } from '../ports/orphan-ledger';
+
+@Injectable()
+export class TypeOrmOrphanLedger extends OrphanLedger {
+  constructor(private readonly tx: TransactionHost) {
+    super();
+  }
+
+  async record(objectKey: string, reason: string): Promise<void> {
+    await this.tx.manager.query(
+      `INSERT INTO orphan_objects (object_key, reason) VALUES ($1, $2)
+       ON CONFLICT (object_key) DO UPDATE SET reason = EXCLUDED.reason, recorded_at = now()`,
+      [objectKey, reason],
+    );
+  }
+
+  async list(limit: number): Promise<string[]> {
+    const rows: { object_key: string }[] = await this.tx.manager.query(
+      'SELECT object_key FROM orphan_objects ORDER BY recorded_at LIMIT $1',
+      [limit],
+    );
+    return rows.map((r) => r.object_key);
+  }
+
+  async forget(objectKey: string): Promise<void> {
+    await this.tx.manager.query('DELETE FROM orphan_objects WHERE object_key = $1', [objectKey]);
+  }
+}

@@ -1,0 +1,13 @@
+/** Outcome of a conditional add: `usageBytes` is the counter after (ok) or as found (refused). */
+export type UsageAddResult = { ok: true; usageBytes: number } | { ok: false; usageBytes: number };
+
+/**
+ * Each user's stored bytes, all versions counted: one counter row per user, never derived by
+ * listing the blob store. `tryAdd` is a single conditional statement, so concurrent callers can
+ * never push a counter past `limitBytes`. Joins the caller's UnitOfWork transaction.
+ */
+export abstract class UsageLedger {
+  abstract usageOf(userId: string): Promise<number>;
+  abstract tryAdd(userId: string, bytes: number, limitBytes: number): Promise<UsageAddResult>;
+  abstract subtract(userId: string, bytes: number): Promise<void>;
+}

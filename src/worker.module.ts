@@ -1,0 +1,19 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { AppConfig } from './config/app-config';
+import { ConfigModule } from './config/config.module';
+import { DatabaseModule } from './database/database.module';
+import { MindMapsJobsModule } from './mindmaps/jobs/mindmaps-jobs.module';
+import { BullMqWorker } from './queue/bullmq-worker';
+import { QueueModule } from './queue/queue.module';
+
+/** The worker process: every processor, fed by BullMQ. No HTTP. */
+@Module({})
+export class WorkerModule {
+  static forRoot(config: AppConfig, databaseUrl: string): DynamicModule {
+    return {
+      module: WorkerModule,
+      imports: [ConfigModule.forRoot(config), DatabaseModule.forRoot(databaseUrl), QueueModule, MindMapsJobsModule],
+      providers: [BullMqWorker],
+    };
+  }
+}

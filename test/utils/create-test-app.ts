@@ -1,0 +1,68 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { inject } from 'vitest';
+import { createHttpApp } from '../../src/bootstrap/create-http-app';
+import { AppConfig, loadConfig } from '../../src/config/app-config';
+import { startS3rver } from './s3rver';
+import { createTestDatabase, TestDatabase } from './test-database';
+
+export interface TestAppOptions {
+  /** Environment on top of the test defaults (e.g. FREE_STORAGE_BYTES). */
+  env?: Record<string, string>;
+  /** Blob store behind the app; s3 runs a fresh s3rver. */
+  blob?: 'fs' | 's3';
+  /** Run jobs on BullMQ (real Redis) instead of in-process. */
+  queue?: 'inline' | 'bullmq';
+}
+
+export interface TestApp {
+  app: NestFastifyApplication;
+  baseUrl: string;
+  config: AppConfig;
+  db: TestDatabase;
+  close(): Promise<void>;
+}
+
+/** The real app on Fastify, listening on loopback, over a fresh database and blob store. */
+export async function createTestApp(options: TestAppOptions = {}): Promise<TestApp> {
+  const db = await createTestDatabase();
+  const cleanups: (() => Promise<void>)[] = [];
+  const env: Record<string, string> = {
+    NODE_ENV: 'test',
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    AUTH_RATE_LIMIT_PER_MINUTE: '100000',
+    JOB_DEBOUNCE_MS: '20',
+    DATABASE_URL: db.url,
+  };
+  if (options.blob === 's3') {
+    const s3 = await startS3rver();
+    cleanups.push(s3.stop);
+    Object.assign(env, { S3_ENDPOINT: s3.endPoint, S3_ACCESS_KEY: s3.accessKey, S3_SECRET_KEY: s3.secretKey, S3_BUCKET: s3.bucket });
+  } else {
+    const dir = await mkdtemp(join(tmpdir(), 'mindvault-blobs-'));
+    cleanups.push(() => rm(dir, { recursive: true, force: true }));
+    env.DATA_DIR = dir;
+  }
+  if (options.queue === 'bullmq') {
+    env.REDIS_URL = inject('redisUrl');
+    env.QUEUE_PREFIX = `mvtest-${db.url.split('/').pop()}`;
+  }
+  const config = loadConfig({ ...env, ...options.env });
+  const app = await createHttpApp(config, db.url);
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const address = app.getHttpServer().address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  return {
+    app,
+    baseUrl: `http://127.0.0.1:${port}`,
+    config,
+    db,
+    close: async () => {
+      await app.close();
+      await db.drop();
+      for (const cleanup of cleanups.reverse()) await cleanup();
+    },
+  };
+}
