@@ -83,7 +83,7 @@ export async function startS3rver(): Promise<RunningS3rver> {
   let stopping: Promise<void> | undefined;
   const stop = async (): Promise<void> => {
     const closed = server.close();
-    // Keep-alive sockets and uploads s3rver never finished would otherwise hold close() open.
+    // Keep-alive and in-flight connections would otherwise hold close() open.
     server.httpServer.closeAllConnections();
     await closed;
     await rm(directory, { recursive: true, force: true });

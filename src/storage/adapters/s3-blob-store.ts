@@ -89,9 +89,8 @@ export class S3BlobStore extends BlobStore {
 
   override async put(key: string, body: Readable, sizeBytes: number): Promise<void> {
     assertBlobKey(key);
-    const counter = new ExactLengthStream(sizeBytes);
     try {
-      await this.upload(key, body, counter, sizeBytes);
+      await this.upload(key, body, sizeBytes);
     } catch (error) {
       // NOTE: S3 discards a PUT cut off mid-body, but not every compatible server does (s3rver keeps
       // the torso), so a failed upload is deleted too. A failing delete must not hide the real error.
@@ -141,7 +140,8 @@ export class S3BlobStore extends BlobStore {
     if (!exists) throw new BlobStoreUnavailable(new Error(`bucket ${this.bucket} does not exist`));
   }
 
-  private async upload(key: string, body: Readable, counter: ExactLengthStream, sizeBytes: number): Promise<void> {
+  private async upload(key: string, body: Readable, sizeBytes: number): Promise<void> {
+    const counter = new ExactLengthStream(sizeBytes);
     let url: string;
     try {
       url = await this.client.presignedPutObject(this.bucket, key, UPLOAD_URL_TTL_S);
