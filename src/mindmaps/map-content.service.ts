@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { Injectable, Logger } from '@nestjs/common';
 import { TierPolicy } from '../billing/tier-policy.service';
+import { AppError } from '../common/errors/app-error';
 import { raise } from '../common/errors/raise';
 import { AppConfig } from '../config/app-config';
 import { UnitOfWork } from '../database/unit-of-work';
@@ -18,6 +19,7 @@ import {
   MapNotFound,
   NoContentYet,
   StorageQuotaExceeded,
+  UploadAborted,
   VersionConflict,
   VersionNotFound,
 } from './mindmaps.errors';
@@ -96,7 +98,10 @@ export class MapContentService {
     }
     const versionId = randomUUID();
     const objectKey = blobKey(map.ownerId, map.id, versionId);
-    await this.blobs.put(objectKey, body, size);
+    await this.blobs.put(objectKey, body, size).catch((error: unknown) => {
+      // A client that hangs up mid-body is not a server fault: nothing was stored, say so quietly.
+      throw !(error instanceof AppError) && body.destroyed ? new UploadAborted() : error;
+    });
 
     let version: MapVersion;
     try {

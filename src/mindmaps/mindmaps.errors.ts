@@ -63,6 +63,15 @@ export class BlobTooLarge extends AppError {
   }
 }
 
+/** The client disconnected before sending its whole body; nothing was recorded. */
+export class UploadAborted extends AppError {
+  readonly status = 400;
+  readonly code = 'UPLOAD_ABORTED';
+  constructor() {
+    super('the upload ended before its Content-Length was reached');
+  }
+}
+
 export class StorageQuotaExceeded extends AppError {
   readonly status = 413;
   readonly code = 'STORAGE_QUOTA_EXCEEDED';

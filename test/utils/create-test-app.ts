@@ -5,7 +5,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { inject } from 'vitest';
 import { createHttpApp } from '../../src/bootstrap/create-http-app';
 import { AppConfig, loadConfig } from '../../src/config/app-config';
-import { startS3rver } from './s3rver';
+import { RunningS3rver, startS3rver } from './s3rver';
 import { createTestDatabase, TestDatabase } from './test-database';
 
 export interface TestAppOptions {
@@ -22,6 +22,8 @@ export interface TestApp {
   baseUrl: string;
   config: AppConfig;
   db: TestDatabase;
+  /** The S3 server behind the app, when `blob: 's3'`. */
+  s3?: RunningS3rver;
   close(): Promise<void>;
 }
 
@@ -29,6 +31,7 @@ export interface TestApp {
 export async function createTestApp(options: TestAppOptions = {}): Promise<TestApp> {
   const db = await createTestDatabase();
   const cleanups: (() => Promise<void>)[] = [];
+  let s3: RunningS3rver | undefined;
   const env: Record<string, string> = {
     NODE_ENV: 'test',
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
@@ -37,7 +40,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     DATABASE_URL: db.url,
   };
   if (options.blob === 's3') {
-    const s3 = await startS3rver();
+    s3 = await startS3rver();
     cleanups.push(s3.stop);
     Object.assign(env, { S3_ENDPOINT: s3.endPoint, S3_ACCESS_KEY: s3.accessKey, S3_SECRET_KEY: s3.secretKey, S3_BUCKET: s3.bucket });
   } else {
@@ -59,6 +62,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     baseUrl: `http://127.0.0.1:${port}`,
     config,
     db,
+    s3,
     close: async () => {
       await app.close();
       await db.drop();
