@@ -11,11 +11,15 @@ export class AuthKeyHasher {
   private dummy?: Promise<string>;
 
   hash(authKey: Buffer): Promise<string> {
-    return hash(authKey, OPTIONS);
+    return hash(encode(authKey), OPTIONS);
   }
 
-  verify(stored: string, authKey: Buffer): Promise<boolean> {
-    return verify(stored, authKey, OPTIONS).catch(() => false);
+  async verify(stored: string, authKey: Buffer): Promise<boolean> {
+    try {
+      return await verify(stored, encode(authKey), OPTIONS);
+    } catch {
+      return false;
+    }
   }
 
   /** Spends the same time as a real verification, so unknown emails can't be told apart by timing. */
@@ -24,4 +28,10 @@ export class AuthKeyHasher {
     await this.verify(await this.dummy, authKey);
     return false;
   }
+}
+
+// NOTE: @node-rs/argon2's verify decodes a byte password as UTF-8 and throws on random bytes,
+// so the 32-byte authKey is hashed in its base64 form on both sides.
+function encode(authKey: Buffer): string {
+  return authKey.toString('base64');
 }
