@@ -1,16 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { TierPolicy } from '../billing/tier-policy.service';
 import { AppError } from '../common/errors/app-error';
 import { raise } from '../common/errors/raise';
 import { AppConfig } from '../config/app-config';
 import { UnitOfWork } from '../database/unit-of-work';
-import { JobQueue } from '../queue/job-queue';
 import { blobKey } from '../storage/blob-key';
 import { ObjectJanitor } from '../storage/object-janitor.service';
 import { BlobStore } from '../storage/ports/blob-store';
 import { UsageLedger } from '../storage/ports/usage-ledger';
+import { PruneScheduler } from './jobs/prune-scheduler.service';
 import { Envelope, MapVersion, MindMap } from './domain/mind-map';
 import {
   BlobRequired,
@@ -40,8 +40,6 @@ export interface UploadRequest {
  */
 @Injectable()
 export class MapContentService {
-  private readonly logger = new Logger('MapContent');
-
   constructor(
     private readonly maps: MindMapRepository,
     private readonly versions: MapVersionRepository,
@@ -49,7 +47,7 @@ export class MapContentService {
     private readonly tiers: TierPolicy,
     private readonly blobs: BlobStore,
     private readonly janitor: ObjectJanitor,
-    private readonly queue: JobQueue,
+    private readonly pruner: PruneScheduler,
     private readonly uow: UnitOfWork,
     private readonly config: AppConfig,
   ) {}
@@ -127,10 +125,7 @@ export class MapContentService {
       await this.janitor.discard(objectKey, 'version not recorded', { userId: map.ownerId, mapId: map.id, versionId });
       throw error;
     }
-    await this.queue.enqueue('prune-versions', { mapId: map.id }).catch((error: unknown) => {
-      // The version is safe; the overdue sweep prunes this map once the queue is back.
-      this.logger.warn(`prune of map ${map.id} not queued: ${error instanceof Error ? error.message : String(error)}`);
-    });
+    await this.pruner.schedule(map.id);
     return version;
   }
 }

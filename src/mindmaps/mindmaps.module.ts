@@ -13,6 +13,7 @@ import { MindMapsController } from './mindmaps.controller';
 import { MindMapsService } from './mindmaps.service';
 import { MapVersionRepository } from './ports/map-version.repository';
 import { MindMapRepository } from './ports/mind-map.repository';
+import { PruneScheduler } from './jobs/prune-scheduler.service';
 import { PruneVersionsService } from './jobs/prune-versions.service';
 
 const repositories = [
@@ -23,7 +24,7 @@ const repositories = [
 @Module({
   imports: [TypeOrmModule.forFeature([MindMapEntity, MapVersionEntity]), StorageModule, BillingModule, QueueModule],
   controllers: [MindMapsController, MapContentController],
-  providers: [...repositories, MindMapsService, MapContentService, PruneVersionsService],
+  providers: [...repositories, MindMapsService, MapContentService, PruneVersionsService, PruneScheduler],
   exports: [MindMapsService, PruneVersionsService],
 })
 export class MindMapsModule {}

@@ -3,8 +3,10 @@ import { Injectable } from '@nestjs/common';
 import { raise } from '../common/errors/raise';
 import { TierPolicy } from '../billing/tier-policy.service';
 import { UnitOfWork } from '../database/unit-of-work';
+
 import { ObjectJanitor } from '../storage/object-janitor.service';
 import { UsageLedger } from '../storage/ports/usage-ledger';
+import { PruneScheduler } from './jobs/prune-scheduler.service';
 import { DEFAULT_MAX_VERSIONS, Envelope, MindMap } from './domain/mind-map';
 import { decodeCursor, encodeCursor } from './map-cursor';
 import { MapNotFound, MaxVersionsOverPlan } from './mindmaps.errors';
@@ -27,6 +29,7 @@ export class MindMapsService {
     private readonly tiers: TierPolicy,
     private readonly janitor: ObjectJanitor,
     private readonly uow: UnitOfWork,
+    private readonly pruner: PruneScheduler,
   ) {}
 
   async create(ownerId: string, input: { encryptedTitle: Buffer; envelope: Envelope; maxVersions?: number }): Promise<MindMap> {
@@ -60,11 +63,13 @@ export class MindMapsService {
 
   async update(ownerId: string, id: string, changes: MapChanges): Promise<MindMap> {
     if (changes.maxVersions !== undefined) await this.checkMaxVersions(ownerId, changes.maxVersions);
-    return this.uow.run(async () => {
+    const updated = await this.uow.run(async () => {
       const map = (await this.maps.lockOwned(id, ownerId)) ?? raise(new MapNotFound());
       if (Object.keys(changes).length === 0) return map;
       return this.maps.update(map.id, changes);
     });
+    if (updated.versionCount > updated.maxVersions) await this.pruner.schedule(updated.id);
+    return updated;
   }
 
   /** Deletes rows and the usage they held in one transaction, then the stored objects. */

@@ -1,9 +1,9 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { Worker } from 'bullmq';
+import { Queue, Worker } from 'bullmq';
 import { AppConfig } from '../config/app-config';
 import { createRedisConnection } from './bullmq-connection';
 import { JobRegistry } from './job-registry';
-import { JobName, QUEUE_NAME } from './jobs';
+import { JobName, QUEUE_NAME, RECURRING_JOBS } from './jobs';
 
 const CONCURRENCY = 4;
 
@@ -18,9 +18,10 @@ export class BullMqWorker implements OnApplicationBootstrap, OnApplicationShutdo
     private readonly registry: JobRegistry,
   ) {}
 
-  onApplicationBootstrap(): void {
+  async onApplicationBootstrap(): Promise<void> {
     const url = this.config.queue.redisUrl;
     if (!url) throw new Error('the worker needs REDIS_URL; without it jobs run inside the API process');
+    await this.scheduleRecurring(url);
     this.worker = new Worker(QUEUE_NAME, (job) => this.registry.dispatch(job.name as JobName, job.data), {
       connection: createRedisConnection(url, 'worker'),
       prefix: this.config.queue.prefix,
@@ -30,6 +31,20 @@ export class BullMqWorker implements OnApplicationBootstrap, OnApplicationShutdo
       this.logger.warn(`job ${job?.name} ${job?.id} attempt ${job?.attemptsMade} failed: ${error.message}`),
     );
     this.worker.on('error', (error) => this.logger.error(`worker error: ${error.message}`));
+  }
+
+  /** Upserted at every start, so several workers share one schedule and a change of period applies. */
+  private async scheduleRecurring(url: string): Promise<void> {
+    const connection = createRedisConnection(url, 'worker');
+    const queue = new Queue(QUEUE_NAME, { connection, prefix: this.config.queue.prefix });
+    try {
+      for (const { name, everyMs } of RECURRING_JOBS) {
+        await queue.upsertJobScheduler(name, { every: everyMs }, { name, data: {} });
+      }
+    } finally {
+      await queue.close();
+      connection.disconnect();
+    }
   }
 
   /** Lets running jobs finish before the process exits. */

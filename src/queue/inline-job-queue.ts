@@ -1,9 +1,9 @@
-import { BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
+import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { AppConfig } from '../config/app-config';
 import { JobQueue, QueueCounts } from './job-queue';
 import { JobRegistry } from './job-registry';
-import { dedupKey, JOB_ATTEMPTS, JOB_BACKOFF_MS, JobName, JobPayloads } from './jobs';
+import { dedupKey, JOB_ATTEMPTS, JOB_BACKOFF_MS, JobName, JobPayloads, RECURRING_JOBS } from './jobs';
 
 /**
  * In-process queue for the embedded set-up (no REDIS_URL): the same processors run in the API
@@ -11,10 +11,11 @@ import { dedupKey, JOB_ATTEMPTS, JOB_BACKOFF_MS, JobName, JobPayloads } from './
  * running ones awaited on shutdown, so a clean stop loses no work.
  */
 @Injectable()
-export class InlineJobQueue extends JobQueue implements BeforeApplicationShutdown {
+export class InlineJobQueue extends JobQueue implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('InlineJobQueue');
   private readonly pending = new Map<string, { timer: NodeJS.Timeout; run: () => void }>();
   private readonly running = new Set<Promise<void>>();
+  private readonly timers: NodeJS.Timeout[] = [];
   private failed = 0;
 
   constructor(
@@ -41,7 +42,14 @@ export class InlineJobQueue extends JobQueue implements BeforeApplicationShutdow
 
   async ping(): Promise<void> {}
 
+  onApplicationBootstrap(): void {
+    for (const { name, everyMs } of RECURRING_JOBS) {
+      this.timers.push(setInterval(() => void this.enqueue(name, {} as JobPayloads[typeof name]), everyMs).unref());
+    }
+  }
+
   async beforeApplicationShutdown(): Promise<void> {
+    for (const timer of this.timers) clearInterval(timer);
     for (const { timer, run } of [...this.pending.values()]) {
       clearTimeout(timer);
       run();

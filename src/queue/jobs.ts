@@ -2,7 +2,12 @@
 export interface JobPayloads {
   /** Delete the versions of one map beyond its maxVersions (rows, usage, then objects). */
   'prune-versions': { mapId: string };
+  /** Prune every map holding more versions than it may (catches prunes that were never queued). */
+  'prune-overdue': Record<string, never>;
 }
+
+/** Jobs the queue runs on a timer, wherever the processors live. */
+export const RECURRING_JOBS: { name: JobName; everyMs: number }[] = [{ name: 'prune-overdue', everyMs: 60_000 }];
 
 export type JobName = keyof JobPayloads;
 

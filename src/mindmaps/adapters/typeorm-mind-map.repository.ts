@@ -102,6 +102,14 @@ export class TypeOrmMindMapRepository extends MindMapRepository {
     return (await this.repo.existsBy({ id, ownerId })) ? 'conflict' : 'missing';
   }
 
+  async listOverdueIds(limit: number): Promise<string[]> {
+    const rows: { id: string }[] = await this.tx.manager.query(
+      'SELECT id FROM mind_maps WHERE version_count > max_versions ORDER BY updated_at LIMIT $1',
+      [limit],
+    );
+    return rows.map((r) => r.id);
+  }
+
   async removedVersions(id: string, count: number): Promise<void> {
     await this.tx.manager.query('UPDATE mind_maps SET version_count = version_count - $2 WHERE id = $1', [id, count]);
   }

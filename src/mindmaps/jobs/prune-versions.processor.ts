@@ -2,7 +2,7 @@ import { Injectable, OnModuleInit } from '@nestjs/common';
 import { JobRegistry } from '../../queue/job-registry';
 import { PruneVersionsService } from './prune-versions.service';
 
-/** Binds the prune job to its service; registered only where jobs run (worker, or inline mode). */
+/** Binds the prune jobs to their service; registered only where jobs run (worker, or inline mode). */
 @Injectable()
 export class PruneVersionsProcessor implements OnModuleInit {
   constructor(
@@ -13,6 +13,9 @@ export class PruneVersionsProcessor implements OnModuleInit {
   onModuleInit(): void {
     this.registry.register('prune-versions', async ({ mapId }) => {
       await this.pruner.prune(mapId);
+    });
+    this.registry.register('prune-overdue', async () => {
+      await this.pruner.pruneOverdue();
     });
   }
 }

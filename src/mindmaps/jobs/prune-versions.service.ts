@@ -20,6 +20,19 @@ export class PruneVersionsService {
     private readonly uow: UnitOfWork,
   ) {}
 
+  /** Prunes every overdue map, a batch at a time; returns how many versions it removed. */
+  async pruneOverdue(batch = 100): Promise<number> {
+    let removed = 0;
+    for (;;) {
+      const ids = await this.maps.listOverdueIds(batch);
+      let progress = 0;
+      for (const id of ids) progress += await this.prune(id);
+      removed += progress;
+      // A full batch that freed nothing means counters drifted; the reconcile job owns that.
+      if (ids.length < batch || progress === 0) return removed;
+    }
+  }
+
   /** Returns how many versions it removed. */
   async prune(mapId: string): Promise<number> {
     const removed = await this.uow.run(async () => {

@@ -37,6 +37,8 @@ export abstract class MindMapRepository {
     head: { versionId: string; sizeBytes: number },
     expectedHead?: string | null,
   ): Promise<HeadMove>;
+  /** Maps holding more versions than their maxVersions, oldest first. */
+  abstract listOverdueIds(limit: number): Promise<string[]>;
   abstract removedVersions(id: string, count: number): Promise<void>;
   abstract envelopeOf(id: string): Promise<Envelope>;
 }
