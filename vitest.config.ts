@@ -10,5 +10,9 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: 'forks',
+    // CI adds a JSON report per run, which .ci/run sums into one closing line.
+    ...(process.env.TEST_RESULTS_DIR
+      ? { reporters: ['default', 'json'], outputFile: { json: `${process.env.TEST_RESULTS_DIR}/server.json` } }
+      : {}),
   },
 });

@@ -1,0 +1,21 @@
+// Adds up the JSON reports every vitest run wrote and prints one plain closing line:
+// "Tests: N passed, N failed, N skipped". Exits non-zero when a test failed or none ran.
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+const dir = process.argv[2];
+let files = [];
+try {
+  files = readdirSync(dir).filter((f) => f.endsWith('.json'));
+} catch {
+  // no reports at all: reported below as zero tests
+}
+const total = { passed: 0, failed: 0, skipped: 0 };
+for (const file of files) {
+  const report = JSON.parse(readFileSync(join(dir, file), 'utf8'));
+  total.passed += report.numPassedTests ?? 0;
+  total.failed += (report.numFailedTests ?? 0) + (report.numFailedTestSuites ?? 0);
+  total.skipped += (report.numPendingTests ?? 0) + (report.numTodoTests ?? 0);
+}
+console.log(`Tests: ${total.passed} passed, ${total.failed} failed, ${total.skipped} skipped`);
+process.exit(total.failed > 0 || total.passed === 0 ? 1 : 0);
