@@ -43,7 +43,25 @@ export abstract class AppConfig {
   abstract readonly uploads: { maxBlobBytes: number };
   abstract readonly tiers: Record<Tier, TierPlan>;
   abstract readonly maintenance: { orphanGraceS: number };
+  abstract readonly billing: {
+    /** Days a past-due subscription keeps its tier after the first failed payment. */
+    graceDays: number;
+    /** Unset: billing routes answer 503 BILLING_NOT_CONFIGURED. */
+    stripe?: StripeConfig;
+  };
+  abstract readonly publicApi: { rateLimitPerMinute: number };
+  /** Lower-cased emails that become administrators when they register. */
+  abstract readonly admin: { emails: string[] };
   abstract readonly logLevel: string;
+}
+
+export interface StripeConfig {
+  secretKey: string;
+  webhookSecret: string;
+  /** The Stripe price id of each paid tier. */
+  prices: Record<Exclude<Tier, 'free'>, string>;
+  successUrl: string;
+  cancelUrl: string;
 }
 
 export class ConfigError extends Error {}
@@ -68,6 +86,29 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
       'invalid environment:\n  S3_ENDPOINT, S3_ACCESS_KEY, S3_SECRET_KEY, S3_BUCKET: set all four or none',
     );
   }
+  const stripeVars = [
+    parsed.STRIPE_SECRET_KEY,
+    parsed.STRIPE_WEBHOOK_SECRET,
+    parsed.STRIPE_PRICE_PRO,
+    parsed.STRIPE_PRICE_TEAM,
+    parsed.CHECKOUT_SUCCESS_URL,
+    parsed.CHECKOUT_CANCEL_URL,
+  ];
+  if (stripeVars.some(Boolean) && !stripeVars.every(Boolean)) {
+    throw new ConfigError(
+      'invalid environment:\n  STRIPE_SECRET_KEY, STRIPE_WEBHOOK_SECRET, STRIPE_PRICE_PRO, STRIPE_PRICE_TEAM, ' +
+        'CHECKOUT_SUCCESS_URL, CHECKOUT_CANCEL_URL: set all six or none',
+    );
+  }
+  const stripe: StripeConfig | undefined = parsed.STRIPE_SECRET_KEY
+    ? {
+        secretKey: parsed.STRIPE_SECRET_KEY,
+        webhookSecret: parsed.STRIPE_WEBHOOK_SECRET!,
+        prices: { pro: parsed.STRIPE_PRICE_PRO!, team: parsed.STRIPE_PRICE_TEAM! },
+        successUrl: parsed.CHECKOUT_SUCCESS_URL!,
+        cancelUrl: parsed.CHECKOUT_CANCEL_URL!,
+      }
+    : undefined;
   const blob: BlobStoreConfig = parsed.S3_ENDPOINT
     ? {
         driver: 's3',
@@ -98,6 +139,11 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
       team: { tier: 'team', storageLimitBytes: parsed.TEAM_STORAGE_BYTES ?? 100 * GiB, maxVersionsLimit: 1000, priceMonthlyCents: 2400 },
     },
     maintenance: { orphanGraceS: parsed.ORPHAN_GRACE_S ?? 3600 },
+    billing: { graceDays: parsed.BILLING_GRACE_DAYS ?? 7, stripe },
+    publicApi: { rateLimitPerMinute: parsed.PUBLIC_RATE_LIMIT_PER_MINUTE ?? 60 },
+    admin: {
+      emails: (parsed.ADMIN_EMAILS ?? '').split(',').map((e) => e.trim().toLowerCase()).filter(Boolean),
+    },
     logLevel: parsed.LOG_LEVEL ?? 'info',
   };
 }

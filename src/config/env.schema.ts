@@ -73,6 +73,30 @@ export class EnvSchema {
   @IsOptional() @Type(() => Number) @IsInt() @Min(0)
   ORPHAN_GRACE_S?: number;
 
+  /** Days a past-due subscription keeps its tier after the first failed payment. */
+  @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(90)
+  BILLING_GRACE_DAYS?: number;
+
+  /** Stripe: set all six or none; without them the billing routes answer 503 BILLING_NOT_CONFIGURED. */
+  @IsOptional() @IsString() STRIPE_SECRET_KEY?: string;
+  @IsOptional() @IsString() STRIPE_WEBHOOK_SECRET?: string;
+  /** Stripe price ids (price_…) of the monthly pro and team plans. */
+  @IsOptional() @IsString() STRIPE_PRICE_PRO?: string;
+  @IsOptional() @IsString() STRIPE_PRICE_TEAM?: string;
+  /** Where Stripe Checkout sends the user back to. */
+  @IsOptional() @IsUrl({ require_tld: false, require_protocol: true })
+  CHECKOUT_SUCCESS_URL?: string;
+  @IsOptional() @IsUrl({ require_tld: false, require_protocol: true })
+  CHECKOUT_CANCEL_URL?: string;
+
+  /** Requests a minute per client IP on each public (unauthenticated) route. */
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1)
+  PUBLIC_RATE_LIMIT_PER_MINUTE?: number;
+
+  /** Comma-separated emails that register as administrators. */
+  @IsOptional() @IsString()
+  ADMIN_EMAILS?: string;
+
   @IsOptional() @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL?: string;
 }
