@@ -1,10 +1,44 @@
 import { Module } from '@nestjs/common';
-import { TypeOrmTierSource } from './adapters/typeorm-tier-source';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { AppConfig } from '../config/app-config';
+import { StorageModule } from '../storage/storage.module';
+import { SubscriptionEntity } from './adapters/entities/subscription.entity';
+import { TierOverrideEntity } from './adapters/entities/tier-override.entity';
+import { StripePaymentProvider } from './adapters/stripe-payment-provider';
+import { TypeOrmProcessedEventLog } from './adapters/typeorm-processed-event-log';
+import { TypeOrmSubscriptionRepository } from './adapters/typeorm-subscription.repository';
+import { TypeOrmTierOverrideRepository } from './adapters/typeorm-tier-override.repository';
+import { UnconfiguredPaymentProvider } from './adapters/unconfigured-payment-provider';
+import { BillingController } from './billing.controller';
+import { BillingWebhookService } from './billing-webhook.service';
+import { BillingService } from './billing.service';
+import { PaymentProvider } from './ports/payment-provider';
+import { ProcessedEventLog } from './ports/processed-event-log';
+import { SubscriptionRepository } from './ports/subscription.repository';
+import { TierOverrideRepository } from './ports/tier-override.repository';
 import { TierSource } from './ports/tier-source';
+import { SubscriptionTierSource } from './subscription-tier-source';
 import { TierPolicy } from './tier-policy.service';
 
+/** Tiers and what decides them: subscriptions from the payment provider, and admin overrides. */
 @Module({
-  providers: [TierPolicy, { provide: TierSource, useClass: TypeOrmTierSource }],
-  exports: [TierPolicy],
+  imports: [TypeOrmModule.forFeature([SubscriptionEntity, TierOverrideEntity]), StorageModule],
+  controllers: [BillingController],
+  providers: [
+    TierPolicy,
+    BillingService,
+    BillingWebhookService,
+    { provide: TierSource, useClass: SubscriptionTierSource },
+    { provide: SubscriptionRepository, useClass: TypeOrmSubscriptionRepository },
+    { provide: TierOverrideRepository, useClass: TypeOrmTierOverrideRepository },
+    { provide: ProcessedEventLog, useClass: TypeOrmProcessedEventLog },
+    {
+      provide: PaymentProvider,
+      inject: [AppConfig],
+      useFactory: (config: AppConfig): PaymentProvider =>
+        config.billing.stripe ? new StripePaymentProvider(config.billing.stripe) : new UnconfiguredPaymentProvider(),
+    },
+  ],
+  exports: [TierPolicy, BillingService],
 })
 export class BillingModule {}

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { AppConfig, TIERS, TierPlan } from '../config/app-config';
+import { AppConfig, TIERS, Tier, TierPlan } from '../config/app-config';
 import { TierSource } from './ports/tier-source';
 
 /** What a user's plan allows, from the one tier configuration the quota and /plans share. */
@@ -12,6 +12,11 @@ export class TierPolicy {
 
   async planFor(userId: string): Promise<TierPlan> {
     return this.config.tiers[await this.source.effectiveTierOf(userId)];
+  }
+
+  /** Effective tiers of many users at once; every id gets an entry. */
+  tiersOf(userIds: string[]): Promise<Map<string, Tier>> {
+    return this.source.effectiveTiersOf(userIds);
   }
 
   plans(): TierPlan[] {

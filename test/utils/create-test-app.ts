@@ -2,8 +2,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { Test } from '@nestjs/testing';
 import { inject } from 'vitest';
-import { createHttpApp } from '../../src/bootstrap/create-http-app';
+import { createHttpApp, NestAppFactory } from '../../src/bootstrap/create-http-app';
 import { AppConfig, loadConfig } from '../../src/config/app-config';
 import { RunningS3rver, startS3rver } from './s3rver';
 import { createTestDatabase, TestDatabase } from './test-database';
@@ -15,6 +16,14 @@ export interface TestAppOptions {
   blob?: 'fs' | 's3';
   /** Run jobs on BullMQ (real Redis) instead of in-process. */
   queue?: 'inline' | 'bullmq';
+  /** Providers to replace, e.g. `{ provide: PaymentProvider, useValue: fake }`: no test talks to outside services. */
+  overrides?: ProviderOverride[];
+}
+
+export interface ProviderOverride {
+  /** The token, usually a port's abstract class. */
+  provide: abstract new (...args: never[]) => unknown;
+  useValue: unknown;
 }
 
 export interface TestApp {
@@ -36,6 +45,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     NODE_ENV: 'test',
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     AUTH_RATE_LIMIT_PER_MINUTE: '100000',
+    PUBLIC_RATE_LIMIT_PER_MINUTE: '100000',
     JOB_DEBOUNCE_MS: '20',
     DATABASE_URL: db.url,
   };
@@ -53,7 +63,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     env.QUEUE_PREFIX = `mvtest-${db.url.split('/').pop()}`;
   }
   const config = loadConfig({ ...env, ...options.env });
-  const app = await createHttpApp(config, db.url);
+  const app = await createHttpApp(config, db.url, options.overrides ? withOverrides(options.overrides) : undefined);
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.getHttpServer().address();
   const port = typeof address === 'object' && address ? address.port : 0;
@@ -68,5 +78,15 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
       await db.drop();
       for (const cleanup of cleanups.reverse()) await cleanup();
     },
+  };
+}
+
+/** Builds the app through Nest's testing module, the one place providers can be swapped. */
+function withOverrides(overrides: ProviderOverride[]): NestAppFactory {
+  return async (root, adapter, options) => {
+    let builder = Test.createTestingModule({ imports: [root] });
+    for (const { provide, useValue } of overrides) builder = builder.overrideProvider(provide).useValue(useValue);
+    const moduleRef = await builder.compile();
+    return moduleRef.createNestApplication<NestFastifyApplication>(adapter, options);
   };
 }
