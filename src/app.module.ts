@@ -9,6 +9,8 @@ import { DatabaseModule } from './database/database.module';
 import { HealthModule } from './health/health.module';
 import { MindMapsJobsModule } from './mindmaps/jobs/mindmaps-jobs.module';
 import { MindMapsModule } from './mindmaps/mindmaps.module';
+import { PublicModule } from './public/public.module';
+import { SharesModule } from './shares/shares.module';
 
 /** The HTTP application. Without Redis the job processors run in this process too. */
 @Module({})
@@ -23,6 +25,8 @@ export class AppModule {
         AuthModule,
         MindMapsModule,
         BillingModule,
+        SharesModule,
+        PublicModule,
         ...(config.queue.redisUrl ? [] : [MindMapsJobsModule]),
       ],
       providers: [{ provide: APP_FILTER, useClass: AppExceptionFilter }],

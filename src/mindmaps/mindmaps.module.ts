@@ -25,6 +25,6 @@ const repositories = [
   imports: [TypeOrmModule.forFeature([MindMapEntity, MapVersionEntity]), StorageModule, BillingModule, QueueModule],
   controllers: [MindMapsController, MapContentController],
   providers: [...repositories, MindMapsService, MapContentService, PruneVersionsService, PruneScheduler],
-  exports: [MindMapsService, PruneVersionsService],
+  exports: [MindMapsService, MapContentService, PruneVersionsService],
 })
 export class MindMapsModule {}

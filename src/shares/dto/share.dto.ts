@@ -1,0 +1,43 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsISO8601, IsOptional, IsUUID, ValidateNested } from 'class-validator';
+import { EnvelopeDto } from '../../mindmaps/dto/envelope.dto';
+import { MapIdParams } from '../../mindmaps/dto/mind-map-requests.dto';
+
+export class CreateShareDto {
+  @ApiProperty({ type: EnvelopeDto, description: "the map's data key wrapped under the key in the link's URL fragment" })
+  @ValidateNested() @Type(() => EnvelopeDto)
+  envelope: EnvelopeDto;
+
+  @ApiPropertyOptional({ format: 'date-time', description: 'in the future; the link stops working then. Absent: no expiry' })
+  @IsOptional() @IsISO8601({ strict: true })
+  expiresAt?: string;
+
+  @ApiPropertyOptional({ format: 'uuid', description: "a saved version of the map to pin; absent: the link follows the map's head" })
+  @IsOptional() @IsUUID()
+  versionId?: string;
+}
+
+export class CreatedShareDto {
+  @ApiProperty({ format: 'uuid' }) shareId: string;
+  @ApiProperty({ description: '256 random bits, base64url; shown once, only its hash is stored' }) token: string;
+}
+
+export class ShareSummaryDto {
+  @ApiProperty({ format: 'uuid' }) shareId: string;
+  @ApiProperty({ format: 'uuid', nullable: true, type: String, description: 'the pinned version; null follows the head' })
+  versionId: string | null;
+  @ApiProperty({ format: 'date-time', nullable: true, type: String }) expiresAt: string | null;
+  @ApiProperty({ description: 'past expiresAt: the link no longer opens' }) expired: boolean;
+  @ApiProperty({ format: 'date-time' }) createdAt: string;
+}
+
+export class ShareListDto {
+  @ApiProperty({ type: [ShareSummaryDto], description: 'newest first' }) items: ShareSummaryDto[];
+}
+
+export class ShareParams extends MapIdParams {
+  @ApiProperty({ format: 'uuid' })
+  @IsUUID()
+  shareId: string;
+}

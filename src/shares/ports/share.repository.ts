@@ -1,0 +1,16 @@
+import type { Share } from '../domain/share';
+
+/**
+ * Share links. `findLive` answers only for a share that is neither revoked (deleted) nor expired
+ * at `now`. A pinned version's deletion (pruning) deletes its shares; so does the map's.
+ * Joins the caller's UnitOfWork transaction.
+ */
+export abstract class ShareRepository {
+  /** Rejects with VersionNotFound when the pinned version is gone by the time of the insert. */
+  abstract insert(share: Share): Promise<void>;
+  /** Newest first. */
+  abstract listForMap(mapId: string): Promise<Share[]>;
+  abstract findLive(tokenHash: Buffer, now: Date): Promise<Share | undefined>;
+  /** False when the map has no such share. */
+  abstract delete(id: string, mapId: string): Promise<boolean>;
+}

@@ -1,0 +1,45 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/common';
+import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { Authenticated, CurrentUser, Principal } from '../common/auth/auth.decorators';
+import { ApiErrors } from '../common/http/api-errors.decorator';
+import { fromEnvelopeDto } from '../mindmaps/dto/mind-map-dto.mapper';
+import { MapIdParams } from '../mindmaps/dto/mind-map-requests.dto';
+import { toShareSummaryDto } from './dto/share-dto.mapper';
+import { CreatedShareDto, CreateShareDto, ShareListDto, ShareParams } from './dto/share.dto';
+import { SharesService } from './shares.service';
+
+/** The owner's side of link shares; the link side is /api/public/shares/:token. */
+@ApiTags('sharing')
+@Authenticated()
+@ApiErrors([400, 'VALIDATION_FAILED'], [404, 'MAP_NOT_FOUND'])
+@Controller('api/mindmaps/:id/shares')
+export class SharesController {
+  constructor(private readonly shares: SharesService) {}
+
+  @Post()
+  @ApiCreatedResponse({ type: CreatedShareDto })
+  @ApiErrors([404, 'VERSION_NOT_FOUND'])
+  async create(@CurrentUser() user: Principal, @Param() params: MapIdParams, @Body() body: CreateShareDto): Promise<CreatedShareDto> {
+    const { share, token } = await this.shares.create(user.userId, params.id, {
+      envelope: fromEnvelopeDto(body.envelope),
+      expiresAt: body.expiresAt === undefined ? undefined : new Date(body.expiresAt),
+      versionId: body.versionId,
+    });
+    return { shareId: share.id, token };
+  }
+
+  @Get()
+  @ApiOkResponse({ type: ShareListDto })
+  async list(@CurrentUser() user: Principal, @Param() params: MapIdParams): Promise<ShareListDto> {
+    const now = new Date();
+    return { items: (await this.shares.list(user.userId, params.id)).map((s) => toShareSummaryDto(s, now)) };
+  }
+
+  @Delete(':shareId')
+  @HttpCode(204)
+  @ApiNoContentResponse({ description: 'the token stops working at once' })
+  @ApiErrors([404, 'SHARE_NOT_FOUND'])
+  async revoke(@CurrentUser() user: Principal, @Param() params: ShareParams): Promise<void> {
+    await this.shares.revoke(user.userId, params.id, params.shareId);
+  }
+}

@@ -1,0 +1,101 @@
+import { randomUUID } from 'node:crypto';
+import { Readable } from 'node:stream';
+import { Injectable } from '@nestjs/common';
+import { ValidationFailed } from '../common/errors/common.errors';
+import { raise } from '../common/errors/raise';
+import type { Envelope, MapVersion } from '../mindmaps/domain/mind-map';
+import { MapContentService } from '../mindmaps/map-content.service';
+import { MapNotFound, VersionNotFound } from '../mindmaps/mindmaps.errors';
+import { MindMapsService } from '../mindmaps/mindmaps.service';
+import type { Share, SharedContent } from './domain/share';
+import { ShareRepository } from './ports/share.repository';
+import { hashShareToken, newShareToken, sameHash } from './share-token';
+import { ShareNotFound } from './shares.errors';
+
+export interface NewShare {
+  envelope: Envelope;
+  expiresAt?: Date;
+  versionId?: string;
+}
+
+/**
+ * Link shares: the owner creates, lists and revokes them (another user's map is MAP_NOT_FOUND);
+ * anyone holding a live token reads the shared version. Unknown, revoked and expired tokens,
+ * and links whose map or pinned version is gone, all answer SHARE_NOT_FOUND.
+ */
+@Injectable()
+export class SharesService {
+  constructor(
+    private readonly shares: ShareRepository,
+    private readonly mindMaps: MindMapsService,
+    private readonly content: MapContentService,
+  ) {}
+
+  /** Returns the share and its token; the token is never seen again. */
+  async create(ownerId: string, mapId: string, input: NewShare): Promise<{ share: Share; token: string }> {
+    if (input.expiresAt && input.expiresAt.getTime() <= Date.now()) {
+      throw new ValidationFailed([{ field: 'expiresAt', messages: ['expiresAt must be in the future'] }]);
+    }
+    const map = await this.mindMaps.get(ownerId, mapId);
+    if (input.versionId !== undefined) {
+      const versions = await this.content.listVersions(ownerId, map.id);
+      if (!versions.some((v) => v.id === input.versionId)) throw new VersionNotFound();
+    }
+    const token = newShareToken();
+    const share: Share = {
+      id: randomUUID(),
+      mapId: map.id,
+      ownerId,
+      tokenHash: hashShareToken(token)!,
+      envelope: input.envelope,
+      versionId: input.versionId ?? null,
+      expiresAt: input.expiresAt ?? null,
+      createdAt: new Date(),
+    };
+    await this.shares.insert(share);
+    return { share, token };
+  }
+
+  async list(ownerId: string, mapId: string): Promise<Share[]> {
+    const map = await this.mindMaps.get(ownerId, mapId);
+    return this.shares.listForMap(map.id);
+  }
+
+  /** The token stops working at once: the row is gone. */
+  async revoke(ownerId: string, mapId: string, shareId: string): Promise<void> {
+    const map = await this.mindMaps.get(ownerId, mapId);
+    if (!(await this.shares.delete(shareId, map.id))) throw new ShareNotFound();
+  }
+
+  async open(token: string): Promise<SharedContent> {
+    const share = await this.findLive(token);
+    const map = await this.mindMaps.get(share.ownerId, share.mapId).catch(asShareNotFound);
+    if (share.versionId === null) {
+      return { encryptedTitle: map.encryptedTitle, envelope: share.envelope, versionId: map.headVersionId, sizeBytes: map.sizeBytes };
+    }
+    const versions = await this.content.listVersions(share.ownerId, share.mapId).catch(asShareNotFound);
+    const version = versions.find((v) => v.id === share.versionId) ?? raise(new ShareNotFound());
+    return { encryptedTitle: map.encryptedTitle, envelope: share.envelope, versionId: version.id, sizeBytes: version.sizeBytes };
+  }
+
+  /** The shared version's bytes; NO_CONTENT_YET for a head link to a map never saved. */
+  async openBlob(token: string): Promise<{ version: MapVersion; body: Readable }> {
+    const share = await this.findLive(token);
+    return this.content.download(share.ownerId, share.mapId, share.versionId ?? undefined).catch(asShareNotFound);
+  }
+
+  private async findLive(token: string): Promise<Share> {
+    const hash = hashShareToken(token) ?? raise(new ShareNotFound());
+    const share = await this.shares.findLive(hash, new Date());
+    // NOTE: found by the hash's index, so lookup timing says nothing about the token; the
+    // constant-time check guards against an adapter that ever matches loosely.
+    if (!share || !sameHash(share.tokenHash, hash)) throw new ShareNotFound();
+    return share;
+  }
+}
+
+/** The map or pinned version went away after the link was made: the link is dead, not the map missing. */
+function asShareNotFound(error: unknown): never {
+  if (error instanceof MapNotFound || error instanceof VersionNotFound) throw new ShareNotFound();
+  throw error;
+}
