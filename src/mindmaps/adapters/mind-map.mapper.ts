@@ -30,6 +30,41 @@ export function toMindMap(e: MindMapEntity): MindMap {
   };
 }
 
+/** A mind_maps row as `pg` returns it for MIND_MAP_COLUMNS (bigint as a string). */
+export interface MindMapRow {
+  id: string;
+  owner_id: string;
+  encrypted_title: Buffer;
+  env_eph_classical_public: Buffer;
+  env_eph_pq_ciphertext: Buffer;
+  env_wrapped_dek: Buffer;
+  max_versions: number;
+  head_version_id: string | null;
+  size_bytes: string;
+  version_count: number;
+  created_at: Date;
+  updated_at: Date;
+}
+
+export const MIND_MAP_COLUMNS =
+  'id, owner_id, encrypted_title, env_eph_classical_public, env_eph_pq_ciphertext, env_wrapped_dek, ' +
+  'max_versions, head_version_id, size_bytes, version_count, created_at, updated_at';
+
+export function mindMapFromRow(r: MindMapRow): MindMap {
+  return {
+    id: r.id,
+    ownerId: r.owner_id,
+    encryptedTitle: r.encrypted_title,
+    envelope: { ephClassicalPublic: r.env_eph_classical_public, ephPqCiphertext: r.env_eph_pq_ciphertext, wrappedDek: r.env_wrapped_dek },
+    maxVersions: r.max_versions,
+    headVersionId: r.head_version_id,
+    sizeBytes: Number(r.size_bytes),
+    versionCount: r.version_count,
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+  };
+}
+
 export function toMindMapEntity(m: MindMap): MindMapEntity {
   return Object.assign(new MindMapEntity(), { ...m, envelope: toEnvelopeColumns(m.envelope) });
 }
