@@ -1,7 +1,8 @@
 /**
- * Mindvault client SDK. Everything here runs in browsers and in Node 20+ (WebCrypto + noble).
- * Layout: crypto/ (formats and keys), model/ (plaintext document), contract.ts (wire shapes);
- * api/ (HTTP client) and cli/ (the `mindvault` command) build on these.
+ * Mindvault client SDK. Everything here runs in browsers and in Node 20+ (WebCrypto + noble + fetch).
+ * Layout: crypto/ (formats and keys), model/ (plaintext document), contract.ts (wire shapes),
+ * api/ (typed HTTP client, generated OpenAPI types), vault/ (the account flows on top of both);
+ * cli/ (the `mindvault` command, Node only) builds on these.
  */
 export type * from './contract.js';
 
@@ -103,3 +104,38 @@ export {
   type MindMapNode,
   parseDocument,
 } from './model/mind-map-document.js';
+
+export type { components, paths } from './api/openapi.js';
+export type {
+  ErrorBody,
+  JsonBody,
+  JsonResponse,
+  MindMapDetail,
+  MindMapPage,
+  MindMapSummary,
+  SavedVersion,
+  Schemas,
+  TokenPair,
+  VersionSnapshot,
+} from './api/schema.js';
+export { ApiError, NetworkError, SessionExpiredError } from './api/api-error.js';
+export { type Fetch, HttpClient, type HttpClientOptions, type ProgressCallback, readBytes } from './api/http-client.js';
+export { MemoryTokenStore, type TokenStore } from './api/token-store.js';
+export { MindvaultApi } from './api/mindvault-api.js';
+export { AuthApi } from './api/auth-api.js';
+export { type Download, type DownloadOptions, MindMapsApi, type UploadOptions } from './api/mindmaps-api.js';
+export { SharesApi, type ShareSummary } from './api/shares-api.js';
+export { PublicApi, type PublicShare } from './api/public-api.js';
+
+export {
+  type CreatedShare,
+  type Credentials,
+  type HistoryEntry,
+  type MapInfo,
+  type PulledMap,
+  type ShareOptions,
+  Vault,
+  type VaultOptions,
+} from './vault/vault.js';
+export { WrongPasswordError } from './vault/errors.js';
+export { type OpenedShare, openShareLink, type OpenShareOptions, shareLinkApiBase } from './vault/share-links.js';

@@ -1,20 +1,51 @@
 /**
- * The `mindvault` command: dispatch only. Each command lives in commands/ and gets its own
- * arguments and the injected io; server-backed commands (login, ls, pull, push, share) come with
- * the API client in src/api.
+ * The `mindvault` command: dispatch and error reporting only. Each command lives in commands/
+ * and gets its arguments and a CliContext (config directory, server, password source).
  */
+import { ApiError, NetworkError, SessionExpiredError } from '../api/api-error.js';
 import { MindvaultCryptoError } from '../crypto/errors.js';
+import { WrongPasswordError } from '../vault/errors.js';
+import * as account from './commands/account.js';
+import * as maps from './commands/maps.js';
 import { selftest, selftestUsage } from './commands/selftest.js';
-import { type CliIo, EXIT_FAILURE, EXIT_OK, EXIT_USAGE } from './io.js';
+import * as sharing from './commands/sharing.js';
+import { CliContext, ENV } from './context.js';
+import { CliError, type CliIo, EXIT_FAILURE, EXIT_OK, EXIT_USAGE, UsageError } from './io.js';
 
-type Command = (args: string[], io: CliIo) => Promise<number>;
+type Command = (args: string[], ctx: CliContext) => Promise<number>;
 
 const commands: Record<string, { run: Command; usage: string }> = {
-  selftest: { run: selftest, usage: selftestUsage },
+  register: { run: account.register, usage: account.registerUsage },
+  login: { run: account.login, usage: account.loginUsage },
+  logout: { run: account.logout, usage: account.logoutUsage },
+  status: { run: account.status, usage: account.statusUsage },
+  ls: { run: maps.ls, usage: maps.lsUsage },
+  new: { run: maps.newMap, usage: maps.newUsage },
+  push: { run: maps.push, usage: maps.pushUsage },
+  pull: { run: maps.pull, usage: maps.pullUsage },
+  history: { run: maps.history, usage: maps.historyUsage },
+  restore: { run: maps.restore, usage: maps.restoreUsage },
+  share: { run: sharing.share, usage: sharing.shareUsage },
+  open: { run: sharing.open, usage: sharing.openUsage },
+  passwd: { run: account.passwd, usage: account.passwdUsage },
+  'rotate-keys': { run: account.rotateKeys, usage: account.rotateKeysUsage },
+  selftest: { run: (args, ctx) => selftest(args, ctx.io), usage: selftestUsage },
 };
 
 export function usage(): string {
-  return ['usage: mindvault <command> [options]', '', 'commands:', ...Object.values(commands).map((c) => `  ${c.usage}`)].join('\n');
+  return [
+    'usage: mindvault <command> [options]',
+    '',
+    'commands:',
+    ...Object.values(commands).map((c) => `  ${c.usage}`),
+    '',
+    'environment:',
+    `  ${ENV.configDir}   config directory (default ~/.config/mindvault); a fresh one is a fresh device`,
+    `  ${ENV.server}       API base URL (default http://localhost:3000; --server and the config win)`,
+    `  ${ENV.email}        account email for register/login`,
+    `  ${ENV.password}     password, for non-interactive use (else a prompt); never stored`,
+    `  ${ENV.newPassword} new password for passwd`,
+  ].join('\n');
 }
 
 export async function run(argv: string[], io: CliIo): Promise<number> {
@@ -28,19 +59,32 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
     io.err(`mindvault: unknown command '${name}'\n\n${usage()}`);
     return EXIT_USAGE;
   }
-  try {
-    return await command.run(args, io);
-  } catch (error) {
-    // parseArgs signals bad options with a TypeError carrying an ERR_PARSE_ARGS_* code.
-    const code = (error as { code?: unknown }).code;
-    if (typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS')) {
-      io.err(`mindvault ${name}: ${(error as Error).message}`);
-      return EXIT_USAGE;
-    }
-    if (error instanceof MindvaultCryptoError) {
-      io.err(`mindvault ${name}: ${error.name}: ${error.message}`);
-      return EXIT_FAILURE;
-    }
-    throw error;
+  if (args.includes('--help') || args.includes('-h')) {
+    io.out(`usage: mindvault ${command.usage}`);
+    return EXIT_OK;
   }
+  try {
+    return await command.run(args, new CliContext(io));
+  } catch (error) {
+    return report(name, command.usage, error, io);
+  }
+}
+
+function report(name: string, commandUsage: string, error: unknown, io: CliIo): number {
+  const fail = (message: string, code = EXIT_FAILURE) => {
+    io.err(`mindvault ${name}: ${message}`);
+    return code;
+  };
+  // parseArgs signals bad options with a TypeError carrying an ERR_PARSE_ARGS_* code.
+  const code = (error as { code?: unknown }).code;
+  if (error instanceof UsageError || (typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS'))) {
+    return fail(`${(error as Error).message}\nusage: mindvault ${commandUsage}`, EXIT_USAGE);
+  }
+  if (error instanceof SessionExpiredError) return fail(`${error.message}: run \`mindvault login\``);
+  if (error instanceof ApiError) return fail(`${error.code}: ${error.message}`);
+  if (error instanceof NetworkError) return fail(`cannot reach the server: ${error.message}`);
+  if (error instanceof WrongPasswordError || error instanceof CliError) return fail(error.message);
+  if (error instanceof MindvaultCryptoError) return fail(`${error.name}: ${error.message}`);
+  if (typeof code === 'string' && ['ENOENT', 'EACCES', 'EISDIR'].includes(code)) return fail((error as Error).message);
+  throw error;
 }

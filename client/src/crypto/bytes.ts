@@ -5,7 +5,7 @@ const utf8Encoder = new TextEncoder();
 // NOTE: fatal, so invalid UTF-8 throws instead of silently becoming U+FFFD.
 const utf8Decoder = new TextDecoder('utf-8', { fatal: true });
 
-export function webCrypto(): Crypto {
+export function webCrypto(): typeof globalThis.crypto {
   const c = globalThis.crypto;
   if (c?.subtle === undefined || typeof c.getRandomValues !== 'function') {
     throw new CryptoUnavailableError(

@@ -1,0 +1,52 @@
+/** /api/auth: prelogin, register, login, logout, keys, rotation, password change. */
+import type { HttpClient } from './http-client.js';
+import type { JsonBody, Schemas, TokenPair } from './schema.js';
+
+export class AuthApi {
+  constructor(private readonly http: HttpClient) {}
+
+  /** The account's KDF parameters; a stable fake for an unknown email. */
+  async prelogin(email: string): Promise<Schemas['KdfParamsDto']> {
+    const { kdf } = await this.http.call('post', '/api/auth/prelogin', { auth: false, body: { email } });
+    return kdf;
+  }
+
+  /** Creates the account and adopts the session it opens. */
+  async register(body: JsonBody<'/api/auth/register', 'post'>): Promise<TokenPair> {
+    return this.adopt(await this.http.call('post', '/api/auth/register', { auth: false, body }));
+  }
+
+  async login(body: JsonBody<'/api/auth/login', 'post'>): Promise<TokenPair> {
+    return this.adopt(await this.http.call('post', '/api/auth/login', { auth: false, body }));
+  }
+
+  /** Revokes the refresh token's family on the server and forgets the pair here. */
+  async logout(): Promise<void> {
+    const tokens = await this.http.tokens();
+    try {
+      if (tokens !== undefined) {
+        await this.http.call('post', '/api/auth/logout', { auth: false, body: { refreshToken: tokens.refreshToken } });
+      }
+    } finally {
+      await this.http.setTokens(undefined);
+    }
+  }
+
+  keys(): Promise<Schemas['KeyBundleResponseDto']> {
+    return this.http.call('get', '/api/auth/keys', {});
+  }
+
+  rotateKeys(body: JsonBody<'/api/auth/keys', 'put'>): Promise<Schemas['KeyBundleResponseDto']> {
+    return this.http.call('put', '/api/auth/keys', { body });
+  }
+
+  /** The server signs out every other session and answers with this one's fresh pair. */
+  async changePassword(body: JsonBody<'/api/auth/password', 'put'>): Promise<TokenPair> {
+    return this.adopt(await this.http.call('put', '/api/auth/password', { body }));
+  }
+
+  private async adopt(tokens: TokenPair): Promise<TokenPair> {
+    await this.http.setTokens(tokens);
+    return tokens;
+  }
+}

@@ -1,0 +1,23 @@
+/** The whole HTTP surface of shared/API.md, one object per resource over one HttpClient. */
+import { AuthApi } from './auth-api.js';
+import { HttpClient, type HttpClientOptions } from './http-client.js';
+import { MindMapsApi } from './mindmaps-api.js';
+import { PublicApi } from './public-api.js';
+import { SharesApi } from './shares-api.js';
+
+export class MindvaultApi {
+  readonly http: HttpClient;
+  readonly auth: AuthApi;
+  readonly mindmaps: MindMapsApi;
+  readonly shares: SharesApi;
+  /** Routes that need no login (share links). */
+  readonly public: PublicApi;
+
+  constructor(options: HttpClientOptions) {
+    this.http = new HttpClient(options);
+    this.auth = new AuthApi(this.http);
+    this.mindmaps = new MindMapsApi(this.http);
+    this.shares = new SharesApi(this.http);
+    this.public = new PublicApi(this.http);
+  }
+}

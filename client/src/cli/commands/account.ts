@@ -1,0 +1,108 @@
+/** register, login, logout, status, passwd, rotate-keys. */
+import { parseArgs } from 'node:util';
+import { MindvaultApi } from '../../api/mindvault-api.js';
+import { Vault } from '../../vault/vault.js';
+import type { CliContext } from '../context.js';
+import { ENV } from '../context.js';
+import { EXIT_OK, UsageError } from '../io.js';
+
+const serverOption = { server: { type: 'string' } } as const;
+const emailOption = { email: { type: 'string' } } as const;
+
+export const registerUsage = 'register --email EMAIL [--server URL]   create an account (password: prompt or MINDVAULT_PASSWORD)';
+export const loginUsage = 'login --email EMAIL [--server URL]      log in on this device with only email and password';
+export const logoutUsage = 'logout                                  end the session here and on the server';
+export const statusUsage = 'status                                  server, account and config directory in use';
+export const passwdUsage = 'passwd                                  change the password (new one: prompt or MINDVAULT_NEW_PASSWORD)';
+export const rotateKeysUsage = 'rotate-keys                             new key pairs, every map re-wrapped for them';
+
+export async function register(args: string[], ctx: CliContext): Promise<number> {
+  const { values } = parseArgs({ args, options: { ...serverOption, ...emailOption }, strict: true });
+  const email = ctx.email(values.email);
+  const config = await ctx.config.load();
+  const server = ctx.serverUrl(config, values.server);
+  const password = await ctx.password(`New password for ${email}: `, ENV.password, { confirm: true });
+  const options = ctx.vaultOptions();
+  await startSession(ctx, server, email, (api) => Vault.register(api, { email, password }, options));
+  ctx.io.err(`registered ${email} on ${server}; session saved in ${ctx.config.dir}`);
+  return EXIT_OK;
+}
+
+export async function login(args: string[], ctx: CliContext): Promise<number> {
+  const { values } = parseArgs({ args, options: { ...serverOption, ...emailOption }, strict: true });
+  const config = await ctx.config.load();
+  const email = ctx.email(values.email ?? config.session?.email);
+  const server = ctx.serverUrl(config, values.server);
+  const password = await ctx.password(`Password for ${email}: `);
+  const options = ctx.vaultOptions();
+  await startSession(ctx, server, email, (api) => Vault.login(api, { email, password }, options));
+  ctx.io.err(`logged in as ${email} on ${server}; keys unlocked and checked`);
+  return EXIT_OK;
+}
+
+/** Records the server and email first, so the token store files the new pair under them. */
+async function startSession(ctx: CliContext, server: string, email: string, open: (api: MindvaultApi) => Promise<Vault>): Promise<void> {
+  const previous = await ctx.config.load();
+  if (previous.session !== undefined) {
+    // Another account (or a stale session) on this device: end it on the server too, best effort.
+    await ctx.api(ctx.serverUrl(previous)).auth.logout().catch(() => undefined);
+  }
+  await ctx.config.update(({ session: _, ...rest }) => ({ ...rest, server }));
+  ctx.tokens.email = email;
+  const vault = await open(ctx.api(server));
+  vault.lock();
+}
+
+export async function logout(args: string[], ctx: CliContext): Promise<number> {
+  parseArgs({ args, options: {}, strict: true });
+  const config = await ctx.config.load();
+  if (config.session === undefined) {
+    ctx.io.err('not logged in');
+    return EXIT_OK;
+  }
+  try {
+    await ctx.api(ctx.serverUrl(config)).auth.logout();
+  } finally {
+    await ctx.config.update(({ session: _, ...rest }) => rest);
+  }
+  ctx.io.err(`logged out ${config.session.email}`);
+  return EXIT_OK;
+}
+
+export async function status(args: string[], ctx: CliContext): Promise<number> {
+  parseArgs({ args, options: {}, strict: true });
+  const config = await ctx.config.load();
+  ctx.io.out(`server ${ctx.serverUrl(config)}`);
+  ctx.io.out(`config ${ctx.config.file}`);
+  ctx.io.out(config.session ? `account ${config.session.email}` : 'account (not logged in)');
+  ctx.io.out('keys never stored: derived from the password for each command');
+  return EXIT_OK;
+}
+
+export async function passwd(args: string[], ctx: CliContext): Promise<number> {
+  parseArgs({ args, options: {}, strict: true });
+  const current = await ctx.password('Current password: ');
+  const { config, vault } = await ctx.unlock(current);
+  const next = await ctx.password('New password: ', ENV.newPassword, { confirm: true });
+  if (next === current) throw new UsageError('the new password is the current one');
+  try {
+    await vault.changePassword(current, next);
+  } finally {
+    vault.lock();
+  }
+  ctx.io.err(`password changed for ${config.session?.email}; other sessions are signed out`);
+  return EXIT_OK;
+}
+
+export async function rotateKeys(args: string[], ctx: CliContext): Promise<number> {
+  parseArgs({ args, options: {}, strict: true });
+  const { vault } = await ctx.unlock();
+  try {
+    const rotated = await vault.rotateKeys();
+    ctx.io.out(`keyVersion ${rotated.keyVersion}`);
+    ctx.io.err(`new key pairs; ${rotated.maps} map(s) re-wrapped`);
+  } finally {
+    vault.lock();
+  }
+  return EXIT_OK;
+}

@@ -1,0 +1,154 @@
+/** ls, new, push, pull, history, restore. */
+import { readFile, writeFile } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
+import { createDocument } from '../../model/mind-map-document.js';
+import type { Vault } from '../../vault/vault.js';
+import type { CliContext } from '../context.js';
+import { type DocumentFormat, formatDocument, parseDocumentFile } from '../document-file.js';
+import { EXIT_OK, positionals, UsageError } from '../io.js';
+import { formatBytes, progress } from '../progress.js';
+
+export const lsUsage = 'ls                                      your maps: id, versions, size, title';
+export const newUsage = 'new TITLE [--max-versions N]            create a map (one root node named TITLE); prints its id';
+export const pushUsage = 'push FILE [--map ID] [--title T] [--if-match VERSION]   encrypt and upload FILE (.json or an outline; - for stdin): a new map, or a new version of --map';
+export const pullUsage = 'pull ID [--version V] [-o FILE] [--format json|outline]  download and decrypt a map (the head by default)';
+export const historyUsage = 'history ID                              a map\'s versions, newest first';
+export const restoreUsage = 'restore ID VERSION                      make an old version the head again (as a new version)';
+
+async function withVault<T>(ctx: CliContext, work: (vault: Vault) => Promise<T>): Promise<T> {
+  const { vault } = await ctx.unlock();
+  try {
+    return await work(vault);
+  } finally {
+    vault.lock();
+  }
+}
+
+export async function ls(args: string[], ctx: CliContext): Promise<number> {
+  const { positionals: rest } = parseArgs({ args, options: {}, strict: true, allowPositionals: true });
+  positionals(rest);
+  const maps = await withVault(ctx, (vault) => vault.listMaps());
+  for (const map of maps) {
+    ctx.io.out(`${map.id}  ${String(map.versionCount).padStart(3)} v  ${formatBytes(map.sizeBytes).padStart(10)}  ${map.title}`);
+  }
+  if (maps.length === 0) ctx.io.err('no maps yet: `mindvault new TITLE` or `mindvault push FILE`');
+  return EXIT_OK;
+}
+
+export async function newMap(args: string[], ctx: CliContext): Promise<number> {
+  const { values, positionals: rest } = parseArgs({
+    args,
+    options: { 'max-versions': { type: 'string' } },
+    strict: true,
+    allowPositionals: true,
+  });
+  const [title] = positionals(rest, 'TITLE');
+  const maxVersions = values['max-versions'] === undefined ? undefined : parseCount(values['max-versions'], '--max-versions');
+  const created = await withVault(ctx, async (vault) => {
+    const map = await vault.createMap({ title: title!, ...(maxVersions !== undefined ? { maxVersions } : {}) });
+    const version = await vault.push(map.id, createDocument(title!));
+    return { map, version };
+  });
+  ctx.io.out(created.map.id);
+  ctx.io.err(`created "${title}" (version ${created.version.versionId})`);
+  return EXIT_OK;
+}
+
+export async function push(args: string[], ctx: CliContext): Promise<number> {
+  const { values, positionals: rest } = parseArgs({
+    args,
+    options: { map: { type: 'string' }, title: { type: 'string' }, 'if-match': { type: 'string' } },
+    strict: true,
+    allowPositionals: true,
+  });
+  const [file] = positionals(rest, 'FILE');
+  if (values['if-match'] !== undefined && values.map === undefined) throw new UsageError('--if-match needs --map');
+  const text = file === '-' ? await readStdin(ctx) : await readFile(file!, 'utf8');
+  const document = parseDocumentFile(text, file === '-' ? 'stdin' : file!);
+  const result = await withVault(ctx, async (vault) => {
+    const mapId = values.map ?? (await vault.createMap({ title: values.title ?? document.root.text })).id;
+    if (values.map !== undefined && values.title !== undefined) await vault.rename(mapId, values.title);
+    const shown = progress(ctx.io, 'uploading');
+    try {
+      const version = await vault.push(mapId, document, {
+        ...(values['if-match'] !== undefined ? { ifMatch: values['if-match'] } : {}),
+        onProgress: shown.update,
+      });
+      return { mapId, version };
+    } finally {
+      shown.done();
+    }
+  });
+  ctx.io.out(`map ${result.mapId}`);
+  ctx.io.out(`version ${result.version.versionId}`);
+  ctx.io.err(`pushed ${formatBytes(result.version.sizeBytes)} of ciphertext`);
+  return EXIT_OK;
+}
+
+export async function pull(args: string[], ctx: CliContext): Promise<number> {
+  const { values, positionals: rest } = parseArgs({
+    args,
+    options: { version: { type: 'string' }, output: { type: 'string', short: 'o' }, format: { type: 'string' } },
+    strict: true,
+    allowPositionals: true,
+  });
+  const [mapId] = positionals(rest, 'ID');
+  const format = documentFormat(values.format, values.output);
+  const pulled = await withVault(ctx, async (vault) => {
+    const shown = progress(ctx.io, 'downloading');
+    try {
+      return await vault.pull(mapId!, { ...(values.version !== undefined ? { versionId: values.version } : {}), onProgress: shown.update });
+    } finally {
+      shown.done();
+    }
+  });
+  await emit(ctx, formatDocument(pulled.document, format), values.output);
+  ctx.io.err(`pulled "${pulled.title}" version ${pulled.versionId}`);
+  return EXIT_OK;
+}
+
+export async function history(args: string[], ctx: CliContext): Promise<number> {
+  const { positionals: rest } = parseArgs({ args, options: {}, strict: true, allowPositionals: true });
+  const [mapId] = positionals(rest, 'ID');
+  const versions = await withVault(ctx, (vault) => vault.history(mapId!));
+  for (const v of versions) {
+    ctx.io.out(`${v.versionId}  ${v.savedAt}  ${formatBytes(v.sizeBytes).padStart(10)}${v.isHead ? '  (head)' : ''}`);
+  }
+  return EXIT_OK;
+}
+
+export async function restore(args: string[], ctx: CliContext): Promise<number> {
+  const { positionals: rest } = parseArgs({ args, options: {}, strict: true, allowPositionals: true });
+  const [mapId, versionId] = positionals(rest, 'ID', 'VERSION');
+  const saved = await withVault(ctx, (vault) => vault.restore(mapId!, versionId!));
+  ctx.io.out(`version ${saved.versionId}`);
+  ctx.io.err(`restored ${versionId} as the new head`);
+  return EXIT_OK;
+}
+
+/** --format, else from the output file's extension (.json → json), else json. */
+export function documentFormat(flag: string | undefined, output: string | undefined): DocumentFormat {
+  if (flag === 'json' || flag === 'outline') return flag;
+  if (flag !== undefined) throw new UsageError('--format is json or outline');
+  return output !== undefined && !output.toLowerCase().endsWith('.json') && output !== '-' ? 'outline' : 'json';
+}
+
+/** To stdout, or to FILE (`-o FILE`). */
+export async function emit(ctx: CliContext, text: string, output: string | undefined): Promise<void> {
+  if (output === undefined || output === '-') {
+    for (const line of text.replace(/\n$/, '').split('\n')) ctx.io.out(line);
+    return;
+  }
+  await writeFile(output, text, { mode: 0o600 });
+  ctx.io.err(`wrote ${output}`);
+}
+
+async function readStdin(ctx: CliContext): Promise<string> {
+  if (ctx.io.readStdin === undefined) throw new UsageError('cannot read stdin here');
+  return ctx.io.readStdin();
+}
+
+function parseCount(value: string, name: string): number {
+  if (!/^\d+$/.test(value)) throw new UsageError(`${name} must be a positive integer`);
+  return Number(value);
+}
