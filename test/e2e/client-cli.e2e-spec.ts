@@ -1,0 +1,144 @@
+import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestApp, TestApp } from '../utils/create-test-app';
+
+/** The bin that `npx mindvault` runs: it (re)builds the CLI from client/src when stale. */
+const BIN = resolve(__dirname, '../../client/bin/mindvault.js');
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the real `mindvault` process, as a user without a terminal would (no prompts). */
+function mindvault(args: string[], env: Record<string, string>): Promise<Run> {
+  return new Promise((done) => {
+    execFile(
+      process.execPath,
+      [BIN, ...args],
+      { env: { PATH: process.env.PATH ?? '', HOME: env.HOME ?? tmpdir(), ...env }, timeout: 60_000, maxBuffer: 64 * 1024 * 1024 },
+      (error, stdout, stderr) => done({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+    );
+  });
+}
+
+describe('the mindvault CLI against the real server', () => {
+  let t: TestApp;
+  let work: string;
+
+  beforeAll(async () => {
+    t = await createTestApp();
+    work = await mkdtemp(join(tmpdir(), 'mindvault-cli-'));
+    // The first run may compile the CLI; do it here, outside any test's timeout.
+    const built = await mindvault(['--help'], {});
+    expect(built.code, built.stderr).toBe(0);
+  });
+  afterAll(async () => {
+    await t?.close();
+    if (work) await rm(work, { recursive: true, force: true });
+  });
+
+  it('registers, pushes, pulls on a second device, restores, shares and opens the link', async () => {
+    const email = `cli-${randomBytes(5).toString('hex')}@example.com`;
+    const password = `cli password ${randomBytes(5).toString('hex')}`;
+    const marker = `CLI-MARKER-${randomBytes(8).toString('hex')}`;
+    const device = (name: string, extra: Record<string, string> = {}) => ({
+      MINDVAULT_CONFIG_DIR: join(work, name),
+      MINDVAULT_INSECURE_TEST_KDF: '1',
+      ...extra,
+    });
+    const laptop = device('laptop', { MINDVAULT_PASSWORD: password });
+    const phone = device('phone', { MINDVAULT_PASSWORD: password });
+
+    const registered = await mindvault(['register', '--email', email, '--server', t.baseUrl], laptop);
+    expect(registered.code, registered.stderr).toBe(0);
+    expect(registered.stderr).toMatch(/registered/);
+    // The config holds the server and the session, never the password or key material.
+    const configFile = join(work, 'laptop', 'config.json');
+    const config = JSON.parse(await readFile(configFile, 'utf8'));
+    expect(Object.keys(config).sort()).toEqual(['server', 'session']);
+    expect(Object.keys(config.session).sort()).toEqual(['accessToken', 'email', 'expiresIn', 'refreshToken', 'userId']);
+    expect(JSON.stringify(config)).not.toContain(password);
+    expect((await stat(configFile)).mode & 0o077).toBe(0);
+
+    const outline = join(work, 'trip.md');
+    await writeFile(outline, `Trip to Lisbon\n  - Flights\n    - ${marker}\n  - Hotels\n`);
+    const pushed = await mindvault(['push', outline], laptop);
+    expect(pushed.code, pushed.stderr).toBe(0);
+    const mapId = /^map (\S+)$/m.exec(pushed.stdout)![1]!;
+    const firstVersion = /^version (\S+)$/m.exec(pushed.stdout)![1]!;
+
+    // A large file: progress on stderr (milestones, since stderr is not a terminal).
+    const big = { version: 1, root: { id: 'root', text: 'Big map', children: [] as unknown[] } };
+    for (let i = 0; i < 12_000; i++) big.root.children.push({ id: `n${i}`, text: `node ${i} ${'x'.repeat(80)}`, children: [] });
+    await writeFile(join(work, 'big.json'), JSON.stringify(big));
+    const bigPush = await mindvault(['push', join(work, 'big.json'), '--map', mapId, '--if-match', firstVersion], laptop);
+    expect(bigPush.code, bigPush.stderr).toBe(0);
+    expect(bigPush.stderr).toMatch(/uploading .* \(0%\)/);
+    expect(bigPush.stderr).toMatch(/uploading .*MiB \/ .*MiB \(100%\)/);
+
+    // Second device: a fresh config directory, only email and password.
+    const login = await mindvault(['login', '--email', email, '--server', t.baseUrl], phone);
+    expect(login.code, login.stderr).toBe(0);
+    const listed = await mindvault(['ls'], phone);
+    expect(listed.stdout).toContain(mapId);
+    expect(listed.stdout).toMatch(/ 2 v .*Trip to Lisbon/);
+    const bigPull = await mindvault(['pull', mapId, '-o', join(work, 'big-copy.json')], phone);
+    expect(bigPull.code, bigPull.stderr).toBe(0);
+    expect(bigPull.stderr).toMatch(/downloading .* \(100%\)/);
+    expect(JSON.parse(await readFile(join(work, 'big-copy.json'), 'utf8'))).toEqual(big);
+
+    const history = await mindvault(['history', mapId], phone);
+    const lines = history.stdout.trim().split('\n');
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toMatch(/\(head\)$/);
+    expect(lines[1]).toContain(firstVersion);
+
+    const restored = await mindvault(['restore', mapId, firstVersion], phone);
+    expect(restored.code, restored.stderr).toBe(0);
+    const pulled = await mindvault(['pull', mapId, '--format', 'outline'], phone);
+    expect(pulled.stdout).toBe(`Trip to Lisbon\n  - Flights\n    - ${marker}\n  - Hotels\n`);
+
+    // A link, opened from a third directory with no account and no password.
+    const shared = await mindvault(['share', mapId, '--expires', '1d'], phone);
+    expect(shared.code, shared.stderr).toBe(0);
+    const link = shared.stdout.trim();
+    expect(link).toMatch(new RegExp(`^${t.baseUrl}/s/[^#]+#[A-Za-z0-9_-]{43}$`));
+    const opened = await mindvault(['open', link], device('stranger'));
+    expect(opened.code, opened.stderr).toBe(0);
+    expect(JSON.parse(opened.stdout).root.children[0].children[0].text).toBe(marker);
+    expect(opened.stderr).toContain('opened "Trip to Lisbon"');
+
+    // Without the fragment the link is useless.
+    const keyless = await mindvault(['open', link.split('#')[0]!], device('stranger'));
+    expect(keyless.code).toBe(1);
+  });
+
+  it('says what is wrong: wrong password, no password, not logged in, bad usage', async () => {
+    const email = `cli-${randomBytes(5).toString('hex')}@example.com`;
+    const env = { MINDVAULT_CONFIG_DIR: join(work, 'errors'), MINDVAULT_INSECURE_TEST_KDF: '1' };
+    const notLoggedIn = await mindvault(['ls'], env);
+    expect(notLoggedIn.code).toBe(1);
+    expect(notLoggedIn.stderr).toMatch(/not logged in/);
+
+    const noPassword = await mindvault(['register', '--email', email, '--server', t.baseUrl], env);
+    expect(noPassword.code).toBe(1);
+    expect(noPassword.stderr).toMatch(/no password: set MINDVAULT_PASSWORD/);
+
+    expect((await mindvault(['register', '--email', email, '--server', t.baseUrl], { ...env, MINDVAULT_PASSWORD: 'right' })).code).toBe(0);
+    const wrong = await mindvault(['ls'], { ...env, MINDVAULT_PASSWORD: 'wrong' });
+    expect(wrong.code).toBe(1);
+    expect(wrong.stderr).toMatch(/wrong password/);
+    const badLogin = await mindvault(['login', '--email', email, '--server', t.baseUrl], { ...env, MINDVAULT_PASSWORD: 'wrong' });
+    expect(badLogin.stderr).toMatch(/INVALID_CREDENTIALS/);
+
+    const usage = await mindvault(['pull'], env);
+    expect(usage.code).toBe(2);
+    expect(usage.stderr).toMatch(/expected ID/);
+  });
+});
