@@ -9,7 +9,7 @@ import * as account from './commands/account.js';
 import * as maps from './commands/maps.js';
 import { selftest, selftestUsage } from './commands/selftest.js';
 import * as sharing from './commands/sharing.js';
-import { CliContext, ENV } from './context.js';
+import { CliContext, DEFAULT_SERVER, ENV } from './context.js';
 import { CliError, type CliIo, EXIT_FAILURE, EXIT_OK, EXIT_USAGE, UsageError } from './io.js';
 
 type Command = (args: string[], ctx: CliContext) => Promise<number>;
@@ -37,15 +37,23 @@ export function usage(): string {
     'usage: mindvault <command> [options]',
     '',
     'commands:',
-    ...Object.values(commands).map((c) => `  ${c.usage}`),
+    ...Object.values(commands).map((c) => describe(c.usage)),
     '',
     'environment:',
-    `  ${ENV.configDir}   config directory (default ~/.config/mindvault); a fresh one is a fresh device`,
-    `  ${ENV.server}       API base URL (default http://localhost:3000; --server and the config win)`,
-    `  ${ENV.email}        account email for register/login`,
-    `  ${ENV.password}     password, for non-interactive use (else a prompt); never stored`,
-    `  ${ENV.newPassword} new password for passwd`,
+    `  ${ENV.configDir}    config directory (default ~/.config/mindvault); a fresh one is a fresh device`,
+    `  ${ENV.server}        API base URL; --server wins over it, it wins over the config (default ${DEFAULT_SERVER})`,
+    `  ${ENV.email}         account email for register and login (or --email)`,
+    `  ${ENV.password}      password for non-interactive use (else a prompt); never stored`,
+    `  ${ENV.newPassword}  the new password for passwd`,
+    '',
+    'The config directory holds the server URL and the session tokens only: no password, no keys.',
   ].join('\n');
+}
+
+/** `syntax   summary` → the syntax, then the summary indented below it. */
+function describe(usageLine: string): string {
+  const [syntax, summary] = usageLine.split(/\s{2,}/, 2);
+  return summary === undefined ? `  ${syntax}` : `  ${syntax}\n      ${summary}`;
 }
 
 export async function run(argv: string[], io: CliIo): Promise<number> {
@@ -60,7 +68,7 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
     return EXIT_USAGE;
   }
   if (args.includes('--help') || args.includes('-h')) {
-    io.out(`usage: mindvault ${command.usage}`);
+    io.out(`usage: mindvault${describe(command.usage).slice(1)}`);
     return EXIT_OK;
   }
   try {
@@ -78,7 +86,7 @@ function report(name: string, commandUsage: string, error: unknown, io: CliIo): 
   // parseArgs signals bad options with a TypeError carrying an ERR_PARSE_ARGS_* code.
   const code = (error as { code?: unknown }).code;
   if (error instanceof UsageError || (typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS'))) {
-    return fail(`${(error as Error).message}\nusage: mindvault ${commandUsage}`, EXIT_USAGE);
+    return fail(`${(error as Error).message}\nusage: mindvault ${commandUsage.split(/\s{2,}/, 1)[0]}`, EXIT_USAGE);
   }
   if (error instanceof SessionExpiredError) return fail(`${error.message}: run \`mindvault login\``);
   if (error instanceof ApiError) return fail(`${error.code}: ${error.message}`);
