@@ -1,5 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
+import { AdminModule } from './admin/admin.module';
+import { AdminJobsModule } from './admin/jobs/admin-jobs.module';
 import { AuthModule } from './auth/auth.module';
 import { BillingModule } from './billing/billing.module';
 import { AppExceptionFilter } from './common/errors/app-exception.filter';
@@ -27,7 +29,8 @@ export class AppModule {
         BillingModule,
         SharesModule,
         PublicModule,
-        ...(config.queue.redisUrl ? [] : [MindMapsJobsModule]),
+        AdminModule,
+        ...(config.queue.redisUrl ? [] : [MindMapsJobsModule, AdminJobsModule]),
       ],
       providers: [{ provide: APP_FILTER, useClass: AppExceptionFilter }],
     };

@@ -61,3 +61,11 @@ export class RotationIncomplete extends AppError {
     return { missingMapIds: this.missingMapIds };
   }
 }
+
+export class UserNotFound extends AppError {
+  readonly status = 404;
+  readonly code = 'USER_NOT_FOUND';
+  constructor() {
+    super('user not found');
+  }
+}

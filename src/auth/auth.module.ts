@@ -6,6 +6,7 @@ import { ThrottlerModule } from '@nestjs/throttler';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AppConfig } from '../config/app-config';
 import { MindMapsModule } from '../mindmaps/mindmaps.module';
+import { AccountAdminService } from './account-admin.service';
 import { RefreshTokenEntity } from './adapters/entities/refresh-token.entity';
 import { UserEntity } from './adapters/entities/user.entity';
 import { TypeOrmRefreshTokenRepository } from './adapters/typeorm-refresh-token.repository';
@@ -42,9 +43,11 @@ import { TokenService } from './token.service';
     AuthService,
     TokenService,
     AuthKeyHasher,
+    AccountAdminService,
     { provide: UserRepository, useClass: TypeOrmUserRepository },
     { provide: RefreshTokenRepository, useClass: TypeOrmRefreshTokenRepository },
     { provide: APP_GUARD, useClass: AccessTokenGuard },
   ],
+  exports: [AccountAdminService],
 })
 export class AuthModule {}

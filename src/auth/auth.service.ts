@@ -47,15 +47,17 @@ export class AuthService {
   }
 
   async register(input: Registration): Promise<IssuedTokens> {
+    const email = input.email.toLowerCase();
     const user: User = {
       id: randomUUID(),
-      email: input.email.toLowerCase(),
+      email,
       authKeyHash: await this.hasher.hash(input.authKey),
       kdf: input.kdf,
       keys: input.keys,
       keyVersion: 1,
       tier: 'free',
-      role: 'user',
+      // The first administrators: the operator names them in ADMIN_EMAILS (or promotes with the CLI).
+      role: this.config.admin.emails.includes(email) ? 'admin' : 'user',
       disabled: false,
       createdAt: new Date(),
     };

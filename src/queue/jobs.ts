@@ -4,6 +4,8 @@ export interface JobPayloads {
   'prune-versions': { mapId: string };
   /** Prune every map holding more versions than it may (catches prunes that were never queued). */
   'prune-overdue': Record<string, never>;
+  /** Delete stored objects no version row references, recompute every user's usage; report on run `runId`. */
+  'reconcile-storage': { runId: string };
 }
 
 /** Jobs the queue runs on a timer, wherever the processors live. */
@@ -18,7 +20,9 @@ export const QUEUE_NAME = 'mindvault-jobs';
 export function dedupKey<N extends JobName>(name: N, payload: JobPayloads[N]): string {
   switch (name) {
     case 'prune-versions':
-      return `${name}-${payload.mapId}`;
+      return `${name}-${(payload as JobPayloads['prune-versions']).mapId}`;
+    case 'reconcile-storage':
+      return `${name}-${(payload as JobPayloads['reconcile-storage']).runId}`;
     default:
       return name;
   }

@@ -60,6 +60,17 @@ export class TypeOrmUserRepository extends UserRepository {
     await this.repo.update({ id }, { ...keys, keyVersion });
   }
 
+  async updateAccess(id: string, access: Partial<AuthState>): Promise<void> {
+    if (access.role === undefined && access.disabled === undefined) return;
+    await this.repo.update(
+      { id },
+      {
+        ...(access.role !== undefined ? { role: access.role } : {}),
+        ...(access.disabled !== undefined ? { disabled: access.disabled } : {}),
+      },
+    );
+  }
+
   async replacePassword(
     id: string,
     change: { authKeyHash: string; kdf: KdfParams; classicalPrivEncrypted: Buffer; pqPrivEncrypted: Buffer },

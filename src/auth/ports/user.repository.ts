@@ -12,6 +12,8 @@ export abstract class UserRepository {
   /** Locks the user's row until the transaction ends; returns its key version. */
   abstract lockKeyVersion(id: string): Promise<number | undefined>;
   abstract replaceKeys(id: string, keys: KeyBundle, keyVersion: number): Promise<void>;
+  /** Changes what the access guard checks on every request; other fields stay. */
+  abstract updateAccess(id: string, access: Partial<AuthState>): Promise<void>;
   abstract replacePassword(
     id: string,
     change: { authKeyHash: string; kdf: KdfParams; classicalPrivEncrypted: Buffer; pqPrivEncrypted: Buffer },

@@ -30,6 +30,22 @@ export class TypeOrmUsageLedger extends UsageLedger {
     return { ok: false, usageBytes: await this.usageOf(userId) };
   }
 
+  async lock(userId: string): Promise<number> {
+    await this.tx.manager.query(
+      'INSERT INTO user_usage (user_id, usage_bytes) VALUES ($1, 0) ON CONFLICT (user_id) DO NOTHING',
+      [userId],
+    );
+    const rows: { usage_bytes: string }[] = await this.tx.manager.query(
+      'SELECT usage_bytes FROM user_usage WHERE user_id = $1 FOR UPDATE',
+      [userId],
+    );
+    return Number(rows[0]?.usage_bytes ?? 0);
+  }
+
+  async set(userId: string, bytes: number): Promise<void> {
+    await this.tx.manager.query('UPDATE user_usage SET usage_bytes = $2 WHERE user_id = $1', [userId, bytes]);
+  }
+
   async subtract(userId: string, bytes: number): Promise<void> {
     if (bytes === 0) return;
     await this.tx.manager.query('UPDATE user_usage SET usage_bytes = usage_bytes - $2 WHERE user_id = $1', [

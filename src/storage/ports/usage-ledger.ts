@@ -10,4 +10,11 @@ export abstract class UsageLedger {
   abstract usageOf(userId: string): Promise<number>;
   abstract tryAdd(userId: string, bytes: number, limitBytes: number): Promise<UsageAddResult>;
   abstract subtract(userId: string, bytes: number): Promise<void>;
+  /**
+   * Locks the user's counter until the transaction ends (creating it at 0), waiting for any
+   * upload, prune or delete of that user in flight; returns the counter. Call inside a transaction.
+   */
+  abstract lock(userId: string): Promise<number>;
+  /** Overwrites the counter: only for the reconcile job, under `lock`. */
+  abstract set(userId: string, bytes: number): Promise<void>;
 }

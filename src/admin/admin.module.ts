@@ -1,0 +1,18 @@
+import { Module } from '@nestjs/common';
+import { AuthModule } from '../auth/auth.module';
+import { BillingModule } from '../billing/billing.module';
+import { QueueModule } from '../queue/queue.module';
+import { TypeOrmAdminDirectory } from './adapters/typeorm-admin-directory';
+import { AdminController } from './admin.controller';
+import { AdminService } from './admin.service';
+import { AuditModule } from './audit/audit.module';
+import { AdminDirectory } from './ports/admin-directory';
+import { ReconcileModule } from './reconcile/reconcile.module';
+
+/** The admin API; its jobs are in AdminJobsModule, registered where jobs run. */
+@Module({
+  imports: [AuthModule, BillingModule, QueueModule, ReconcileModule, AuditModule],
+  controllers: [AdminController],
+  providers: [AdminService, { provide: AdminDirectory, useClass: TypeOrmAdminDirectory }],
+})
+export class AdminModule {}

@@ -1,0 +1,30 @@
+/** What one reconcile sweep found and fixed. */
+export interface ReconcileReport {
+  /** Objects the blob store listed. */
+  objectsScanned: number;
+  /** Objects no version row referenced, older than the grace period, now deleted. */
+  orphansDeleted: number;
+  orphanBytesDeleted: number;
+  /** Orphans that could not be deleted this time (recorded in the orphan ledger for the next run). */
+  orphanDeleteFailures: number;
+  /** Orphan-ledger entries settled (deleted, or found referenced after all). */
+  ledgerEntriesSettled: number;
+  usersChecked: number;
+  /** Users whose usage counter disagreed with their version rows, and the correction. */
+  usageCorrections: { userId: string; fromBytes: number; toBytes: number }[];
+  /** The first corrections only; this counts them all. */
+  usageCorrectionCount: number;
+}
+
+export type ReconcileStatus = 'queued' | 'running' | 'done' | 'failed';
+
+export interface ReconcileRun {
+  id: string;
+  requestedBy: string | null;
+  status: ReconcileStatus;
+  requestedAt: Date;
+  startedAt: Date | null;
+  finishedAt: Date | null;
+  report: ReconcileReport | null;
+  error: string | null;
+}

@@ -1,0 +1,12 @@
+import 'reflect-metadata';
+import { ConfigError } from './config/app-config';
+import { runCli } from './cli/run-cli';
+
+/** The operator's command line: `npm run cli -- promote EMAIL`. */
+runCli(process.argv.slice(2), process.env, { out: (l) => console.log(l), err: (l) => console.error(l) }).then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    console.error(error instanceof ConfigError ? error.message : error);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,68 @@
+import { NestFactory } from '@nestjs/core';
+import { Client } from 'pg';
+import { nestLogLevels } from '../bootstrap/log-levels';
+import { AppConfig, loadConfig } from '../config/app-config';
+import { RunningDatabase, startEmbeddedPostgres } from '../database/embedded-postgres';
+import { CliModule } from './cli.module';
+import { PromoteCommand } from './promote.command';
+
+const USAGE = 'usage: npm run cli -- promote EMAIL';
+
+export interface CliIo {
+  out(line: string): void;
+  err(line: string): void;
+}
+
+/** Runs one command; returns the exit code (0 done, 1 failed, 2 usage). */
+export async function runCli(args: string[], env: Record<string, string | undefined>, io: CliIo): Promise<number> {
+  const [command, ...rest] = args;
+  if (command !== 'promote' || rest.length !== 1 || !rest[0].includes('@')) {
+    io.err(USAGE);
+    return 2;
+  }
+  const email = rest[0];
+  // Quieter than the server: the command's own answer is what the operator wants to read.
+  const config = loadConfig({ LOG_LEVEL: 'warn', ...env });
+  const database = await openDatabase(config);
+  try {
+    const app = await NestFactory.createApplicationContext(CliModule.forRoot(config, database.url), {
+      logger: nestLogLevels(config.logLevel),
+    });
+    try {
+      const outcome = await app.get(PromoteCommand).run(email);
+      switch (outcome) {
+        case 'promoted':
+          io.out(`${email} is now an administrator`);
+          return 0;
+        case 'already-admin':
+          io.out(`${email} is already an administrator`);
+          return 0;
+        case 'not-found':
+          io.err(`no account with the email ${email}: register it first`);
+          return 1;
+      }
+    } finally {
+      await app.close();
+    }
+  } finally {
+    await database.stop();
+  }
+}
+
+/**
+ * DATABASE_URL, else the embedded PostgreSQL: the running server's if it is up (it owns the data
+ * directory), else one started for this command.
+ */
+async function openDatabase(config: AppConfig): Promise<RunningDatabase> {
+  if (config.database.url) return { url: config.database.url, stop: async () => {} };
+  const url = `postgres://mindvault:mindvault@127.0.0.1:${config.database.embeddedPort}/mindvault`;
+  const probe = new Client({ connectionString: url, connectionTimeoutMillis: 2000 });
+  try {
+    await probe.connect();
+    return { url, stop: async () => {} };
+  } catch {
+    return startEmbeddedPostgres(config.database.embeddedDir, config.database.embeddedPort);
+  } finally {
+    await probe.end().catch(() => undefined);
+  }
+}
