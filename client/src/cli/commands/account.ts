@@ -1,6 +1,7 @@
 /** register, login, logout, status, passwd, rotate-keys. */
 import { parseArgs } from 'node:util';
 import { MindvaultApi } from '../../api/mindvault-api.js';
+import { MemoryTokenStore } from '../../api/token-store.js';
 import { Vault } from '../../vault/vault.js';
 import type { CliContext } from '../context.js';
 import { ENV } from '../context.js';
@@ -40,17 +41,21 @@ export async function login(args: string[], ctx: CliContext): Promise<number> {
   return EXIT_OK;
 }
 
-/** Records the server and email first, so the token store files the new pair under them. */
+/**
+ * Opens the new session (the token store files it under `email`); only once that worked is a
+ * previous session on this device ended on the server, best effort.
+ */
 async function startSession(ctx: CliContext, server: string, email: string, open: (api: MindvaultApi) => Promise<Vault>): Promise<void> {
   const previous = await ctx.config.load();
-  if (previous.session !== undefined) {
-    // Another account (or a stale session) on this device: end it on the server too, best effort.
-    await ctx.api(ctx.serverUrl(previous)).auth.logout().catch(() => undefined);
-  }
-  await ctx.config.update(({ session: _, ...rest }) => ({ ...rest, server }));
   ctx.tokens.email = email;
   const vault = await open(ctx.api(server));
   vault.lock();
+  await ctx.config.update((config) => ({ ...config, server }));
+  if (previous.session !== undefined) {
+    const { email: _, ...tokens } = previous.session;
+    const old = new MindvaultApi({ baseUrl: previous.server ?? ctx.serverUrl(previous), tokens: new MemoryTokenStore(tokens), ...(ctx.io.fetch ? { fetch: ctx.io.fetch } : {}) });
+    await old.auth.logout().catch(() => undefined);
+  }
 }
 
 export async function logout(args: string[], ctx: CliContext): Promise<number> {
