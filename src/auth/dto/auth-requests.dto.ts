@@ -1,6 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsArray, IsEmail, IsInt, IsString, MaxLength, Min, ValidateNested, IsUUID, ArrayMaxSize } from 'class-validator';
+import { IsArray, IsEmail, IsInt, IsString, MaxLength, Min, ValidateNested, IsUUID, ArrayMaxSize, IsObject } from 'class-validator';
 import { IsBase64Bytes } from '../../common/http/base64';
 import { EnvelopeDto } from '../../mindmaps/dto/envelope.dto';
 import { KdfParamsDto } from './kdf-params.dto';
@@ -24,11 +24,11 @@ export class RegisterRequestDto {
   authKey: string;
 
   @ApiProperty({ type: KdfParamsDto })
-  @ValidateNested() @Type(() => KdfParamsDto)
+  @IsObject() @ValidateNested() @Type(() => KdfParamsDto)
   kdf: KdfParamsDto;
 
   @ApiProperty({ type: KeyBundleInputDto })
-  @ValidateNested() @Type(() => KeyBundleInputDto)
+  @IsObject() @ValidateNested() @Type(() => KeyBundleInputDto)
   keys: KeyBundleInputDto;
 }
 
@@ -54,13 +54,13 @@ export class MapEnvelopeDto {
   id: string;
 
   @ApiProperty({ type: EnvelopeDto })
-  @ValidateNested() @Type(() => EnvelopeDto)
+  @IsObject() @ValidateNested() @Type(() => EnvelopeDto)
   envelope: EnvelopeDto;
 }
 
 export class RotateKeysRequestDto {
   @ApiProperty({ type: KeyBundleInputDto })
-  @ValidateNested() @Type(() => KeyBundleInputDto)
+  @IsObject() @ValidateNested() @Type(() => KeyBundleInputDto)
   keys: KeyBundleInputDto;
 
   @ApiProperty({ description: 'the current keyVersion + 1' })
@@ -68,7 +68,7 @@ export class RotateKeysRequestDto {
   keyVersion: number;
 
   @ApiProperty({ type: [MapEnvelopeDto], description: 'a new envelope for every owned map' })
-  @IsArray() @ArrayMaxSize(100_000) @ValidateNested({ each: true }) @Type(() => MapEnvelopeDto)
+  @IsArray() @ArrayMaxSize(100_000) @IsObject({ each: true }) @ValidateNested({ each: true }) @Type(() => MapEnvelopeDto)
   maps: MapEnvelopeDto[];
 }
 
@@ -82,7 +82,7 @@ export class ChangePasswordRequestDto {
   newAuthKey: string;
 
   @ApiProperty({ type: KdfParamsDto })
-  @ValidateNested() @Type(() => KdfParamsDto)
+  @IsObject() @ValidateNested() @Type(() => KdfParamsDto)
   kdf: KdfParamsDto;
 
   @ApiProperty({ format: 'byte' })

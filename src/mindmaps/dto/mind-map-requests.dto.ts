@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsInt, IsOptional, IsString, IsUUID, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import { IsInt, IsOptional, IsString, IsUUID, Max, MaxLength, Min, ValidateNested, IsObject, ValidateIf } from 'class-validator';
 import { IsBase64Bytes } from '../../common/http/base64';
 import { EnvelopeDto } from './envelope.dto';
 
@@ -13,7 +13,7 @@ export class CreateMindMapDto {
   encryptedTitle: string;
 
   @ApiProperty({ type: EnvelopeDto })
-  @ValidateNested() @Type(() => EnvelopeDto)
+  @IsObject() @ValidateNested() @Type(() => EnvelopeDto)
   envelope: EnvelopeDto;
 
   @ApiPropertyOptional({ minimum: 1, maximum: 1000, default: 20 })
@@ -21,17 +21,23 @@ export class CreateMindMapDto {
   maxVersions?: number;
 }
 
+/**
+ * A PATCH field may be left out but never null: IsOptional would let a null (or an empty array as
+ * the envelope) through and erase the title or the map's wrapped key.
+ */
+const Absent = () => ValidateIf((_, value) => value !== undefined);
+
 export class UpdateMindMapDto {
   @ApiPropertyOptional({ format: 'byte' })
-  @IsOptional() @IsBase64Bytes(1, TITLE_MAX_BYTES)
+  @Absent() @IsBase64Bytes(1, TITLE_MAX_BYTES)
   encryptedTitle?: string;
 
   @ApiPropertyOptional({ type: EnvelopeDto })
-  @IsOptional() @ValidateNested() @Type(() => EnvelopeDto)
+  @Absent() @IsObject() @ValidateNested() @Type(() => EnvelopeDto)
   envelope?: EnvelopeDto;
 
   @ApiPropertyOptional({ minimum: 1, maximum: 1000 })
-  @IsOptional() @IsInt() @Min(1) @Max(1000)
+  @Absent() @IsInt() @Min(1) @Max(1000)
   maxVersions?: number;
 }
 

@@ -1,12 +1,12 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsISO8601, IsOptional, IsUUID, ValidateNested } from 'class-validator';
+import { IsISO8601, IsOptional, IsUUID, ValidateNested, IsObject } from 'class-validator';
 import { EnvelopeDto } from '../../mindmaps/dto/envelope.dto';
 import { MapIdParams } from '../../mindmaps/dto/mind-map-requests.dto';
 
 export class CreateShareDto {
   @ApiProperty({ type: EnvelopeDto, description: "the map's data key wrapped under the key in the link's URL fragment" })
-  @ValidateNested() @Type(() => EnvelopeDto)
+  @IsObject() @ValidateNested() @Type(() => EnvelopeDto)
   envelope: EnvelopeDto;
 
   @ApiPropertyOptional({ format: 'date-time', description: 'in the future; the link stops working then. Absent: no expiry' })
