@@ -1,0 +1,475 @@
+import 'reflect-metadata';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
+import autocannon from 'autocannon';
+import { Client as MinioClient } from 'minio';
+import { Pool } from 'pg';
+import type { AppConfig } from '../src/config/app-config';
+import { BullMqJobQueue } from '../src/queue/bullmq-job-queue';
+import { median, percentile, runPool, send } from './http-client';
+import {
+  appEnv,
+  Child,
+  cpuMsOf,
+  DIST,
+  freePort,
+  Postgres,
+  RedisServer,
+  resetPeakRss,
+  rssOf,
+  S3Settings,
+  spawnNode,
+  startPostgres,
+  startRedis,
+  startS3rverProcess,
+  waitForHttp,
+} from './infra';
+import { BenchUser, createMap, register, seedVersions } from './seed';
+
+/**
+ * `npm run bench [-- name…]`: every figure is a ratio of two things measured side by side in this
+ * run, on this machine, against the same PostgreSQL, Redis and s3rver. Names: api-get, upload,
+ * quota, rss, prune. `--profile` runs the API under `node --cpu-prof` (profiles in bench/results/).
+ */
+const MiB = 1024 * 1024;
+const RESULTS = resolve(DIST, '..', 'bench', 'results');
+
+interface Figure {
+  name: string;
+  goal: string;
+  ratio: number;
+  pass: boolean | null;
+  raw: Record<string, unknown>;
+  note?: string;
+}
+
+interface Env {
+  pg: Postgres;
+  redis: RedisServer;
+  s3: S3Settings;
+  children: Child[];
+  s3rver: Child;
+  api: Child;
+  bare: Child;
+  apiUrl: string;
+  bareUrl: string;
+  pool: Pool;
+  jwtSecret: string;
+}
+
+async function main(): Promise<void> {
+  const args = process.argv.slice(2);
+  const profile = args.includes('--profile');
+  const selected = args.filter((a) => !a.startsWith('--'));
+  const want = (name: string) => selected.length === 0 || selected.includes(name);
+  mkdirSync(RESULTS, { recursive: true });
+
+  const env = await setUp(profile);
+  if (args.includes('--serve')) return serve(env);
+  const figures: Figure[] = [];
+  try {
+    if (want('api-get')) figures.push(await benchGet(env));
+    if (want('upload')) figures.push(await benchUpload(env));
+    if (want('quota')) figures.push(await benchQuota(env));
+    if (want('rss')) figures.push(await benchRss(env));
+    if (want('prune')) figures.push(await benchPrune(env));
+  } finally {
+    await tearDown(env);
+  }
+  print(figures);
+  if (selected.length === 0) {
+    const out = {
+      date: new Date().toISOString(),
+      node: process.version,
+      machine: { cpus: (await import('node:os')).cpus().length, totalMemMiB: Math.round((await import('node:os')).totalmem() / MiB) },
+      blobStore: 's3rver (S3 API on loopback, its own process)',
+      figures,
+    };
+    writeFileSync(resolve(RESULTS, 'latest.json'), `${JSON.stringify(out, null, 2)}\n`);
+    console.log(`\nwritten to bench/results/latest.json`);
+  }
+}
+
+async function setUp(profile: boolean): Promise<Env> {
+  console.log('starting PostgreSQL database, redis-server, s3rver, API, worker and the bare baseline…');
+  const pg = await startPostgres();
+  const redis = await startRedis();
+  const { settings: s3, child: s3rver } = await startS3rverProcess();
+  const jwtSecret = randomBytes(32).toString('hex');
+  const apiPort = await freePort();
+  const api = spawnNode(
+    'api',
+    'src/main.js',
+    appEnv({ databaseUrl: pg.url, redisUrl: redis.url, s3, jwtSecret, port: apiPort }),
+    profile ? ['--cpu-prof', `--cpu-prof-dir=${RESULTS}`] : [],
+  );
+  const apiUrl = `http://127.0.0.1:${apiPort}`;
+  await waitForHttp(`${apiUrl}/health/ready`, api);
+  // Started after the API has run the migrations.
+  const worker = spawnNode('worker', 'src/worker.js', appEnv({ databaseUrl: pg.url, redisUrl: redis.url, s3, jwtSecret }));
+  const barePort = await freePort();
+  const bare = spawnNode('bare', 'bench/bare-server.js', { DATABASE_URL: pg.url, JWT_SECRET: jwtSecret, PORT: String(barePort) });
+  const bareUrl = `http://127.0.0.1:${barePort}`;
+  await sleep(1000);
+  for (const child of [worker, bare]) {
+    if (child.process.exitCode !== null) throw new Error(`${child.name} exited:\n${child.tail()}`);
+  }
+  const pool = new Pool({ connectionString: pg.url, max: 4 });
+  return { pg, redis, s3, children: [api, worker, bare, s3rver], s3rver, api, bare, apiUrl, bareUrl, pool, jwtSecret };
+}
+
+/** `--serve`: the same set-up, left running for poking at by hand (curl, a profiler) until Ctrl-C. */
+async function serve(env: Env): Promise<void> {
+  const user = await register(env.apiUrl);
+  const mapId = await createMap(env.apiUrl, user);
+  console.log(`API  ${env.apiUrl} (pid ${env.api.pid})\nbare ${env.bareUrl} (pid ${env.bare.pid})`);
+  console.log(`try: curl -si -H 'authorization: Bearer ${user.accessToken}' ${env.apiUrl}/api/mindmaps/${mapId}`);
+  await new Promise<void>((done) => process.once('SIGINT', () => done()));
+  await tearDown(env);
+}
+
+async function tearDown(env: Env): Promise<void> {
+  await env.pool.end();
+  for (const child of env.children) await child.stop();
+  await env.redis.stop();
+  await env.pg.stop();
+}
+
+/** 1. GET /api/mindmaps/:id through the whole app vs the bare route, autocannon on loopback. */
+async function benchGet(env: Env): Promise<Figure> {
+  console.log('\n[1/5] GET /api/mindmaps/:id: full app vs bare Fastify (autocannon)');
+  const user = await register(env.apiUrl);
+  const mapId = await createMap(env.apiUrl, user);
+  const headers = { authorization: `Bearer ${user.accessToken}` };
+  const fire = async (base: string, server: Child, seconds: number) => {
+    const cpuBefore = cpuMsOf(server.pid);
+    const result = await autocannon({ url: `${base}/api/mindmaps/${mapId}`, headers, connections: 32, duration: seconds });
+    if (result.non2xx > 0 || result.errors > 0) throw new Error(`${base}: ${result.non2xx} non-2xx, ${result.errors} errors`);
+    const cpuMsPerReq = (cpuMsOf(server.pid) - cpuBefore) / result.requests.total;
+    return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, cpuMsPerReq };
+  };
+  await fire(env.apiUrl, env.api, 3);
+  await fire(env.bareUrl, env.bare, 3);
+  const app: Awaited<ReturnType<typeof fire>>[] = [];
+  const bare: Awaited<ReturnType<typeof fire>>[] = [];
+  for (let round = 0; round < 2; round++) {
+    app.push(await fire(env.apiUrl, env.api, 8));
+    bare.push(await fire(env.bareUrl, env.bare, 8));
+  }
+  const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+  const appRps = mean(app.map((r) => r.rps));
+  const bareRps = mean(bare.map((r) => r.rps));
+  const ratio = appRps / bareRps;
+  return {
+    name: 'GET /api/mindmaps/:id, app ÷ bare Fastify (req/s)',
+    goal: '≥ 0.8',
+    ratio,
+    pass: ratio >= 0.8,
+    raw: {
+      connections: 32,
+      appReqPerS: round1(appRps),
+      bareReqPerS: round1(bareRps),
+      appLatencyMs: { p50: app[0].p50, p99: Math.max(...app.map((r) => r.p99)) },
+      bareLatencyMs: { p50: bare[0].p50, p99: Math.max(...bare.map((r) => r.p99)) },
+      serverCpuMsPerRequest: { app: round3(mean(app.map((r) => r.cpuMsPerReq))), bare: round3(mean(bare.map((r) => r.cpuMsPerReq))) },
+      rounds: { app: app.map((r) => round1(r.rps)), bare: bare.map((r) => round1(r.rps)) },
+    },
+  };
+}
+
+/** 2. 1 MiB uploads through the API vs PUTs of the same bytes straight to the same s3rver. */
+async function benchUpload(env: Env): Promise<Figure> {
+  console.log('\n[2/5] 1 MiB uploads: API vs direct PUT to the same s3rver');
+  const user = await register(env.apiUrl);
+  const maps = await Promise.all(Array.from({ length: 16 }, () => createMap(env.apiUrl, user, 50)));
+  const body = randomBytes(MiB);
+  const s3 = minio(env.s3);
+  const concurrency = 8;
+  const perRound = 100;
+  const cpu = () => ({ api: cpuMsOf(env.api.pid), s3rver: cpuMsOf(env.s3rver.pid), bench: process.cpuUsage() });
+  const cpuSince = (before: ReturnType<typeof cpu>, count: number) => {
+    const bench = process.cpuUsage(before.bench);
+    return {
+      api: (cpuMsOf(env.api.pid) - before.api) / count,
+      s3rver: (cpuMsOf(env.s3rver.pid) - before.s3rver) / count,
+      client: (bench.user + bench.system) / 1000 / count,
+    };
+  };
+  const viaApi = async (count: number) => {
+    const before = cpu();
+    const started = performance.now();
+    const times = await runPool(count, concurrency, async (i) => {
+      const res = await send('PUT', `${env.apiUrl}/api/mindmaps/${maps[i % maps.length]}/blob`, {
+        headers: { authorization: `Bearer ${user.accessToken}`, 'content-type': 'application/octet-stream' },
+        body,
+      });
+      if (res.status !== 201) throw new Error(`upload answered ${res.status}: ${res.body.toString('utf8')}`);
+      return res.ms;
+    });
+    return { seconds: (performance.now() - started) / 1000, times, cpuMs: cpuSince(before, count) };
+  };
+  const direct = async (count: number) => {
+    const before = cpu();
+    const started = performance.now();
+    const times = await runPool(count, concurrency, async () => {
+      const key = `users/${user.userId}/maps/${randomUUID()}/${randomUUID()}`;
+      const url = await s3.presignedPutObject(env.s3.bucket, key, 300);
+      const res = await send('PUT', url, { body });
+      if (res.status !== 200) throw new Error(`direct PUT answered ${res.status}`);
+      return res.ms;
+    });
+    return { seconds: (performance.now() - started) / 1000, times, cpuMs: cpuSince(before, count) };
+  };
+  await viaApi(16);
+  await direct(16);
+  const apiRuns = [];
+  const directRuns = [];
+  for (let round = 0; round < 2; round++) {
+    directRuns.push(await direct(perRound));
+    apiRuns.push(await viaApi(perRound));
+  }
+  const rate = (runs: { seconds: number }[]) => (runs.length * perRound) / runs.reduce((s, r) => s + r.seconds, 0);
+  const apiRate = rate(apiRuns);
+  const directRate = rate(directRuns);
+  const ratio = apiRate / directRate;
+  const times = (runs: { times: number[] }[]) => runs.flatMap((r) => r.times);
+  return {
+    name: '1 MiB uploads, API ÷ direct PUT to s3rver (uploads/s)',
+    goal: '≥ 0.8',
+    ratio,
+    pass: ratio >= 0.8,
+    raw: {
+      blobStore: 's3rver',
+      concurrency,
+      uploads: 2 * perRound,
+      apiUploadsPerS: round1(apiRate),
+      directUploadsPerS: round1(directRate),
+      apiMiBPerS: round1(apiRate),
+      directMiBPerS: round1(directRate),
+      apiLatencyMs: { p50: round1(median(times(apiRuns))), p99: round1(percentile(times(apiRuns), 99)) },
+      directLatencyMs: { p50: round1(median(times(directRuns))), p99: round1(percentile(times(directRuns), 99)) },
+      cpuMsPerUpload: {
+        api: { apiProcess: round2(apiRuns[1].cpuMs.api), s3rver: round2(apiRuns[1].cpuMs.s3rver), client: round2(apiRuns[1].cpuMs.client) },
+        direct: { s3rver: round2(directRuns[1].cpuMs.s3rver), client: round2(directRuns[1].cpuMs.client) },
+      },
+    },
+  };
+}
+
+/** 3. Upload latency of a user owning 10,000 versions vs one owning 1: the quota path is O(1). */
+async function benchQuota(env: Env): Promise<Figure> {
+  console.log('\n[3/5] upload latency: owner of 10,000 versions vs owner of 1');
+  const heavy = await register(env.apiUrl);
+  const light = await register(env.apiUrl);
+  const heavyMap = await createMap(env.apiUrl, heavy);
+  const lightMap = await createMap(env.apiUrl, light);
+  // 500 maps × 20 versions (each map at its maxVersions, so nothing of it is pruned meanwhile).
+  await seedVersions(env.pool, heavy.userId, heavyMap, { maps: 500, perMap: 20, sizeBytes: 4096, maxVersions: 20 });
+  const body = randomBytes(16 * 1024);
+  const upload = async (user: BenchUser, mapId: string) => {
+    const res = await send('PUT', `${env.apiUrl}/api/mindmaps/${mapId}/blob`, {
+      headers: { authorization: `Bearer ${user.accessToken}`, 'content-type': 'application/octet-stream' },
+      body,
+    });
+    if (res.status !== 201) throw new Error(`upload answered ${res.status}: ${res.body.toString('utf8')}`);
+    return res.ms;
+  };
+  await upload(light, lightMap);
+  const counts = await env.pool.query<{ owner_id: string; n: number }>(
+    'SELECT owner_id, count(*)::int AS n FROM map_versions WHERE owner_id = ANY($1::uuid[]) GROUP BY owner_id',
+    [[heavy.userId, light.userId]],
+  );
+  const owned = Object.fromEntries(counts.rows.map((r) => [r.owner_id, r.n]));
+  for (let i = 0; i < 20; i++) {
+    await upload(heavy, heavyMap);
+    await upload(light, lightMap);
+  }
+  const heavyMs: number[] = [];
+  const lightMs: number[] = [];
+  // Interleaved, alternating who goes first, so drift in the machine hits both alike.
+  for (let i = 0; i < 200; i++) {
+    if (i % 2 === 0) {
+      heavyMs.push(await upload(heavy, heavyMap));
+      lightMs.push(await upload(light, lightMap));
+    } else {
+      lightMs.push(await upload(light, lightMap));
+      heavyMs.push(await upload(heavy, heavyMap));
+    }
+  }
+  const ratio = median(heavyMs) / median(lightMs);
+  return {
+    name: 'upload latency, owner of 10,000 versions ÷ owner of 1 (median)',
+    goal: '≤ 1.1',
+    ratio,
+    pass: ratio <= 1.1,
+    raw: {
+      versionsOwnedAtStart: { heavy: owned[heavy.userId], light: owned[light.userId] },
+      uploads: heavyMs.length,
+      bodyBytes: body.length,
+      heavyMs: { p50: round2(median(heavyMs)), p90: round2(percentile(heavyMs, 90)), p99: round2(percentile(heavyMs, 99)) },
+      lightMs: { p50: round2(median(lightMs)), p90: round2(percentile(lightMs, 90)), p99: round2(percentile(lightMs, 99)) },
+    },
+  };
+}
+
+/** 4. Peak RSS growth of the API process while 32 clients upload 8 MiB each at once. */
+async function benchRss(env: Env): Promise<Figure> {
+  console.log('\n[4/5] peak RSS growth of the API during 32 concurrent 8 MiB uploads');
+  const user = await register(env.apiUrl);
+  const maps = await Promise.all(Array.from({ length: 32 }, () => createMap(env.apiUrl, user)));
+  const chunk = randomBytes(64 * 1024);
+  const repeat = (8 * MiB) / chunk.length;
+  const upload = async (mapId: string) => {
+    const res = await send('PUT', `${env.apiUrl}/api/mindmaps/${mapId}/blob`, {
+      headers: { authorization: `Bearer ${user.accessToken}`, 'content-type': 'application/octet-stream' },
+      body: chunk,
+      repeat,
+    });
+    if (res.status !== 201) throw new Error(`upload answered ${res.status}: ${res.body.toString('utf8')}`);
+    return res.ms;
+  };
+  // Warm the paths (JIT, pools, sockets) the burst will use, then let the heap settle.
+  for (let i = 0; i < 4; i++) await upload(maps[i]);
+  await sleep(2000);
+  const pid = env.api.pid;
+  const baseline = rssOf(pid);
+  const hwmReset = resetPeakRss(pid);
+  let peak = baseline;
+  const sampler = setInterval(() => (peak = Math.max(peak, rssOf(pid))), 5);
+  const started = performance.now();
+  const times = await Promise.all(maps.map(upload));
+  const seconds = (performance.now() - started) / 1000;
+  clearInterval(sampler);
+  if (hwmReset) peak = Math.max(peak, rssOf(pid, 'VmHWM'));
+  const growth = peak - baseline;
+  const limit = 64 * MiB;
+  return {
+    name: 'API peak RSS growth, 32 concurrent 8 MiB uploads (MiB; ratio = growth ÷ 64 MiB budget)',
+    goal: '< 64 MiB (ratio < 1)',
+    ratio: growth / limit,
+    pass: growth < limit,
+    raw: {
+      baselineRssMiB: round1(baseline / MiB),
+      peakRssMiB: round1(peak / MiB),
+      growthMiB: round1(growth / MiB),
+      uploadedMiB: 32 * 8,
+      peakSource: hwmReset ? 'VmHWM after clear_refs, and VmRSS sampled every 5 ms' : 'VmRSS sampled every 5 ms',
+      burstSeconds: round2(seconds),
+      latencyMs: { p50: round1(median(times)), max: round1(Math.max(...times)) },
+    },
+  };
+}
+
+/** 5. Versions pruned per second by the worker process on BullMQ vs the same deletions done by hand. */
+async function benchPrune(env: Env): Promise<Figure> {
+  console.log('\n[5/5] pruning throughput: worker process on BullMQ vs direct deletes');
+  const user = await register(env.apiUrl);
+  const template = await createMap(env.apiUrl, user);
+  const mapCount = 40;
+  const perMap = 40;
+  const keep = 5;
+  const s3 = minio(env.s3);
+  const object = randomBytes(4096);
+  const seedGroup = async () => {
+    const maps = await seedVersions(env.pool, user.userId, template, { maps: mapCount, perMap, sizeBytes: object.length, maxVersions: keep });
+    const keys = maps.flatMap((m) => m.versions.map((v) => v.objectKey));
+    await runPool(keys.length, 16, async (i) => {
+      const url = await s3.presignedPutObject(env.s3.bucket, keys[i], 300);
+      const res = await send('PUT', url, { body: object });
+      if (res.status !== 200) throw new Error(`seed PUT answered ${res.status}`);
+    });
+    return maps;
+  };
+  const viaWorker = await seedGroup();
+  const byHand = await seedGroup();
+  const removed = mapCount * (perMap - keep);
+
+  const countIn = async (maps: { mapId: string }[]) =>
+    (
+      await env.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM map_versions WHERE map_id = ANY($1::uuid[])', [
+        maps.map((m) => m.mapId),
+      ])
+    ).rows[0].n;
+
+  // The API's own producer, without the debounce delay, so the clock measures the worker alone.
+  const queue = new BullMqJobQueue({ queue: { redisUrl: env.redis.url, prefix: 'mvbench', debounceMs: 0 } } as AppConfig);
+  let started = performance.now();
+  for (const m of viaWorker) await queue.enqueue('prune-versions', { mapId: m.mapId });
+  while ((await countIn(viaWorker)) > mapCount * keep) {
+    if (performance.now() - started > 120_000) throw new Error('the worker did not finish pruning in 2 minutes');
+    await sleep(10);
+  }
+  const workerSeconds = (performance.now() - started) / 1000;
+  await queue.onApplicationShutdown();
+
+  // By hand: one DELETE for all the rows, then the objects over 4 lanes (the worker's concurrency).
+  started = performance.now();
+  const gone = await env.pool.query<{ object_key: string }>(
+    `DELETE FROM map_versions WHERE id IN (
+       SELECT id FROM (SELECT id, row_number() OVER (PARTITION BY map_id ORDER BY seq DESC) AS r
+                       FROM map_versions WHERE map_id = ANY($1::uuid[])) ranked WHERE r > $2)
+     RETURNING object_key`,
+    [byHand.map((m) => m.mapId), keep],
+  );
+  await runPool(gone.rows.length, 4, (i) => s3.removeObject(env.s3.bucket, gone.rows[i].object_key));
+  const handSeconds = (performance.now() - started) / 1000;
+  if (gone.rows.length !== removed) throw new Error(`deleted ${gone.rows.length} by hand, expected ${removed}`);
+
+  const workerRate = removed / workerSeconds;
+  const handRate = removed / handSeconds;
+  return {
+    name: 'pruning, worker on BullMQ ÷ direct SQL + object deletes (versions/s)',
+    goal: 'reported (no goal set)',
+    ratio: workerRate / handRate,
+    pass: null,
+    raw: {
+      maps: mapCount,
+      versionsRemoved: removed,
+      workerVersionsPerS: round1(workerRate),
+      directVersionsPerS: round1(handRate),
+      workerSeconds: round2(workerSeconds),
+      directSeconds: round2(handSeconds),
+      workerConcurrency: 4,
+    },
+  };
+}
+
+function minio(s3: S3Settings): MinioClient {
+  const url = new URL(s3.endPoint);
+  return new MinioClient({
+    endPoint: url.hostname,
+    port: Number(url.port),
+    useSSL: false,
+    accessKey: s3.accessKey,
+    secretKey: s3.secretKey,
+    region: 'us-east-1',
+  });
+}
+
+function print(figures: Figure[]): void {
+  const rows = figures.map((f) => [
+    f.name,
+    f.goal,
+    f.ratio.toFixed(3),
+    f.pass === null ? '-' : f.pass ? 'PASS' : 'MISS',
+    JSON.stringify(f.raw),
+  ]);
+  const header = ['benchmark', 'goal', 'ratio', 'result', 'raw'];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (i === 4 ? 0 : r[i].length))));
+  const line = (cells: string[]) => cells.map((c, i) => (i === 4 ? c : c.padEnd(widths[i]))).join(' | ');
+  console.log(`\n${line(header)}`);
+  console.log(widths.map((w, i) => '-'.repeat(i === 4 ? 3 : w)).join('-|-'));
+  for (const row of rows) console.log(line(row));
+}
+
+const round1 = (x: number) => Math.round(x * 10) / 10;
+const round2 = (x: number) => Math.round(x * 100) / 100;
+const round3 = (x: number) => Math.round(x * 1000) / 1000;
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
