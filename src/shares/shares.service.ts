@@ -87,8 +87,8 @@ export class SharesService {
   private async findLive(token: string): Promise<Share> {
     const hash = hashShareToken(token) ?? raise(new ShareNotFound());
     const share = await this.shares.findLive(hash, new Date());
-    // NOTE: found by the hash's index, so lookup timing says nothing about the token; the
-    // constant-time check guards against an adapter that ever matches loosely.
+    // NOTE: looked up by the token's hash, so the index's timing reveals nothing usable about the
+    // token; the constant-time comparison costs nothing and keeps that true if the lookup changes.
     if (!share || !sameHash(share.tokenHash, hash)) throw new ShareNotFound();
     return share;
   }

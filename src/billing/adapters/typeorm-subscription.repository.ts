@@ -67,10 +67,11 @@ export class TypeOrmSubscriptionRepository extends SubscriptionRepository {
 
   async linkCustomer(userId: string, customerId: string): Promise<void> {
     // A customer id moving to another user would be a provider-side mix-up; the newest link wins.
-    await this.tx.manager.query('DELETE FROM billing_customers WHERE provider_customer_id = $1 AND user_id <> $2', [
-      customerId,
-      userId,
-    ]);
+    await this.tx.manager.query(
+      `DELETE FROM billing_customers WHERE provider_customer_id = $1 AND user_id <> $2
+         AND EXISTS (SELECT 1 FROM users WHERE id = $2)`,
+      [customerId, userId],
+    );
     await this.tx.manager.query(
       `INSERT INTO billing_customers (user_id, provider_customer_id) SELECT id, $2 FROM users WHERE id = $1
        ON CONFLICT (user_id) DO UPDATE SET provider_customer_id = EXCLUDED.provider_customer_id`,
