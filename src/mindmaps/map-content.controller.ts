@@ -1,4 +1,4 @@
-import { Controller, Get, Headers, HttpCode, Param, Post, Put, Query, Req, Res, StreamableFile } from '@nestjs/common';
+import { Controller, Get, HttpCode, Param, Post, Put, Query, Req, Res, StreamableFile } from '@nestjs/common';
 import {
   ApiBody,
   ApiConsumes,
@@ -44,8 +44,10 @@ export class MapContentController {
     @CurrentUser() user: Principal,
     @Param() params: MapIdParams,
     @Req() request: FastifyRequest,
-    @Headers('if-match') ifMatch?: string,
   ): Promise<SavedVersionDto> {
+    // NOTE: read from the request, not @Headers('if-match'): that decorator made Swagger document a
+    // second, required if-match header beside the optional one declared by @ApiHeader above.
+    const ifMatch = request.headers['if-match'];
     const contentLength = parseContentLength(request.headers['content-length']);
     this.content.checkLength(contentLength);
     if (!request.headers['content-type']?.toLowerCase().startsWith(BLOB_CONTENT_TYPE)) {

@@ -1651,8 +1651,7 @@ export interface operations {
     MapContentController_upload: {
         parameters: {
             query?: never;
-            header: {
-                "if-match": string;
+            header?: {
                 /** @description "<versionId>": save only if that is still the head */
                 "If-Match"?: string;
             };
