@@ -1,3 +1,4 @@
+import type { EventEmitter } from 'node:events';
 import { DynamicModule, Global, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { MIGRATIONS } from './migrations';
@@ -20,7 +21,15 @@ export class DatabaseModule {
           migrations: MIGRATIONS,
           migrationsRun: true,
           migrationsTransactionMode: 'each',
-          extra: { max: 20, connectionTimeoutMillis: 5000 },
+          extra: {
+            max: 20,
+            connectionTimeoutMillis: 5000,
+            // NOTE: pg-pool hands a new client out with no 'error' listener until TypeORM adds one a
+            // microtask later; a connection killed in that instant (failover, pg_terminate_backend)
+            // threw an unhandled 'error' and took the whole process down. The pool and TypeORM still
+            // see every error through their own listeners; this one only keeps the process alive.
+            onConnect: (client: EventEmitter) => void client.on('error', () => {}),
+          },
           // NOTE: no query or error logging: TypeORM would print parameters, i.e. ciphertext and hashes.
           logging: ['migration'],
         }),

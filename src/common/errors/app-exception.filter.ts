@@ -7,6 +7,7 @@ import {
   PayloadTooLarge,
   RateLimited,
   RouteNotFound,
+  ServiceUnavailable,
   UnsupportedMediaType,
   ValidationFailed,
 } from './common.errors';
@@ -39,8 +40,23 @@ export class AppExceptionFilter implements ExceptionFilter {
     if (exception instanceof HttpException) return fromHttpException(exception);
     const fastify = fastifyError(exception);
     if (fastify) return fastify;
+    if (isDatabaseConnectionLoss(exception)) return new ServiceUnavailable('database unavailable, retry');
     return new InternalError();
   }
+}
+
+/** SQLSTATE classes and pg messages that say the connection went away, not that the query was wrong. */
+const CONNECTION_LOSS_STATES = /^(08|57P0[1-3])/;
+const CONNECTION_LOSS_MESSAGES = /Connection terminated|not queryable|timeout exceeded when trying to connect|ECONNREFUSED|ECONNRESET/;
+
+/** A query that failed because PostgreSQL went away mid-request (restart, failover): worth a retry. */
+function isDatabaseConnectionLoss(exception: unknown): boolean {
+  if (!(exception instanceof Error)) return false;
+  const driverError = 'driverError' in exception ? (exception.driverError as { code?: unknown } | undefined) : undefined;
+  const state = typeof driverError?.code === 'string' ? driverError.code : '';
+  // TypeORM's own word for it: the connection died under the transaction, which released its runner.
+  const released = exception.name === 'QueryRunnerAlreadyReleasedError' || exception.name === 'QueryRunnerProviderAlreadyReleasedError';
+  return released || CONNECTION_LOSS_STATES.test(state) || CONNECTION_LOSS_MESSAGES.test(exception.message);
 }
 
 function fromHttpException(exception: HttpException): AppError {

@@ -4,6 +4,7 @@ import https from 'node:https';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { Client, S3Error } from 'minio';
+import { AppError } from '../../common/errors/app-error';
 import { assertBlobKey } from '../blob-key';
 import { S3BlobStoreConfig } from '../blob-store.config';
 import { ExactLengthStream } from '../exact-length.stream';
@@ -148,9 +149,12 @@ export class S3BlobStore extends BlobStore {
     } catch (error) {
       throw toStoreError(error);
     }
-    let bodyError: unknown;
-    body.once('error', (error) => (bodyError = error));
+    // NOTE: pipeline hands a failure on to every stream in it, so an error on the body does not by
+    // itself say the client went away: whichever side failed first is the one to blame.
+    let firstFailure: 'body' | 'store' | undefined;
+    body.once('error', () => (firstFailure ??= 'body'));
     const request = this.transport.request(url, { method: 'PUT', headers: { 'content-length': sizeBytes } });
+    request.once('error', () => (firstFailure ??= 'store'));
     const [sent, answered] = await Promise.allSettled([
       pipeline(body, counter, request),
       once(request, 'response').then(
@@ -160,10 +164,10 @@ export class S3BlobStore extends BlobStore {
     ]);
     if (sent.status === 'rejected') {
       const error: unknown = sent.reason;
-      if (error instanceof BlobSizeMismatch || error === bodyError) throw error;
+      if (error instanceof BlobSizeMismatch || firstFailure === 'body') throw error;
       // The server's own answer says more than the broken pipe it left behind.
-      if (answered.status === 'rejected') throw answered.reason;
-      throw toStoreError(error);
+      if (answered.status === 'rejected') throw asUnavailable(answered.reason);
+      throw asUnavailable(toStoreError(error));
     }
     if (answered.status === 'rejected') throw answered.reason;
   }
@@ -189,6 +193,11 @@ async function checkAnswer(response: IncomingMessage, request: ClientRequest): P
   const error = new S3Error(`S3 PUT answered ${status}: ${/<Message>([^<]*)<\/Message>/.exec(xml)?.[1] ?? ''}`);
   error.code = /<Code>([^<]*)<\/Code>/.exec(xml)?.[1] ?? `HTTP${status}`;
   throw status >= 500 ? new BlobStoreUnavailable(error) : toStoreError(error);
+}
+
+/** A failure of the store's side of an upload that has no better name: the store did not take it. */
+function asUnavailable(error: unknown): unknown {
+  return error instanceof AppError ? error : new BlobStoreUnavailable(error);
 }
 
 function toStoreError(error: unknown, key?: string): unknown {
