@@ -188,6 +188,21 @@ describe('share links', () => {
     expect(list.body.items.map((s) => s.shareId)).toEqual([head.body.shareId]);
   });
 
+  it("stops a disabled owner's links, and starts them again when re-enabled", async () => {
+    const owner = await api.register();
+    const map = await api.createMap(owner);
+    await api.upload(owner, map.id, randomBytes(10));
+    const created = await share(owner, map.id);
+    expect((await open(created.body.token)).status).toBe(200);
+    await t.db.pool.query('UPDATE users SET disabled = true WHERE id = $1', [owner.userId]);
+    const closed = await open(created.body.token);
+    expect(closed.status).toBe(404);
+    expect(closed.body.code).toBe('SHARE_NOT_FOUND');
+    expect((await openBlob(created.body.token)).status).toBe(404);
+    await t.db.pool.query('UPDATE users SET disabled = false WHERE id = $1', [owner.userId]);
+    expect((await open(created.body.token)).status).toBe(200);
+  });
+
   it("removes a map's shares with the map", async () => {
     const owner = await api.register();
     const map = await api.createMap(owner);

@@ -42,6 +42,8 @@ export class TypeOrmShareRepository extends ShareRepository {
       .createQueryBuilder('s')
       .where('s.token_hash = :tokenHash', { tokenHash })
       .andWhere('(s.expires_at IS NULL OR s.expires_at > :now)', { now })
+      // A disabled account's links stop with it, as its tokens do.
+      .andWhere('NOT EXISTS (SELECT 1 FROM mind_maps m JOIN users u ON u.id = m.owner_id WHERE m.id = s.map_id AND u.disabled)')
       .getOne();
     return e ? toShare(e) : undefined;
   }

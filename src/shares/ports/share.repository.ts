@@ -2,7 +2,7 @@ import type { Share } from '../domain/share';
 
 /**
  * Share links. `findLive` answers only for a share that is neither revoked (deleted) nor expired
- * at `now`. A pinned version's deletion (pruning) deletes its shares; so does the map's.
+ * at `now`, on a map whose owner is not disabled. A pinned version's deletion (pruning) deletes its shares; so does the map's.
  * Joins the caller's UnitOfWork transaction.
  */
 export abstract class ShareRepository {
