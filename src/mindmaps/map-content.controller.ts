@@ -5,12 +5,12 @@ import {
   ApiCreatedResponse,
   ApiHeader,
   ApiOkResponse,
-  ApiProduces,
   ApiTags,
 } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Authenticated, CurrentUser, Principal } from '../common/auth/auth.decorators';
 import { UnsupportedMediaType } from '../common/errors/common.errors';
+import { ApiBinaryOk } from '../common/http/api-binary.decorator';
 import { ApiErrors } from '../common/http/api-errors.decorator';
 import { toSavedVersionDto, toSnapshotDto } from './dto/mind-map-dto.mapper';
 import { DownloadQueryDto, MapIdParams, VersionParams } from './dto/mind-map-requests.dto';
@@ -62,8 +62,7 @@ export class MapContentController {
   }
 
   @Get('blob')
-  @ApiProduces(BLOB_CONTENT_TYPE)
-  @ApiOkResponse({ schema: { type: 'string', format: 'binary' }, description: 'the exact bytes; ETag: "<versionId>"' })
+  @ApiBinaryOk('the exact bytes; ETag: "<versionId>"')
   @ApiErrors([404, 'NO_CONTENT_YET', 'VERSION_NOT_FOUND'], [503, 'BLOB_STORE_UNAVAILABLE'])
   async download(
     @CurrentUser() user: Principal,

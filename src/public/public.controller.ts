@@ -1,8 +1,9 @@
 import { Controller, Get, Param, Res, StreamableFile, UseGuards } from '@nestjs/common';
-import { ApiOkResponse, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Public } from '../common/auth/auth.decorators';
 import { ErrorBody } from '../common/errors/error-body';
+import { ApiBinaryOk } from '../common/http/api-binary.decorator';
 import { ApiErrors } from '../common/http/api-errors.decorator';
 import { BLOB_CONTENT_TYPE } from '../mindmaps/map-content.controller';
 import { TierPolicy } from '../billing/tier-policy.service';
@@ -51,8 +52,7 @@ export class PublicController {
   }
 
   @Get('shares/:token/blob')
-  @ApiProduces(BLOB_CONTENT_TYPE)
-  @ApiOkResponse({ schema: { type: 'string', format: 'binary' }, description: 'the ciphertext; ETag: "<versionId>"' })
+  @ApiBinaryOk('the ciphertext; ETag: "<versionId>"')
   @ApiErrors([404, 'SHARE_NOT_FOUND', 'NO_CONTENT_YET'], [503, 'BLOB_STORE_UNAVAILABLE'])
   async blob(@Param() params: ShareTokenParams, @Res({ passthrough: true }) reply: FastifyReply): Promise<StreamableFile> {
     const { version, body } = await this.shares.openBlob(params.token);
