@@ -22,8 +22,21 @@ export class BullMqWorker implements OnApplicationBootstrap, OnApplicationShutdo
     const url = this.config.queue.redisUrl;
     if (!url) throw new Error('the worker needs REDIS_URL; without it jobs run inside the API process');
     await this.scheduleRecurring(url);
+    const connection = createRedisConnection(url, 'worker');
+    // NOTE: Redis may come back empty (restarted without persistence, failed over), its schedules
+    // and queued prunes gone. Each reconnect puts the schedules back and runs the recurring jobs
+    // once right away, so the overdue sweep catches up on whatever was lost meanwhile.
+    let connectedBefore = false;
+    connection.on('ready', () => {
+      if (connectedBefore) {
+        this.scheduleRecurring(url, true).catch((error: unknown) =>
+          this.logger.warn(`recurring jobs not rescheduled after a reconnect: ${error instanceof Error ? error.message : String(error)}`),
+        );
+      }
+      connectedBefore = true;
+    });
     this.worker = new Worker(QUEUE_NAME, (job) => this.registry.dispatch(job.name as JobName, job.data), {
-      connection: createRedisConnection(url, 'worker'),
+      connection,
       prefix: this.config.queue.prefix,
       concurrency: CONCURRENCY,
     });
@@ -34,12 +47,13 @@ export class BullMqWorker implements OnApplicationBootstrap, OnApplicationShutdo
   }
 
   /** Upserted at every start, so several workers share one schedule and a change of period applies. */
-  private async scheduleRecurring(url: string): Promise<void> {
+  private async scheduleRecurring(url: string, runNow = false): Promise<void> {
     const connection = createRedisConnection(url, 'worker');
     const queue = new Queue(QUEUE_NAME, { connection, prefix: this.config.queue.prefix });
     try {
       for (const { name, everyMs } of RECURRING_JOBS) {
         await queue.upsertJobScheduler(name, { every: everyMs }, { name, data: {} });
+        if (runNow) await queue.add(name, {}, { removeOnComplete: true, removeOnFail: { count: 100 } });
       }
     } finally {
       await queue.close();
