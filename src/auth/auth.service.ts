@@ -55,7 +55,6 @@ export class AuthService {
       kdf: input.kdf,
       keys: input.keys,
       keyVersion: 1,
-      tier: 'free',
       // The first administrators: the operator names them in ADMIN_EMAILS (or promotes with the CLI).
       role: this.config.admin.emails.includes(email) ? 'admin' : 'user',
       disabled: false,

@@ -1,4 +1,3 @@
-import type { Tier } from '../../config/app-config';
 import type { Role, User } from '../domain/user';
 import { UserEntity } from './entities/user.entity';
 
@@ -21,7 +20,6 @@ export function toUser(e: UserEntity): User {
       pqPrivEncrypted: e.pqPrivEncrypted,
     },
     keyVersion: e.keyVersion,
-    tier: e.tier as Tier,
     role: e.role as Role,
     disabled: e.disabled,
     createdAt: e.createdAt,
@@ -42,7 +40,6 @@ export function toUserEntity(u: User): UserEntity {
   e.classicalPrivEncrypted = u.keys.classicalPrivEncrypted;
   e.pqPrivEncrypted = u.keys.pqPrivEncrypted;
   e.keyVersion = u.keyVersion;
-  e.tier = u.tier;
   e.role = u.role;
   e.disabled = u.disabled;
   return e;

@@ -1,5 +1,3 @@
-import type { Tier } from '../../config/app-config';
-
 export type Role = 'user' | 'admin';
 
 /** argon2id parameters the client uses to derive its keys from the password. */
@@ -26,7 +24,6 @@ export interface User {
   kdf: KdfParams;
   keys: KeyBundle;
   keyVersion: number;
-  tier: Tier;
   role: Role;
   disabled: boolean;
   createdAt: Date;

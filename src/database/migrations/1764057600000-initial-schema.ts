@@ -18,7 +18,6 @@ export class InitialSchema1764057600000 implements MigrationInterface {
         classical_priv_encrypted bytea NOT NULL,
         pq_priv_encrypted bytea NOT NULL,
         key_version integer NOT NULL DEFAULT 1,
-        tier text NOT NULL DEFAULT 'free' CHECK (tier IN ('free', 'pro', 'team')),
         role text NOT NULL DEFAULT 'user' CHECK (role IN ('user', 'admin')),
         disabled boolean NOT NULL DEFAULT false,
         created_at timestamptz NOT NULL DEFAULT now(),

@@ -14,7 +14,6 @@ export class UserEntity {
   @Column('bytea', { name: 'classical_priv_encrypted' }) classicalPrivEncrypted: Buffer;
   @Column('bytea', { name: 'pq_priv_encrypted' }) pqPrivEncrypted: Buffer;
   @Column('integer', { name: 'key_version' }) keyVersion: number;
-  @Column('text') tier: string;
   @Column('text') role: string;
   @Column('boolean') disabled: boolean;
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt: Date;
