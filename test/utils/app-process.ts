@@ -126,9 +126,10 @@ export async function startApi(env: Record<string, string>): Promise<AppProcess 
   return { ...app, baseUrl };
 }
 
-/** A worker process, once it said it is processing jobs (needs LOG_LEVEL info or more verbose). */
+/** A worker process, once it said it is processing jobs (it always logs at info). */
 export async function startWorker(env: Record<string, string>): Promise<AppProcess> {
-  const worker = spawnApp('worker', { LOG_LEVEL: 'info', ...env });
+  // 'processing jobs' is logged at info: anything quieter would hide it.
+  const worker = spawnApp('worker', { ...env, LOG_LEVEL: 'info' });
   await waitFor('worker start', worker, () => worker.output().includes('processing jobs'));
   return worker;
 }
