@@ -1,4 +1,3 @@
-import helmet from '@fastify/helmet';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DynamicModule, LogLevel, NestApplicationOptions } from '@nestjs/common';
@@ -7,6 +6,7 @@ import { keepRawBodyOfMarkedRoutes } from '../common/http/raw-body';
 import { createValidationPipe } from '../common/http/validation.pipe';
 import { AppConfig } from '../config/app-config';
 import { BLOB_CONTENT_TYPE } from '../mindmaps/map-content.controller';
+import { addSecurityHeaders, helmetHeaders } from './security-headers';
 import { setUpSwagger } from './swagger';
 import { nestLogLevels } from './log-levels';
 
@@ -37,7 +37,7 @@ export async function createHttpApp(
     logger: nestLogLevels(config.logLevel) as LogLevel[],
   });
   // NOTE: the API serves JSON and bytes only; the CSP would also block the Swagger UI page.
-  await app.register(helmet, { contentSecurityPolicy: false });
+  addSecurityHeaders(app.getHttpAdapter().getInstance(), await helmetHeaders({ contentSecurityPolicy: false }));
   app.useGlobalPipes(createValidationPipe());
   setUpSwagger(app);
   await app.init();
