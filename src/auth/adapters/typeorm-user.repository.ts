@@ -41,7 +41,7 @@ export class TypeOrmUserRepository extends UserRepository {
   }
 
   async findAuthState(id: string): Promise<AuthState | undefined> {
-    const rows: { role: Role; disabled: boolean }[] = await this.tx.manager.query(
+    const rows = await this.tx.read<{ role: Role; disabled: boolean }>(
       'SELECT role, disabled FROM users WHERE id = $1',
       [id],
     );

@@ -52,8 +52,10 @@ const CONNECTION_LOSS_MESSAGES = /Connection terminated|not queryable|timeout ex
 /** A query that failed because PostgreSQL went away mid-request (restart, failover): worth a retry. */
 function isDatabaseConnectionLoss(exception: unknown): boolean {
   if (!(exception instanceof Error)) return false;
-  const driverError = 'driverError' in exception ? (exception.driverError as { code?: unknown } | undefined) : undefined;
-  const state = typeof driverError?.code === 'string' ? driverError.code : '';
+  // TypeORM wraps pg's error (driverError); a read straight from the pool throws pg's own.
+  const driverError = 'driverError' in exception ? (exception.driverError as { code?: unknown } | undefined) : exception;
+  const code = driverError && 'code' in driverError ? driverError.code : undefined;
+  const state = typeof code === 'string' ? code : '';
   // TypeORM's own word for it: the connection died under the transaction, which released its runner.
   const released = exception.name === 'QueryRunnerAlreadyReleasedError' || exception.name === 'QueryRunnerProviderAlreadyReleasedError';
   return released || CONNECTION_LOSS_STATES.test(state) || CONNECTION_LOSS_MESSAGES.test(exception.message);

@@ -33,7 +33,7 @@ export class TypeOrmMindMapRepository extends MindMapRepository {
 
   async findOwned(id: string, ownerId: string): Promise<MindMap | undefined> {
     // NOTE: plain SQL on the hottest read: TypeORM's query builder cost more CPU than the query.
-    const rows: MindMapRow[] = await this.tx.manager.query(FIND_OWNED_MAP_SQL, [id, ownerId]);
+    const rows = await this.tx.read<MindMapRow>(FIND_OWNED_MAP_SQL, [id, ownerId]);
     return rows[0] ? mindMapFromRow(rows[0]) : undefined;
   }
 
