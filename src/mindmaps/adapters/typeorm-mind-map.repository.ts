@@ -105,12 +105,13 @@ export class TypeOrmMindMapRepository extends MindMapRepository {
       params.push(expectedHead);
       condition = 'AND head_version_id IS NOT DISTINCT FROM $5::uuid';
     }
-    const [, affected]: [unknown, number] = await this.tx.manager.query(
+    const [rows, affected]: [{ over: boolean }[], number] = await this.tx.manager.query(
       `UPDATE mind_maps SET head_version_id = $3, size_bytes = $4, version_count = version_count + 1, updated_at = now()
-       WHERE id = $1 AND owner_id = $2 ${condition}`,
+       WHERE id = $1 AND owner_id = $2 ${condition}
+       RETURNING version_count > max_versions AS over`,
       params,
     );
-    if (affected === 1) return 'moved';
+    if (affected === 1) return rows[0].over ? 'moved-over-limit' : 'moved';
     return (await this.repo.existsBy({ id, ownerId })) ? 'conflict' : 'missing';
   }
 

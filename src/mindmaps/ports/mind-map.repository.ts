@@ -6,7 +6,8 @@ export interface MapPage {
   next: { createdAt: Date; id: string } | null;
 }
 
-export type HeadMove = 'moved' | 'missing' | 'conflict';
+/** 'moved-over-limit': moved, and the map now holds more versions than its maxVersions (a prune is due). */
+export type HeadMove = 'moved' | 'moved-over-limit' | 'missing' | 'conflict';
 
 /**
  * Mind maps. Every read that serves a request is scoped by owner: another user's map is simply
