@@ -4,7 +4,7 @@ import { TransactionHost } from '../../database/transaction-host';
 import type { Envelope, MapVersion } from '../domain/mind-map';
 import { MapVersionRepository } from '../ports/map-version.repository';
 import { MapVersionEntity } from './entities/map-version.entity';
-import { toMapVersion, toMapVersionEntity } from './mind-map.mapper';
+import { toMapVersion } from './mind-map.mapper';
 
 @Injectable()
 export class TypeOrmMapVersionRepository extends MapVersionRepository {
@@ -17,7 +17,13 @@ export class TypeOrmMapVersionRepository extends MapVersionRepository {
   }
 
   async insert(version: MapVersion): Promise<void> {
-    await this.repo.insert(toMapVersionEntity(version));
+    // Plain SQL: every upload runs this inside its transaction.
+    const v = version;
+    await this.tx.manager.query(
+      `INSERT INTO map_versions (id, map_id, owner_id, object_key, size_bytes, env_eph_classical_public, env_eph_pq_ciphertext, env_wrapped_dek, saved_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+      [v.id, v.mapId, v.ownerId, v.objectKey, v.sizeBytes, v.envelope.ephClassicalPublic, v.envelope.ephPqCiphertext, v.envelope.wrappedDek, v.savedAt],
+    );
   }
 
   async findInMap(id: string, mapId: string): Promise<MapVersion | undefined> {

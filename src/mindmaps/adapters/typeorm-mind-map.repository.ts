@@ -8,7 +8,6 @@ import {
   MIND_MAP_COLUMNS,
   mindMapFromRow,
   MindMapRow,
-  toEnvelope,
   toEnvelopeColumns,
   toMindMap,
   toMindMapEntity,
@@ -128,6 +127,13 @@ export class TypeOrmMindMapRepository extends MindMapRepository {
   }
 
   async envelopeOf(id: string): Promise<Envelope> {
-    return toEnvelope((await this.repo.findOneByOrFail({ id })).envelope);
+    // Plain SQL: every upload runs this inside its transaction.
+    const rows = await this.tx.read<Pick<MindMapRow, 'env_eph_classical_public' | 'env_eph_pq_ciphertext' | 'env_wrapped_dek'>>(
+      'SELECT env_eph_classical_public, env_eph_pq_ciphertext, env_wrapped_dek FROM mind_maps WHERE id = $1',
+      [id],
+    );
+    const row = rows[0];
+    if (!row) throw new Error(`mind map ${id} is gone`);
+    return { ephClassicalPublic: row.env_eph_classical_public, ephPqCiphertext: row.env_eph_pq_ciphertext, wrappedDek: row.env_wrapped_dek };
   }
 }
