@@ -17,7 +17,15 @@ async function main(): Promise<void> {
   if (!config.queue.redisUrl) logger.log('no REDIS_URL: version pruning runs in this process');
   if (config.blob.driver === 'fs') logger.log(`blobs on the filesystem under ${config.blob.rootDir}`);
   runUntilSignal(async () => {
-    await app.close();
+    // NOTE: close() drops the connections idle at that moment; one that falls idle later, when its
+    // in-flight upload is answered, would hold the exit until its keep-alive timed out (72 s).
+    const server = app.getHttpServer();
+    const reaper = setInterval(() => server.closeIdleConnections(), 100);
+    try {
+      await app.close();
+    } finally {
+      clearInterval(reaper);
+    }
     await database.stop();
   });
 }

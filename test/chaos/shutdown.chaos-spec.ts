@@ -64,6 +64,7 @@ describe('graceful shutdown of the API process', () => {
     const chunks = 48; // 3 MiB each, sent over about a second and a half
     const uploads = Array.from({ length: 8 }, () => slowUpload(`${api.baseUrl}/api/mindmaps/${map.id}/blob`, user.accessToken, chunk, chunks, 30));
     await sleep(400);
+    const signalled = Date.now();
     const stopping = api.stop('SIGTERM', 60_000);
     await sleep(200);
     // Once the signal is in, new connections are refused.
@@ -71,9 +72,13 @@ describe('graceful shutdown of the API process', () => {
     expect(late).toBe('refused');
 
     const answers = await Promise.all(uploads);
+    const answered = Date.now();
     expect(answers.map((a) => a.status), JSON.stringify(answers.map((a) => a.body)).slice(0, 1000)).toEqual(Array(8).fill(201));
     const exit = await stopping;
     expect(exit, api.output().slice(-3000)).toEqual({ code: 0, signal: null });
+    // Gone right after the last upload was answered, not once some keep-alive timed out.
+    expect(Date.now() - answered).toBeLessThan(3000);
+    console.log(`shutdown: last upload answered ${answered - signalled} ms after SIGTERM, exit ${Date.now() - signalled} ms after`);
 
     const rows = await db.pool.query('SELECT count(*)::int AS n FROM map_versions WHERE map_id = $1', [map.id]);
     expect(rows.rows[0].n).toBe(8);
