@@ -77,7 +77,9 @@ export class TokenService {
   async verifyAccess(token: string): Promise<AccessClaims | undefined> {
     try {
       const claims = await this.jwt.verifyAsync<AccessClaims & { exp?: number }>(token, { algorithms: ['HS256'] });
-      return typeof claims.sub === 'string' && UUID.test(claims.sub) ? { sub: claims.sub } : undefined;
+      // Ours always expire; jsonwebtoken would take one without `exp` as valid forever.
+      const valid = typeof claims.sub === 'string' && UUID.test(claims.sub) && typeof claims.exp === 'number';
+      return valid ? { sub: claims.sub } : undefined;
     } catch {
       return undefined;
     }
