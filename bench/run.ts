@@ -95,30 +95,43 @@ async function main(): Promise<void> {
 
 async function setUp(profile: boolean): Promise<Env> {
   console.log('starting PostgreSQL database, redis-server, s3rver, API, worker and the bare baseline…');
-  const pg = await startPostgres();
-  const redis = await startRedis();
-  const { settings: s3, child: s3rver } = await startS3rverProcess();
-  const jwtSecret = randomBytes(32).toString('hex');
-  const apiPort = await freePort();
-  const api = spawnNode(
-    'api',
-    'src/main.js',
-    appEnv({ databaseUrl: pg.url, redisUrl: redis.url, s3, jwtSecret, port: apiPort }),
-    profile ? ['--cpu-prof', `--cpu-prof-dir=${RESULTS}`] : [],
-  );
-  const apiUrl = `http://127.0.0.1:${apiPort}`;
-  await waitForHttp(`${apiUrl}/health/ready`, api);
-  // Started after the API has run the migrations.
-  const worker = spawnNode('worker', 'src/worker.js', appEnv({ databaseUrl: pg.url, redisUrl: redis.url, s3, jwtSecret }));
-  const barePort = await freePort();
-  const bare = spawnNode('bare', 'bench/bare-server.js', { DATABASE_URL: pg.url, JWT_SECRET: jwtSecret, PORT: String(barePort) });
-  const bareUrl = `http://127.0.0.1:${barePort}`;
-  await sleep(1000);
-  for (const child of [worker, bare]) {
-    if (child.process.exitCode !== null) throw new Error(`${child.name} exited:\n${child.tail()}`);
+  // Whatever started is stopped again if a later step fails: no process outlives the bench.
+  const undo: (() => Promise<void>)[] = [];
+  try {
+    const pg = await startPostgres();
+    undo.push(pg.stop);
+    const redis = await startRedis();
+    undo.push(redis.stop);
+    const { settings: s3, child: s3rver } = await startS3rverProcess();
+    undo.push(() => s3rver.stop());
+    const jwtSecret = randomBytes(32).toString('hex');
+    const apiPort = await freePort();
+    const api = spawnNode(
+      'api',
+      'src/main.js',
+      appEnv({ databaseUrl: pg.url, redisUrl: redis.url, s3, jwtSecret, port: apiPort }),
+      profile ? ['--cpu-prof', `--cpu-prof-dir=${RESULTS}`] : [],
+    );
+    undo.push(() => api.stop());
+    const apiUrl = `http://127.0.0.1:${apiPort}`;
+    await waitForHttp(`${apiUrl}/health/ready`, api);
+    // Started after the API has run the migrations.
+    const worker = spawnNode('worker', 'src/worker.js', appEnv({ databaseUrl: pg.url, redisUrl: redis.url, s3, jwtSecret }));
+    undo.push(() => worker.stop());
+    const barePort = await freePort();
+    const bare = spawnNode('bare', 'bench/bare-server.js', { DATABASE_URL: pg.url, JWT_SECRET: jwtSecret, PORT: String(barePort) });
+    undo.push(() => bare.stop());
+    const bareUrl = `http://127.0.0.1:${barePort}`;
+    await sleep(1000);
+    for (const child of [worker, bare]) {
+      if (child.process.exitCode !== null) throw new Error(`${child.name} exited:\n${child.tail()}`);
+    }
+    const pool = new Pool({ connectionString: pg.url, max: 4 });
+    return { pg, redis, s3, children: [api, worker, bare, s3rver], s3rver, api, bare, apiUrl, bareUrl, pool, jwtSecret };
+  } catch (error) {
+    for (const step of undo.reverse()) await step().catch(() => undefined);
+    throw error;
   }
-  const pool = new Pool({ connectionString: pg.url, max: 4 });
-  return { pg, redis, s3, children: [api, worker, bare, s3rver], s3rver, api, bare, apiUrl, bareUrl, pool, jwtSecret };
 }
 
 /** `--serve`: the same set-up, left running for poking at by hand (curl, a profiler) until Ctrl-C. */
