@@ -119,6 +119,31 @@ describe('queue faults', () => {
     expect(await books()).toMatchObject({ usageMismatches: [], objectsWithoutRow: [], rowsWithoutObject: [] });
   });
 
+
+  it('lets a running prune finish when the worker gets SIGTERM, then exits 0', async () => {
+    const api = await startApi(env);
+    processes.push(api);
+    const client = new Api(api.baseUrl);
+    const user = await client.register();
+    const maps = await Promise.all(Array.from({ length: 4 }, () => client.createMap(user, { maxVersions: 2 })));
+    await seedVersions(user, maps.map((m) => m.id), 500);
+    const producer = new BullMqJobQueue({ queue: { redisUrl: redis.url, prefix: 'mvchaos', debounceMs: 0 } } as AppConfig);
+    for (const map of maps) await producer.enqueue('prune-versions', { mapId: map.id });
+    await producer.onApplicationShutdown();
+    const watcher = new Queue(QUEUE_NAME, { connection: { url: redis.url }, prefix: 'mvchaos' });
+    const worker = await startWorker(env);
+    processes.push(worker);
+    await waitUntil(async () => (await watcher.getActiveCount()) > 0, 20_000);
+    const exit = await worker.stop('SIGTERM', 60_000);
+    expect(exit, worker.output().slice(-2000)).toEqual({ code: 0, signal: null });
+    // Whatever it had started is done, rows and objects alike; what it had not is still queued.
+    expect(await books()).toMatchObject({ usageMismatches: [], objectsWithoutRow: [], rowsWithoutObject: [] });
+    processes.push(await startWorker(env));
+    await eventually(async () => (await Promise.all(maps.map((m) => versionsOf(m.id)))).every((n) => n === 2), 60_000);
+    await watcher.close();
+    expect(await books()).toMatchObject({ usageMismatches: [], objectsWithoutRow: [], rowsWithoutObject: [] });
+  });
+
   /** `perMap` versions per map straight into the database and the fs store, with usage to match. */
   async function seedVersions(user: TestUser, mapIds: string[], perMap: number): Promise<void> {
     const rows = await db.pool.query<{ id: string; map_id: string; object_key: string }>(
