@@ -18,8 +18,10 @@ export class SubscriptionTierSource extends TierSource {
   }
 
   async effectiveTierOf(userId: string): Promise<Tier> {
-    const override = await this.overrides.find(userId);
-    const subscriptions = await this.subscriptions.listForUser(userId);
+    const [override, subscriptions] = await Promise.all([
+      this.overrides.find(userId),
+      this.subscriptions.listForUser(userId),
+    ]);
     return effectiveTier(override, subscriptions, new Date(), this.config.billing.graceDays);
   }
 
