@@ -27,7 +27,7 @@ export class AppExceptionFilter implements ExceptionFilter {
     const request = http.getRequest<FastifyRequest>();
     const error = this.toAppError(exception);
     if (error.status >= 500) {
-      const detail = exception instanceof Error ? (exception.stack ?? exception.message) : String(exception);
+      const detail = exception instanceof Error ? describeWithCauses(exception) : String(exception);
       this.logger.error(`${request.method} ${request.routeOptions?.url ?? '?'} [${request.id}] ${error.code}: ${detail}`);
     }
     if (reply.sent) return;
@@ -43,6 +43,16 @@ export class AppExceptionFilter implements ExceptionFilter {
     if (isDatabaseConnectionLoss(exception)) return new ServiceUnavailable('database unavailable, retry');
     return new InternalError();
   }
+}
+
+/** The stack, then each `cause` (e.g. the socket error behind BLOB_STORE_UNAVAILABLE), never bodies. */
+function describeWithCauses(error: Error): string {
+  const parts = [error.stack ?? error.message];
+  for (let cause = error.cause, depth = 0; cause instanceof Error && depth < 3; cause = cause.cause, depth++) {
+    const code = 'code' in cause ? ` (${String(cause.code)})` : '';
+    parts.push(`caused by: ${cause.message}${code}`);
+  }
+  return parts.join('\n');
 }
 
 /** SQLSTATE classes and pg messages that say the connection went away, not that the query was wrong. */

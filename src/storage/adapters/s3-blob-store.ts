@@ -13,6 +13,12 @@ import { BlobNotFound, BlobSizeMismatch, BlobStoreUnavailable } from '../storage
 
 /** In ms: how long a request may wait on a silent server (connecting, or for the response headers). */
 const RESPONSE_TIMEOUT_MS = 30_000;
+/**
+ * In ms: an idle kept-alive socket is dropped after this long. Below the 5 s idle timeout of Node
+ * based servers (s3rver, many proxies): with equal timeouts, a request sent on a socket the server
+ * is closing at that instant fails with ECONNRESET (Node's global agent uses exactly 5 s).
+ */
+const IDLE_SOCKET_MS = 4_000;
 /** In seconds: the upload URL is only used at once, by the request that asked for it. */
 const UPLOAD_URL_TTL_S = 5 * 60;
 /** In bytes: an S3 error body is a short XML document; a longer answer is not read further. */
@@ -52,6 +58,7 @@ export class S3BlobStore extends BlobStore {
   private readonly bucket: string;
   private readonly region: string | undefined;
   private readonly transport: Transport;
+  private readonly agent: http.Agent;
   private readonly client: Client;
 
   constructor(options: Omit<S3BlobStoreConfig, 'driver'>) {
@@ -64,6 +71,8 @@ export class S3BlobStore extends BlobStore {
     this.bucket = options.bucket;
     this.region = options.region;
     this.transport = withResponseTimeout(useSSL ? https : http);
+    const agentOptions = { keepAlive: true, timeout: IDLE_SOCKET_MS, scheduling: 'lifo' as const };
+    this.agent = useSSL ? new https.Agent(agentOptions) : new http.Agent(agentOptions);
     this.client = new Client({
       endPoint: url.hostname,
       port: url.port ? Number(url.port) : undefined,
@@ -72,6 +81,7 @@ export class S3BlobStore extends BlobStore {
       secretKey: options.secretKey,
       region: options.region,
       transport: this.transport,
+      transportAgent: this.agent,
     });
   }
 
@@ -153,7 +163,7 @@ export class S3BlobStore extends BlobStore {
     // itself say the client went away: whichever side failed first is the one to blame.
     let firstFailure: 'body' | 'store' | undefined;
     body.once('error', () => (firstFailure ??= 'body'));
-    const request = this.transport.request(url, { method: 'PUT', headers: { 'content-length': sizeBytes } });
+    const request = this.transport.request(url, { method: 'PUT', agent: this.agent, headers: { 'content-length': sizeBytes } });
     request.once('error', () => (firstFailure ??= 'store'));
     const [sent, answered] = await Promise.allSettled([
       pipeline(body, counter, request),
