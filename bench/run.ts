@@ -9,13 +9,13 @@ import { Client as MinioClient } from 'minio';
 import { Pool } from 'pg';
 import type { AppConfig } from '../src/config/app-config';
 import { BullMqJobQueue } from '../src/queue/bullmq-job-queue';
+import { freePort } from '../test/utils/free-port';
 import { median, percentile, runPool, send } from './http-client';
 import {
   appEnv,
   Child,
   cpuMsOf,
   DIST,
-  freePort,
   Postgres,
   RedisServer,
   resetPeakRss,

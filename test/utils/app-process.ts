@@ -1,10 +1,11 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdir, readdir, writeFile } from 'node:fs/promises';
-import { connect, createServer } from 'node:net';
+import { connect } from 'node:net';
 import { dirname, join, relative, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { transformFile } from '@swc/core';
+import { freePort } from './free-port';
 
 /**
  * The API and the worker as real child processes, for what an in-process app cannot show: its own
@@ -47,17 +48,6 @@ async function listTs(dir: string): Promise<string[]> {
     }),
   );
   return nested.flat();
-}
-
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : 0;
-  server.close();
-  await once(server, 'close');
-  return port;
 }
 
 export interface AppProcess {
