@@ -54,6 +54,24 @@ describe('queue faults', () => {
     (await db.pool.query('SELECT count(*)::int AS n FROM map_versions WHERE map_id = $1', [mapId])).rows[0].n as number;
   const books = () => auditBooks(db.pool, new FsBlobStore(join(dataDir, 'blobs')));
 
+  /** Four maps of 500 versions each over a limit of 2, a prune queued per map, and a worker at work on them. */
+  async function pruneUnderWay() {
+    const api = await startApi(env);
+    processes.push(api);
+    const client = new Api(api.baseUrl);
+    const user = await client.register();
+    const maps = await Promise.all(Array.from({ length: 4 }, () => client.createMap(user, { maxVersions: 2 })));
+    await seedVersions(user, maps.map((m) => m.id), 500);
+    const producer = new BullMqJobQueue({ queue: { redisUrl: redis.url, prefix: 'mvchaos', debounceMs: 0 } } as AppConfig);
+    for (const map of maps) await producer.enqueue('prune-versions', { mapId: map.id });
+    await producer.onApplicationShutdown();
+    const watcher = new Queue(QUEUE_NAME, { connection: { url: redis.url }, prefix: 'mvchaos' });
+    const worker = await startWorker(env);
+    processes.push(worker);
+    await waitUntil(async () => (await watcher.getActiveCount()) > 0, 20_000);
+    return { client, user, maps, watcher, worker };
+  }
+
   it('keeps taking uploads while Redis is down, and prunes what piled up once it is back', async () => {
     const api = await startApi(env);
     processes.push(api);
@@ -83,21 +101,8 @@ describe('queue faults', () => {
   });
 
   it('retries a prune whose worker was killed with SIGKILL mid-job, and leaves the books straight', async () => {
-    const api = await startApi(env);
-    processes.push(api);
-    const client = new Api(api.baseUrl);
-    const user = await client.register();
-    const maps = await Promise.all(Array.from({ length: 4 }, () => client.createMap(user, { maxVersions: 2 })));
-    await seedVersions(user, maps.map((m) => m.id), 500);
-
-    // Queue one prune per map, then start a worker and kill it as soon as it is at work.
-    const producer = new BullMqJobQueue({ queue: { redisUrl: redis.url, prefix: 'mvchaos', debounceMs: 0 } } as AppConfig);
-    for (const map of maps) await producer.enqueue('prune-versions', { mapId: map.id });
-    await producer.onApplicationShutdown();
-    const watcher = new Queue(QUEUE_NAME, { connection: { url: redis.url }, prefix: 'mvchaos' });
-    const worker = await startWorker(env);
-    processes.push(worker);
-    await waitUntil(async () => (await watcher.getActiveCount()) > 0, 20_000);
+    // One prune queued per map, and a worker caught at work on them.
+    const { client, user, maps, watcher, worker } = await pruneUnderWay();
     await worker.stop('SIGKILL');
     const left = await Promise.all(maps.map((m) => versionsOf(m.id)));
     expect(left.some((n) => n > 2), `all pruned before the kill: ${left}`).toBe(true);
@@ -119,21 +124,8 @@ describe('queue faults', () => {
     expect(await books()).toMatchObject({ usageMismatches: [], objectsWithoutRow: [], rowsWithoutObject: [] });
   });
 
-
   it('lets a running prune finish when the worker gets SIGTERM, then exits 0', async () => {
-    const api = await startApi(env);
-    processes.push(api);
-    const client = new Api(api.baseUrl);
-    const user = await client.register();
-    const maps = await Promise.all(Array.from({ length: 4 }, () => client.createMap(user, { maxVersions: 2 })));
-    await seedVersions(user, maps.map((m) => m.id), 500);
-    const producer = new BullMqJobQueue({ queue: { redisUrl: redis.url, prefix: 'mvchaos', debounceMs: 0 } } as AppConfig);
-    for (const map of maps) await producer.enqueue('prune-versions', { mapId: map.id });
-    await producer.onApplicationShutdown();
-    const watcher = new Queue(QUEUE_NAME, { connection: { url: redis.url }, prefix: 'mvchaos' });
-    const worker = await startWorker(env);
-    processes.push(worker);
-    await waitUntil(async () => (await watcher.getActiveCount()) > 0, 20_000);
+    const { maps, watcher, worker } = await pruneUnderWay();
     const exit = await worker.stop('SIGTERM', 60_000);
     expect(exit, worker.output().slice(-2000)).toEqual({ code: 0, signal: null });
     // Whatever it had started is done, rows and objects alike; what it had not is still queued.
