@@ -98,8 +98,7 @@ export class MindMapsService {
     if (missing.length > 0 || unknown.length > 0) return { missing, unknown };
     for (const id of owned) {
       const next = envelopes.get(id)!;
-      const previous = await this.maps.envelopeOf(id);
-      await this.maps.update(id, { envelope: next });
+      const previous = await this.maps.swapEnvelope(id, next);
       await this.versions.replaceEnvelope(id, previous, next);
     }
     return { missing, unknown };

@@ -128,12 +128,31 @@ export class TypeOrmMindMapRepository extends MindMapRepository {
 
   async envelopeOf(id: string): Promise<Envelope> {
     // Plain SQL: every upload runs this inside its transaction.
-    const rows = await this.tx.read<Pick<MindMapRow, 'env_eph_classical_public' | 'env_eph_pq_ciphertext' | 'env_wrapped_dek'>>(
+    const rows = await this.tx.read<EnvelopeRow>(
       'SELECT env_eph_classical_public, env_eph_pq_ciphertext, env_wrapped_dek FROM mind_maps WHERE id = $1',
       [id],
     );
-    const row = rows[0];
-    if (!row) throw new Error(`mind map ${id} is gone`);
-    return { ephClassicalPublic: row.env_eph_classical_public, ephPqCiphertext: row.env_eph_pq_ciphertext, wrappedDek: row.env_wrapped_dek };
+    return envelopeFromRow(id, rows[0]);
   }
+
+  async swapEnvelope(id: string, next: Envelope): Promise<Envelope> {
+    // The FROM sub-select reads the row as it was before this UPDATE, so RETURNING gives the old envelope.
+    // TypeORM answers an UPDATE as [rows, affected count].
+    const [rows]: [EnvelopeRow[], number] = await this.tx.manager.query(
+      `UPDATE mind_maps m
+       SET env_eph_classical_public = $2, env_eph_pq_ciphertext = $3, env_wrapped_dek = $4, updated_at = now()
+       FROM (SELECT id, env_eph_classical_public, env_eph_pq_ciphertext, env_wrapped_dek FROM mind_maps WHERE id = $1) old
+       WHERE m.id = old.id
+       RETURNING old.env_eph_classical_public, old.env_eph_pq_ciphertext, old.env_wrapped_dek`,
+      [id, next.ephClassicalPublic, next.ephPqCiphertext, next.wrappedDek],
+    );
+    return envelopeFromRow(id, rows[0]);
+  }
+}
+
+type EnvelopeRow = Pick<MindMapRow, 'env_eph_classical_public' | 'env_eph_pq_ciphertext' | 'env_wrapped_dek'>;
+
+function envelopeFromRow(id: string, row: EnvelopeRow | undefined): Envelope {
+  if (!row) throw new Error(`mind map ${id} is gone`);
+  return { ephClassicalPublic: row.env_eph_classical_public, ephPqCiphertext: row.env_eph_pq_ciphertext, wrappedDek: row.env_wrapped_dek };
 }

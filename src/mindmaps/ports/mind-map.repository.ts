@@ -42,4 +42,6 @@ export abstract class MindMapRepository {
   abstract listOverdueIds(limit: number): Promise<string[]>;
   abstract removedVersions(id: string, count: number): Promise<void>;
   abstract envelopeOf(id: string): Promise<Envelope>;
+  /** Replaces the map's envelope in one statement and returns the one it replaced. */
+  abstract swapEnvelope(id: string, next: Envelope): Promise<Envelope>;
 }
