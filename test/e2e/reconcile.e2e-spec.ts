@@ -5,6 +5,7 @@ import { Readable } from 'node:stream';
 import type { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { ReconcileReport } from '../../src/admin/reconcile/reconcile-run';
 import { blobKey } from '../../src/storage/blob-key';
 import { BlobStore } from '../../src/storage/ports/blob-store';
 import { OrphanLedger } from '../../src/storage/ports/orphan-ledger';
@@ -16,16 +17,7 @@ import { accountState, storedKeys } from '../utils/stored-objects';
 interface Run {
   runId: string;
   status: string;
-  report: {
-    objectsScanned: number;
-    orphansDeleted: number;
-    orphanBytesDeleted: number;
-    orphanDeleteFailures: number;
-    ledgerEntriesSettled: number;
-    usersChecked: number;
-    usageCorrections: { userId: string; fromBytes: number; toBytes: number }[];
-    usageCorrectionCount: number;
-  } | null;
+  report: ReconcileReport | null;
 }
 
 /** Stores bytes under a well-formed key that no version row references. */
