@@ -34,6 +34,11 @@ export class AccountAdminService {
     return user ? toAccount(user) : undefined;
   }
 
+  /** Whether any account is an administrator (disabled ones count: they can be re-enabled). */
+  anyAdmin(): Promise<boolean> {
+    return this.users.anyAdmin();
+  }
+
   /**
    * Changes role and disabled flag; disabling also revokes every refresh token, and the access
    * guard reads the flag on every request, so no session of the account survives it. Joins the

@@ -55,8 +55,8 @@ export class AuthService {
       kdf: input.kdf,
       keys: input.keys,
       keyVersion: 1,
-      // The first administrators: the operator names them in ADMIN_EMAILS (or promotes with the CLI).
-      role: this.config.admin.emails.includes(email) ? 'admin' : 'user',
+      // Registering never grants a role: administrators come from the CLI (promote, create-admin).
+      role: 'user',
       disabled: false,
       createdAt: new Date(),
     };

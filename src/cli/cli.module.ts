@@ -4,6 +4,7 @@ import { AuthModule } from '../auth/auth.module';
 import { AppConfig } from '../config/app-config';
 import { ConfigModule } from '../config/config.module';
 import { DatabaseModule } from '../database/database.module';
+import { CreateAdminCommand } from './create-admin.command';
 import { PromoteCommand } from './promote.command';
 
 /** What the operator's command line needs: accounts and the audit log, no HTTP. */
@@ -13,7 +14,7 @@ export class CliModule {
     return {
       module: CliModule,
       imports: [ConfigModule.forRoot(config), DatabaseModule.forRoot(databaseUrl), AuthModule, AuditModule],
-      providers: [PromoteCommand],
+      providers: [PromoteCommand, CreateAdminCommand],
     };
   }
 }

@@ -5,7 +5,7 @@ import { UnitOfWork } from '../database/unit-of-work';
 
 export type PromoteOutcome = 'promoted' | 'already-admin' | 'not-found';
 
-/** `promote EMAIL`: makes an existing account an administrator (the way to the first admin besides ADMIN_EMAILS). */
+/** `promote EMAIL`: makes an existing account an administrator (any time; the first one may also come from create-admin). */
 @Injectable()
 export class PromoteCommand {
   constructor(

@@ -4,9 +4,11 @@ import { nestLogLevels } from '../bootstrap/log-levels';
 import { AppConfig, loadConfig } from '../config/app-config';
 import { RunningDatabase, startEmbeddedPostgres } from '../database/embedded-postgres';
 import { CliModule } from './cli.module';
+import { CreateAdminCommand } from './create-admin.command';
 import { PromoteCommand } from './promote.command';
 
-const USAGE = 'usage: npm run cli -- promote EMAIL';
+const USAGE = 'usage: npm run cli -- promote EMAIL | create-admin EMAIL';
+const COMMANDS = new Set(['promote', 'create-admin']);
 
 export interface CliIo {
   out(line: string): void;
@@ -16,7 +18,7 @@ export interface CliIo {
 /** Runs one command; returns the exit code (0 done, 1 failed, 2 usage). */
 export async function runCli(args: string[], env: Record<string, string | undefined>, io: CliIo): Promise<number> {
   const [command, ...rest] = args;
-  if (command !== 'promote' || rest.length !== 1 || !rest[0].includes('@')) {
+  if (!COMMANDS.has(command) || rest.length !== 1 || !rest[0].includes('@')) {
     io.err(USAGE);
     return 2;
   }
@@ -29,7 +31,8 @@ export async function runCli(args: string[], env: Record<string, string | undefi
       logger: nestLogLevels(config.logLevel),
     });
     try {
-      const outcome = await app.get(PromoteCommand).run(email);
+      const outcome =
+        command === 'create-admin' ? await app.get(CreateAdminCommand).run(email) : await app.get(PromoteCommand).run(email);
       switch (outcome) {
         case 'promoted':
           io.out(`${email} is now an administrator`);
@@ -37,8 +40,11 @@ export async function runCli(args: string[], env: Record<string, string | undefi
         case 'already-admin':
           io.out(`${email} is already an administrator`);
           return 0;
+        case 'admin-exists':
+          io.err('an administrator exists already: use `promote EMAIL` or the admin API');
+          return 1;
         case 'not-found':
-          io.err(`no account with the email ${email}: register it first`);
+          io.err(`no account with the email ${email}: register it through a client first (the server never sees passwords)`);
           return 1;
       }
     } finally {

@@ -50,8 +50,6 @@ export abstract class AppConfig {
     stripe?: StripeConfig;
   };
   abstract readonly publicApi: { rateLimitPerMinute: number };
-  /** Lower-cased emails that become administrators when they register. */
-  abstract readonly admin: { emails: string[] };
   abstract readonly logLevel: string;
 }
 
@@ -68,6 +66,14 @@ export class ConfigError extends Error {}
 
 /** Validates the environment, naming every bad variable, and builds the typed config. */
 export function loadConfig(env: Record<string, string | undefined>): AppConfig {
+  if (env.ADMIN_EMAILS) {
+    // NOTE: it used to make whoever registered a listed address first an administrator (no email is
+    // verified). Refused rather than ignored, so an operator relying on it learns why no admin exists.
+    throw new ConfigError(
+      'invalid environment:\n  ADMIN_EMAILS: no longer supported; registering never grants a role. ' +
+        'Register, then run `npm run cli -- create-admin EMAIL` (or `promote EMAIL`)',
+    );
+  }
   const parsed = plainToInstance(EnvSchema, stripEmpty(env), { enableImplicitConversion: false });
   const errors = validateSync(parsed, { whitelist: true });
   if (errors.length > 0) {
@@ -141,9 +147,6 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     maintenance: { orphanGraceS: parsed.ORPHAN_GRACE_S ?? 3600 },
     billing: { graceDays: parsed.BILLING_GRACE_DAYS ?? 7, stripe },
     publicApi: { rateLimitPerMinute: parsed.PUBLIC_RATE_LIMIT_PER_MINUTE ?? 60 },
-    admin: {
-      emails: (parsed.ADMIN_EMAILS ?? '').split(',').map((e) => e.trim().toLowerCase()).filter(Boolean),
-    },
     logLevel: parsed.LOG_LEVEL ?? 'info',
   };
 }

@@ -94,10 +94,6 @@ export class EnvSchema {
   @IsOptional() @Type(() => Number) @IsInt() @Min(1)
   PUBLIC_RATE_LIMIT_PER_MINUTE?: number;
 
-  /** Comma-separated emails that register as administrators. */
-  @IsOptional() @IsString()
-  ADMIN_EMAILS?: string;
-
   @IsOptional() @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL?: string;
 }

@@ -2,7 +2,8 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { dirname } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/run-cli';
-import { Api, TestUser } from '../utils/api';
+import { Api, b64, kdf, keyBundle, TestUser } from '../utils/api';
+import { makeAdmin } from '../utils/admin';
 import { createTestApp, TestApp } from '../utils/create-test-app';
 
 const FREE_BYTES = 2000;
@@ -25,9 +26,10 @@ describe('admin API', () => {
   let someone: TestUser;
 
   beforeAll(async () => {
-    t = await createTestApp({ env: { ADMIN_EMAILS: 'root@example.com, Boss@Example.com', FREE_STORAGE_BYTES: String(FREE_BYTES) } });
+    t = await createTestApp({ env: { FREE_STORAGE_BYTES: String(FREE_BYTES) } });
     api = new Api(t.baseUrl);
     root = await api.register('root@example.com');
+    await makeAdmin(t, root);
     someone = await api.register();
   });
   afterAll(() => t?.close());
@@ -36,13 +38,16 @@ describe('admin API', () => {
   const auditOf = async (targetId: string) =>
     (await t.db.pool.query('SELECT actor_id, via, action, before, after FROM audit_log WHERE target_id = $1 ORDER BY id', [targetId])).rows;
 
-  it('makes ADMIN_EMAILS administrators at registration, case-insensitively', async () => {
+  it('never grants a role at registration, whatever the body claims', async () => {
+    const claimed = await api.request('POST', '/api/auth/register', {
+      json: { email: 'boss@example.com', authKey: b64(32), kdf: kdf(), keys: keyBundle(), role: 'admin' },
+    });
+    expect(claimed.status).toBe(400);
+    expect(claimed.body.code).toBe('VALIDATION_FAILED');
     const boss = await api.register('boss@example.com');
-    const roles = await t.db.pool.query('SELECT email, role FROM users WHERE id = ANY($1::uuid[]) ORDER BY email', [
-      [root.userId, boss.userId, someone.userId],
-    ]);
-    expect(roles.rows.map((r) => r.role)).toEqual(['admin', 'admin', 'user']);
-    expect((await api.request('GET', '/api/admin/stats', as(boss))).status).toBe(200);
+    const roles = await t.db.pool.query('SELECT role FROM users WHERE id = $1', [boss.userId]);
+    expect(roles.rows[0].role).toBe('user');
+    expect((await api.request('GET', '/api/admin/stats', as(boss))).status).toBe(403);
   });
 
   it('answers 403 FORBIDDEN to a non-admin on every admin route, 401 without a token', async () => {

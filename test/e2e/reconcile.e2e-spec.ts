@@ -11,6 +11,7 @@ import { BlobStore } from '../../src/storage/ports/blob-store';
 import { OrphanLedger } from '../../src/storage/ports/orphan-ledger';
 import { WorkerModule } from '../../src/worker.module';
 import { Api, eventually, TestUser } from '../utils/api';
+import { makeAdmin } from '../utils/admin';
 import { createTestApp, TestApp } from '../utils/create-test-app';
 import { accountState, storedKeys } from '../utils/stored-objects';
 
@@ -44,9 +45,10 @@ describe('storage reconcile, jobs in-process', () => {
   let admin: TestUser;
 
   beforeAll(async () => {
-    t = await createTestApp({ env: { ADMIN_EMAILS: 'ops@example.com', ORPHAN_GRACE_S: '3600' } });
+    t = await createTestApp({ env: { ORPHAN_GRACE_S: '3600' } });
     api = new Api(t.baseUrl);
     admin = await api.register('ops@example.com');
+    await makeAdmin(t, admin);
   });
   afterAll(() => t?.close());
 
@@ -109,9 +111,10 @@ describe.skipIf(!inject('redisUrl'))('storage reconcile on BullMQ with a worker'
   let worker: INestApplicationContext;
 
   beforeAll(async () => {
-    t = await createTestApp({ blob: 's3', queue: 'bullmq', env: { ADMIN_EMAILS: 'ops@example.com', ORPHAN_GRACE_S: '0' } });
+    t = await createTestApp({ blob: 's3', queue: 'bullmq', env: { ORPHAN_GRACE_S: '0' } });
     api = new Api(t.baseUrl);
     admin = await api.register('ops@example.com');
+    await makeAdmin(t, admin);
     worker = await NestFactory.createApplicationContext(WorkerModule.forRoot(t.config, t.db.url), { logger: false });
     await worker.init();
   });

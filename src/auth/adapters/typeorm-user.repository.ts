@@ -48,6 +48,10 @@ export class TypeOrmUserRepository extends UserRepository {
     return rows[0];
   }
 
+  async anyAdmin(): Promise<boolean> {
+    return this.repo.existsBy({ role: 'admin' });
+  }
+
   async lockKeyVersion(id: string): Promise<number | undefined> {
     const rows: { key_version: number }[] = await this.tx.manager.query(
       'SELECT key_version FROM users WHERE id = $1 FOR UPDATE',

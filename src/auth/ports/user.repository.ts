@@ -9,6 +9,7 @@ export abstract class UserRepository {
   abstract findById(id: string): Promise<User | undefined>;
   abstract findByEmail(email: string): Promise<User | undefined>;
   abstract findAuthState(id: string): Promise<AuthState | undefined>;
+  abstract anyAdmin(): Promise<boolean>;
   /** Locks the user's row until the transaction ends; returns its key version. */
   abstract lockKeyVersion(id: string): Promise<number | undefined>;
   abstract replaceKeys(id: string, keys: KeyBundle, keyVersion: number): Promise<void>;
