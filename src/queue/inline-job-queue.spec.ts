@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../config/app-config';
 import { InlineJobQueue } from './inline-job-queue';
@@ -10,7 +11,8 @@ describe('the in-process queue', () => {
   function setUp(handler: (mapId: string) => Promise<void>) {
     const registry = new JobRegistry();
     registry.register('prune-versions', ({ mapId }) => handler(mapId));
-    queue = new InlineJobQueue(registry, loadConfig({ JOB_DEBOUNCE_MS: '30', LOG_LEVEL: 'silent' }));
+    // A 1 ms backoff: the retry schedule is the same, only shorter.
+    queue = new InlineJobQueue(registry, loadConfig({ JOB_DEBOUNCE_MS: '30', LOG_LEVEL: 'silent' }), 1);
     return queue;
   }
 
@@ -19,22 +21,27 @@ describe('the in-process queue', () => {
     const q = setUp(async (mapId) => void runs.push(mapId));
     for (let i = 0; i < 5; i++) await q.enqueue('prune-versions', { mapId: 'a' });
     await q.enqueue('prune-versions', { mapId: 'b' });
-    await new Promise((r) => setTimeout(r, 100));
+    await q.idle();
     expect(runs.sort()).toEqual(['a', 'b']);
   });
 
   it('queues a repeat that arrives while the job runs, so none is lost', async () => {
     let runs = 0;
     let release!: () => void;
+    let started!: () => void;
+    const running = new Promise<void>((r) => (started = r));
     const q = setUp(async () => {
       runs++;
-      if (runs === 1) await new Promise<void>((r) => (release = r));
+      if (runs === 1) {
+        started();
+        await new Promise<void>((r) => (release = r));
+      }
     });
     await q.enqueue('prune-versions', { mapId: 'a' });
-    await new Promise((r) => setTimeout(r, 60));
+    await running;
     await q.enqueue('prune-versions', { mapId: 'a' });
     release();
-    await new Promise((r) => setTimeout(r, 100));
+    await q.idle();
     expect(runs).toBe(2);
   });
 
@@ -45,9 +52,34 @@ describe('the in-process queue', () => {
       if (attempts < 2) throw new Error('transient');
     });
     await q.enqueue('prune-versions', { mapId: 'a' });
-    await new Promise((r) => setTimeout(r, 1500));
+    await q.idle();
     expect(attempts).toBe(2);
     expect(await q.counts()).toEqual({ waiting: 0, active: 0, failed: 0 });
+  });
+
+  it('counts a job failed once every attempt failed', async () => {
+    let attempts = 0;
+    const q = setUp(async () => {
+      attempts++;
+      throw new Error('permanent');
+    });
+    await q.enqueue('prune-versions', { mapId: 'a' });
+    await q.idle();
+    expect(attempts).toBe(5);
+    expect(await q.counts()).toEqual({ waiting: 0, active: 0, failed: 1 });
+  });
+
+  it("runs a job outside the enqueuing caller's async context (its transaction), as a worker would", async () => {
+    const callerContext = new AsyncLocalStorage<string>();
+    const seen: (string | undefined)[] = [];
+    const q = setUp(async () => void seen.push(callerContext.getStore()));
+    await callerContext.run('inside the caller', () => q.enqueue('prune-versions', { mapId: 'a' }));
+    await q.idle();
+    await callerContext.run('inside the caller', async () => {
+      await q.enqueue('prune-versions', { mapId: 'b' });
+      await q.beforeApplicationShutdown();
+    });
+    expect(seen).toEqual([undefined, undefined]);
   });
 
   it('runs pending jobs on shutdown instead of dropping them', async () => {

@@ -1,4 +1,5 @@
 import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { AppConfig } from '../config/app-config';
 import { JobQueue, QueueCounts } from './job-queue';
@@ -8,7 +9,8 @@ import { dedupKey, JOB_ATTEMPTS, JOB_BACKOFF_MS, JobName, JobPayloads, RECURRING
 /**
  * In-process queue for the embedded set-up (no REDIS_URL): the same processors run in the API
  * process, with the same debounce, retry and backoff as on BullMQ. Pending jobs are flushed and
- * running ones awaited on shutdown, so a clean stop loses no work.
+ * running ones awaited on shutdown, so a clean stop loses no work. Like a worker's, a job runs in
+ * none of the enqueuing caller's async context: not in its transaction, whether or not that commits.
  */
 @Injectable()
 export class InlineJobQueue extends JobQueue implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -17,10 +19,17 @@ export class InlineJobQueue extends JobQueue implements OnApplicationBootstrap, 
   private readonly running = new Set<Promise<void>>();
   private readonly timers: NodeJS.Timeout[] = [];
   private failed = 0;
+  /** Runs a function in the async context this queue was built in, at start-up: outside any request. */
+  private readonly detached = AsyncLocalStorage.snapshot();
+
+  /** Woken whenever a job finishes; see `idle`. */
+  private waiters: (() => void)[] = [];
 
   constructor(
     private readonly registry: JobRegistry,
     private readonly config: AppConfig,
+    /** First retry delay in ms, doubling with each attempt. */
+    private readonly backoffMs = JOB_BACKOFF_MS,
   ) {
     super();
   }
@@ -30,10 +39,14 @@ export class InlineJobQueue extends JobQueue implements OnApplicationBootstrap, 
     if (this.pending.has(key)) return;
     const run = () => {
       this.pending.delete(key);
-      const job = this.runWithRetries(name, payload).finally(() => this.running.delete(job));
+      const job = this.runWithRetries(name, payload).finally(() => {
+        this.running.delete(job);
+        for (const wake of this.waiters.splice(0)) wake();
+      });
       this.running.add(job);
     };
-    this.pending.set(key, { timer: setTimeout(run, this.config.queue.debounceMs), run });
+    const timer = this.detached(() => setTimeout(run, this.config.queue.debounceMs));
+    this.pending.set(key, { timer, run: () => this.detached(run) });
   }
 
   async counts(): Promise<QueueCounts> {
@@ -54,7 +67,12 @@ export class InlineJobQueue extends JobQueue implements OnApplicationBootstrap, 
       clearTimeout(timer);
       run();
     }
-    await Promise.allSettled([...this.running]);
+    await this.idle();
+  }
+
+  /** Resolves once no job waits or runs, retries included: a deterministic point for tests and shutdown. */
+  async idle(): Promise<void> {
+    while (this.pending.size > 0 || this.running.size > 0) await new Promise<void>((wake) => this.waiters.push(wake));
   }
 
   private async runWithRetries<N extends JobName>(name: N, payload: JobPayloads[N]): Promise<void> {
@@ -70,7 +88,7 @@ export class InlineJobQueue extends JobQueue implements OnApplicationBootstrap, 
           return;
         }
         this.logger.warn(`job ${dedupKey(name, payload)} attempt ${attempt} failed, retrying: ${message}`);
-        await sleep(JOB_BACKOFF_MS * 2 ** (attempt - 1));
+        await sleep(this.backoffMs * 2 ** (attempt - 1));
       }
     }
   }
