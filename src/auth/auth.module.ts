@@ -3,12 +3,9 @@ import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
 import { ThrottlerModule } from '@nestjs/throttler';
-import { TypeOrmModule } from '@nestjs/typeorm';
 import { AppConfig } from '../config/app-config';
 import { MindMapsModule } from '../mindmaps/mindmaps.module';
 import { AccountAdminService } from './account-admin.service';
-import { RefreshTokenEntity } from './adapters/entities/refresh-token.entity';
-import { UserEntity } from './adapters/entities/user.entity';
 import { TypeOrmRefreshTokenRepository } from './adapters/typeorm-refresh-token.repository';
 import { TypeOrmUserRepository } from './adapters/typeorm-user.repository';
 import { AuthController } from './auth.controller';
@@ -21,7 +18,6 @@ import { TokenService } from './token.service';
 
 @Module({
   imports: [
-    TypeOrmModule.forFeature([UserEntity, RefreshTokenEntity]),
     JwtModule.registerAsync({
       inject: [AppConfig],
       useFactory: (config: AppConfig) => ({

@@ -1,9 +1,6 @@
 import { Module } from '@nestjs/common';
-import { TypeOrmModule } from '@nestjs/typeorm';
 import { AppConfig } from '../config/app-config';
 import { StorageModule } from '../storage/storage.module';
-import { SubscriptionEntity } from './adapters/entities/subscription.entity';
-import { TierOverrideEntity } from './adapters/entities/tier-override.entity';
 import { StripePaymentProvider } from './adapters/stripe-payment-provider';
 import { TypeOrmProcessedEventLog } from './adapters/typeorm-processed-event-log';
 import { TypeOrmSubscriptionRepository } from './adapters/typeorm-subscription.repository';
@@ -22,7 +19,7 @@ import { TierPolicy } from './tier-policy.service';
 
 /** Tiers and what decides them: subscriptions from the payment provider, and admin overrides. */
 @Module({
-  imports: [TypeOrmModule.forFeature([SubscriptionEntity, TierOverrideEntity]), StorageModule],
+  imports: [StorageModule],
   controllers: [BillingController],
   providers: [
     TierPolicy,

@@ -1,11 +1,18 @@
 import type { EventEmitter } from 'node:events';
 import { DynamicModule, Global, Module } from '@nestjs/common';
-import { TypeOrmModule } from '@nestjs/typeorm';
+import { ClsPluginTransactional } from '@nestjs-cls/transactional';
+import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
+import { getDataSourceToken, TypeOrmModule } from '@nestjs/typeorm';
+import { ClsModule } from 'nestjs-cls';
 import { MIGRATIONS } from './migrations';
-import { TransactionHost } from './transaction-host';
+import { SqlClient } from './sql-client';
 import { UnitOfWork } from './unit-of-work';
 
-/** TypeORM on PostgreSQL; the schema comes from migrations only, run at start-up. */
+/**
+ * TypeORM on PostgreSQL; the schema comes from migrations only, run at start-up. Transactions are
+ * kept in CLS by @nestjs-cls/transactional; no request gets a CLS context of its own (nothing but
+ * the transaction lives there), so a read outside a transaction costs no context at all.
+ */
 @Global()
 @Module({})
 export class DatabaseModule {
@@ -16,7 +23,7 @@ export class DatabaseModule {
         TypeOrmModule.forRoot({
           type: 'postgres',
           url,
-          autoLoadEntities: true,
+          entities: [],
           synchronize: false,
           migrations: MIGRATIONS,
           migrationsRun: true,
@@ -33,9 +40,17 @@ export class DatabaseModule {
           // NOTE: no query or error logging: TypeORM would print parameters, i.e. ciphertext and hashes.
           logging: ['migration'],
         }),
+        ClsModule.forRoot({
+          plugins: [
+            new ClsPluginTransactional({
+              imports: [TypeOrmModule],
+              adapter: new TransactionalAdapterTypeOrm({ dataSourceToken: getDataSourceToken() }),
+            }),
+          ],
+        }),
       ],
-      providers: [TransactionHost, { provide: UnitOfWork, useExisting: TransactionHost }],
-      exports: [TransactionHost, UnitOfWork],
+      providers: [SqlClient, { provide: UnitOfWork, useExisting: SqlClient }],
+      exports: [SqlClient, UnitOfWork],
     };
   }
 }

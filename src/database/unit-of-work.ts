@@ -5,4 +5,20 @@
  */
 export abstract class UnitOfWork {
   abstract run<T>(work: () => Promise<T>): Promise<T>;
+
+  /** True inside `run`. */
+  abstract isActive(): boolean;
+
+  /** For work that is only correct inside the caller's transaction (row locks, multi-statement swaps). */
+  assertActive(operation: string): void {
+    if (!this.isActive()) throw new TransactionRequired(operation);
+  }
+}
+
+/** A programming error: a method that relies on the caller's transaction was called outside one. */
+export class TransactionRequired extends Error {
+  constructor(operation: string) {
+    super(`${operation} must run inside a transaction (UnitOfWork.run)`);
+    this.name = 'TransactionRequired';
+  }
 }

@@ -1,9 +1,9 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiOkResponse, ApiProperty, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
-import { DataSource } from 'typeorm';
 import { Public } from '../common/auth/auth.decorators';
 import { AppError } from '../common/errors/app-error';
 import { ErrorBody } from '../common/errors/error-body';
+import { SqlClient } from '../database/sql-client';
 import { JobQueue } from '../queue/job-queue';
 import { BlobStore } from '../storage/ports/blob-store';
 
@@ -34,7 +34,7 @@ const CHECK_TIMEOUT_MS = 2000;
 @Controller('health')
 export class HealthController {
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly db: SqlClient,
     private readonly blobs: BlobStore,
     private readonly queue: JobQueue,
   ) {}
@@ -50,7 +50,7 @@ export class HealthController {
   @ApiServiceUnavailableResponse({ type: ErrorBody, description: 'NOT_READY, with `checks` naming what is down' })
   async ready(): Promise<ReadinessDto> {
     const probes = {
-      database: () => this.dataSource.query('SELECT 1'),
+      database: () => this.db.execute('SELECT 1'),
       blobStore: () => this.blobs.ping(),
       queue: () => this.queue.ping(),
     };

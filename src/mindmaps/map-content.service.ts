@@ -11,7 +11,7 @@ import { ObjectJanitor } from '../storage/object-janitor.service';
 import { BlobStore } from '../storage/ports/blob-store';
 import { UsageLedger } from '../storage/ports/usage-ledger';
 import { PruneScheduler } from './jobs/prune-scheduler.service';
-import { Envelope, MapVersion, MindMap } from './domain/mind-map';
+import { MapVersion, MindMap } from './domain/mind-map';
 import {
   BlobRequired,
   BlobTooLarge,
@@ -66,14 +66,14 @@ export class MapContentService {
     if (request.ifMatch !== undefined && request.ifMatch !== map.headVersionId) {
       throw new VersionConflict(map.headVersionId);
     }
-    return this.save(map, request.body, size, request.ifMatch);
+    return this.save(map, request.body, size, { ifMatch: request.ifMatch });
   }
 
   /** A new version whose bytes and envelope equal an old one's. */
   async restore(ownerId: string, mapId: string, versionId: string): Promise<MapVersion> {
     const map = (await this.maps.findOwned(mapId, ownerId)) ?? raise(new MapNotFound());
     const old = (await this.versions.findInMap(versionId, map.id)) ?? raise(new VersionNotFound());
-    return this.save(map, await this.blobs.get(old.objectKey), old.sizeBytes, undefined, old.envelope);
+    return this.save(map, await this.blobs.get(old.objectKey), old.sizeBytes, { restoreOf: old.id });
   }
 
   async download(ownerId: string, mapId: string, versionId?: string): Promise<{ version: MapVersion; body: Readable }> {
@@ -88,7 +88,16 @@ export class MapContentService {
     return this.versions.listForMap(map.id);
   }
 
-  private async save(map: MindMap, body: Readable, size: number, ifMatch?: string, envelope?: Envelope): Promise<MapVersion> {
+  /**
+   * `ifMatch`: save only over that head. `restoreOf`: the new version takes that version's envelope
+   * (its bytes are the old ones), else the map's envelope.
+   */
+  private async save(
+    map: MindMap,
+    body: Readable,
+    size: number,
+    options: { ifMatch?: string; restoreOf?: string },
+  ): Promise<MapVersion> {
     const plan = await this.tiers.planFor(map.ownerId);
     const projected = (await this.usage.usageOf(map.ownerId)) + size;
     if (projected > plan.storageLimitBytes) {
@@ -105,19 +114,25 @@ export class MapContentService {
     let pruneDue = false;
     try {
       version = await this.uow.run(async () => {
-        const moved = await this.maps.moveHead(map.id, map.ownerId, { versionId, sizeBytes: size }, ifMatch);
-        if (moved === 'missing') throw new MapNotFound();
-        pruneDue = moved === 'moved-over-limit';
-        if (moved === 'conflict') throw new VersionConflict((await this.maps.findOwned(map.id, map.ownerId))?.headVersionId ?? null);
+        const moved = await this.maps.moveHead(map.id, map.ownerId, { versionId, sizeBytes: size }, options.ifMatch);
+        if (moved.outcome === 'missing') throw new MapNotFound();
+        if (moved.outcome === 'conflict') throw new VersionConflict((await this.maps.findOwned(map.id, map.ownerId))?.headVersionId ?? null);
+        pruneDue = moved.overLimit;
         const charged = await this.usage.tryAdd(map.ownerId, size, plan.storageLimitBytes);
         if (!charged.ok) throw new StorageQuotaExceeded(plan.tier, charged.usageBytes + size, plan.storageLimitBytes);
+        // Envelopes are read under the map's row lock that moveHead took, never before it: a key
+        // rotation re-points every version of the map under that same lock, so what is read here
+        // is what the rotation leaves in force (an envelope read earlier could be a replaced one).
+        const envelope = options.restoreOf
+          ? ((await this.versions.findInMap(options.restoreOf, map.id)) ?? raise(new VersionNotFound())).envelope
+          : moved.envelope;
         const saved: MapVersion = {
           id: versionId,
           mapId: map.id,
           ownerId: map.ownerId,
           objectKey,
           sizeBytes: size,
-          envelope: envelope ?? (await this.maps.envelopeOf(map.id)),
+          envelope,
           savedAt: new Date(),
         };
         await this.versions.insert(saved);

@@ -1,10 +1,7 @@
 import { Module } from '@nestjs/common';
-import { TypeOrmModule } from '@nestjs/typeorm';
 import { BillingModule } from '../billing/billing.module';
 import { QueueModule } from '../queue/queue.module';
 import { StorageModule } from '../storage/storage.module';
-import { MapVersionEntity } from './adapters/entities/map-version.entity';
-import { MindMapEntity } from './adapters/entities/mind-map.entity';
 import { TypeOrmMapVersionRepository } from './adapters/typeorm-map-version.repository';
 import { TypeOrmMindMapRepository } from './adapters/typeorm-mind-map.repository';
 import { MapContentController } from './map-content.controller';
@@ -22,7 +19,7 @@ const repositories = [
 ];
 
 @Module({
-  imports: [TypeOrmModule.forFeature([MindMapEntity, MapVersionEntity]), StorageModule, BillingModule, QueueModule],
+  imports: [StorageModule, BillingModule, QueueModule],
   controllers: [MindMapsController, MapContentController],
   providers: [...repositories, MindMapsService, MapContentService, PruneVersionsService, PruneScheduler],
   exports: [MindMapsService, MapContentService, PruneVersionsService],

@@ -1,7 +1,5 @@
 import { Module } from '@nestjs/common';
-import { TypeOrmModule } from '@nestjs/typeorm';
 import { MindMapsModule } from '../mindmaps/mindmaps.module';
-import { ShareEntity } from './adapters/entities/share.entity';
 import { TypeOrmShareRepository } from './adapters/typeorm-share.repository';
 import { ShareRepository } from './ports/share.repository';
 import { SharesController } from './shares.controller';
@@ -9,7 +7,7 @@ import { SharesService } from './shares.service';
 
 /** Link shares of mind maps: the owner's routes here, the link's routes in PublicModule. */
 @Module({
-  imports: [TypeOrmModule.forFeature([ShareEntity]), MindMapsModule],
+  imports: [MindMapsModule],
   controllers: [SharesController],
   providers: [SharesService, { provide: ShareRepository, useClass: TypeOrmShareRepository }],
   exports: [SharesService],

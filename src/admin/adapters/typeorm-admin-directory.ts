@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { Role } from '../../auth/domain/user';
-import { TransactionHost } from '../../database/transaction-host';
+import { SqlClient } from '../../database/sql-client';
 import { AdminDirectory, SystemTotals, UserOverview } from '../ports/admin-directory';
 
 interface OverviewRow {
@@ -25,12 +25,12 @@ const OVERVIEW = `
  */
 @Injectable()
 export class TypeOrmAdminDirectory extends AdminDirectory {
-  constructor(private readonly tx: TransactionHost) {
+  constructor(private readonly db: SqlClient) {
     super();
   }
 
   async listUsers(emailPrefix: string, limit: number, afterEmail?: string): Promise<UserOverview[]> {
-    const rows: OverviewRow[] = await this.tx.manager.query(
+    const rows = await this.db.rows<OverviewRow>(
       `${OVERVIEW}
        WHERE u.email LIKE $1 || '%' ESCAPE '\\' AND ($2::text IS NULL OR u.email > $2)
        ORDER BY u.email LIMIT $3`,
@@ -40,12 +40,12 @@ export class TypeOrmAdminDirectory extends AdminDirectory {
   }
 
   async findUser(id: string): Promise<UserOverview | undefined> {
-    const rows: OverviewRow[] = await this.tx.manager.query(`${OVERVIEW} WHERE u.id = $1`, [id]);
+    const rows = await this.db.rows<OverviewRow>(`${OVERVIEW} WHERE u.id = $1`, [id]);
     return rows[0] && toOverview(rows[0]);
   }
 
   async totals(): Promise<SystemTotals> {
-    const rows: { users: string; maps: string; versions: string; stored_bytes: string }[] = await this.tx.manager.query(
+    const rows = await this.db.rows<{ users: string; maps: string; versions: string; stored_bytes: string }>(
       `SELECT (SELECT count(*) FROM users) AS users, (SELECT count(*) FROM mind_maps) AS maps,
               (SELECT count(*) FROM map_versions) AS versions,
               (SELECT COALESCE(sum(size_bytes), 0) FROM map_versions) AS stored_bytes`,

@@ -1,15 +1,15 @@
 import { Injectable } from '@nestjs/common';
-import { TransactionHost } from '../../database/transaction-host';
+import { SqlClient } from '../../database/sql-client';
 import { AuditEntry, AuditLog } from './audit-log';
 
 @Injectable()
 export class TypeOrmAuditLog extends AuditLog {
-  constructor(private readonly tx: TransactionHost) {
+  constructor(private readonly db: SqlClient) {
     super();
   }
 
   async record(entry: AuditEntry): Promise<void> {
-    await this.tx.manager.query(
+    await this.db.execute(
       `INSERT INTO audit_log (actor_id, via, action, target_id, before, after) VALUES ($1, $2, $3, $4, $5, $6)`,
       [
         entry.actorId,

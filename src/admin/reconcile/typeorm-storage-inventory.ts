@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { TransactionHost } from '../../database/transaction-host';
+import { SqlClient } from '../../database/sql-client';
 import { StorageInventory } from './storage-inventory';
 
 /**
@@ -9,13 +9,13 @@ import { StorageInventory } from './storage-inventory';
  */
 @Injectable()
 export class TypeOrmStorageInventory extends StorageInventory {
-  constructor(private readonly tx: TransactionHost) {
+  constructor(private readonly db: SqlClient) {
     super();
   }
 
   async referencedKeys(keys: string[]): Promise<Set<string>> {
     if (keys.length === 0) return new Set();
-    const rows: { object_key: string }[] = await this.tx.manager.query(
+    const rows = await this.db.rows<{ object_key: string }>(
       'SELECT object_key FROM map_versions WHERE object_key = ANY($1::text[])',
       [keys],
     );
@@ -23,7 +23,7 @@ export class TypeOrmStorageInventory extends StorageInventory {
   }
 
   async storedBytesOf(userId: string): Promise<number> {
-    const rows: { total: string }[] = await this.tx.manager.query(
+    const rows = await this.db.rows<{ total: string }>(
       'SELECT COALESCE(sum(size_bytes), 0) AS total FROM map_versions WHERE owner_id = $1',
       [userId],
     );
@@ -31,7 +31,7 @@ export class TypeOrmStorageInventory extends StorageInventory {
   }
 
   async userIdsAfter(afterId: string | null, limit: number): Promise<string[]> {
-    const rows: { id: string }[] = await this.tx.manager.query(
+    const rows = await this.db.rows<{ id: string }>(
       'SELECT id FROM users WHERE $1::uuid IS NULL OR id > $1::uuid ORDER BY id LIMIT $2',
       [afterId, limit],
     );

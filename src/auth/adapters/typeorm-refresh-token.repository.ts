@@ -1,42 +1,46 @@
 import { Injectable } from '@nestjs/common';
-import { IsNull } from 'typeorm';
-import { TransactionHost } from '../../database/transaction-host';
+import { SqlClient } from '../../database/sql-client';
 import type { RefreshToken } from '../domain/refresh-token';
 import { RefreshTokenRepository } from '../ports/refresh-token.repository';
-import { RefreshTokenEntity } from './entities/refresh-token.entity';
+import { REFRESH_TOKEN_COLUMNS, RefreshTokenRow, toRefreshToken } from './refresh-token.mapper';
 
 @Injectable()
 export class TypeOrmRefreshTokenRepository extends RefreshTokenRepository {
-  constructor(private readonly tx: TransactionHost) {
+  constructor(private readonly db: SqlClient) {
     super();
   }
 
-  private get repo() {
-    return this.tx.manager.getRepository(RefreshTokenEntity);
-  }
-
-  async insert(token: RefreshToken): Promise<void> {
-    await this.repo.insert({ ...token });
+  async insert(t: RefreshToken): Promise<void> {
+    await this.db.execute(`INSERT INTO refresh_tokens (${REFRESH_TOKEN_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7)`, [
+      t.id,
+      t.userId,
+      t.familyId,
+      t.secretHash,
+      t.expiresAt,
+      t.usedAt,
+      t.revokedAt,
+    ]);
   }
 
   async findById(id: string): Promise<RefreshToken | undefined> {
-    const e = await this.repo.findOneBy({ id });
-    return e
-      ? { id: e.id, userId: e.userId, familyId: e.familyId, secretHash: e.secretHash, expiresAt: e.expiresAt, usedAt: e.usedAt, revokedAt: e.revokedAt }
-      : undefined;
+    const row = await this.db.row<RefreshTokenRow>(`SELECT ${REFRESH_TOKEN_COLUMNS} FROM refresh_tokens WHERE id = $1`, [id]);
+    return row && toRefreshToken(row);
   }
 
   async spend(id: string): Promise<boolean> {
     // NOTE: one conditional UPDATE, so two concurrent refreshes of one token cannot both win.
-    const result = await this.repo.update({ id, usedAt: IsNull(), revokedAt: IsNull() }, { usedAt: new Date() });
-    return (result.affected ?? 0) === 1;
+    const result = await this.db.execute(
+      'UPDATE refresh_tokens SET used_at = now() WHERE id = $1 AND used_at IS NULL AND revoked_at IS NULL',
+      [id],
+    );
+    return result.affected === 1;
   }
 
   async revokeFamily(familyId: string): Promise<void> {
-    await this.repo.update({ familyId, revokedAt: IsNull() }, { revokedAt: new Date() });
+    await this.db.execute('UPDATE refresh_tokens SET revoked_at = now() WHERE family_id = $1 AND revoked_at IS NULL', [familyId]);
   }
 
   async revokeAllForUser(userId: string): Promise<void> {
-    await this.repo.update({ userId, revokedAt: IsNull() }, { revokedAt: new Date() });
+    await this.db.execute('UPDATE refresh_tokens SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL', [userId]);
   }
 }

@@ -1,51 +1,40 @@
 import { Injectable } from '@nestjs/common';
-import { QueryFailedError } from 'typeorm';
-import { TransactionHost } from '../../database/transaction-host';
+import { pgErrorOf, PG_UNIQUE_VIOLATION, SqlClient } from '../../database/sql-client';
 import { EmailTaken } from '../auth.errors';
-import type { AuthState, KdfParams, KeyBundle, Role, User } from '../domain/user';
+import type { AuthState, KdfParams, KeyBundle, User } from '../domain/user';
 import { UserRepository } from '../ports/user.repository';
-import { UserEntity } from './entities/user.entity';
-import { toUser, toUserEntity } from './user.mapper';
-
-const UNIQUE_VIOLATION = '23505';
+import { toUser, USER_COLUMNS, userParams, UserRow } from './user.mapper';
 
 @Injectable()
 export class TypeOrmUserRepository extends UserRepository {
-  constructor(private readonly tx: TransactionHost) {
+  constructor(private readonly db: SqlClient) {
     super();
-  }
-
-  private get repo() {
-    return this.tx.manager.getRepository(UserEntity);
   }
 
   async create(user: User): Promise<void> {
     try {
-      await this.repo.insert(toUserEntity(user));
+      await this.db.execute(
+        `INSERT INTO users (${USER_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`,
+        userParams({ ...user, email: user.email.toLowerCase() }),
+      );
     } catch (error) {
-      if (error instanceof QueryFailedError && (error.driverError as { code?: string }).code === UNIQUE_VIOLATION) {
-        throw new EmailTaken();
-      }
+      if (pgErrorOf(error, PG_UNIQUE_VIOLATION)) throw new EmailTaken();
       throw error;
     }
   }
 
   async findById(id: string): Promise<User | undefined> {
-    const e = await this.repo.findOneBy({ id });
-    return e ? toUser(e) : undefined;
+    const row = await this.db.row<UserRow>(`SELECT ${USER_COLUMNS} FROM users WHERE id = $1`, [id]);
+    return row && toUser(row);
   }
 
   async findByEmail(email: string): Promise<User | undefined> {
-    const e = await this.repo.findOneBy({ email: email.toLowerCase() });
-    return e ? toUser(e) : undefined;
+    const row = await this.db.row<UserRow>(`SELECT ${USER_COLUMNS} FROM users WHERE email = $1`, [email.toLowerCase()]);
+    return row && toUser(row);
   }
 
   async findAuthState(id: string): Promise<AuthState | undefined> {
-    const rows = await this.tx.read<{ role: Role; disabled: boolean }>(
-      'SELECT role, disabled FROM users WHERE id = $1',
-      [id],
-    );
-    return rows[0];
+    return this.db.row<AuthState>('SELECT role, disabled FROM users WHERE id = $1', [id]);
   }
 
   async anyAdmin(): Promise<boolean> {
@@ -53,25 +42,25 @@ export class TypeOrmUserRepository extends UserRepository {
   }
 
   async lockKeyVersion(id: string): Promise<number | undefined> {
-    const rows: { key_version: number }[] = await this.tx.manager.query(
-      'SELECT key_version FROM users WHERE id = $1 FOR UPDATE',
-      [id],
-    );
-    return rows[0]?.key_version;
+    this.db.assertActive('UserRepository.lockKeyVersion');
+    const row = await this.db.row<{ key_version: number }>('SELECT key_version FROM users WHERE id = $1 FOR UPDATE', [id]);
+    return row?.key_version;
   }
 
   async replaceKeys(id: string, keys: KeyBundle, keyVersion: number): Promise<void> {
-    await this.repo.update({ id }, { ...keys, keyVersion });
+    await this.db.execute(
+      `UPDATE users SET classical_public_key = $2, pq_public_key = $3, classical_priv_encrypted = $4, pq_priv_encrypted = $5,
+         key_version = $6, updated_at = now()
+       WHERE id = $1`,
+      [id, keys.classicalPublicKey, keys.pqPublicKey, keys.classicalPrivEncrypted, keys.pqPrivEncrypted, keyVersion],
+    );
   }
 
   async updateAccess(id: string, access: Partial<AuthState>): Promise<void> {
     if (access.role === undefined && access.disabled === undefined) return;
-    await this.repo.update(
-      { id },
-      {
-        ...(access.role !== undefined ? { role: access.role } : {}),
-        ...(access.disabled !== undefined ? { disabled: access.disabled } : {}),
-      },
+    await this.db.execute(
+      'UPDATE users SET role = COALESCE($2, role), disabled = COALESCE($3, disabled), updated_at = now() WHERE id = $1',
+      [id, access.role ?? null, access.disabled ?? null],
     );
   }
 
@@ -79,17 +68,20 @@ export class TypeOrmUserRepository extends UserRepository {
     id: string,
     change: { authKeyHash: string; kdf: KdfParams; classicalPrivEncrypted: Buffer; pqPrivEncrypted: Buffer },
   ): Promise<void> {
-    await this.repo.update(
-      { id },
-      {
-        authKeyHash: change.authKeyHash,
-        kdfSalt: change.kdf.salt,
-        kdfMemoryKiB: change.kdf.memoryKiB,
-        kdfIterations: change.kdf.iterations,
-        kdfParallelism: change.kdf.parallelism,
-        classicalPrivEncrypted: change.classicalPrivEncrypted,
-        pqPrivEncrypted: change.pqPrivEncrypted,
-      },
+    await this.db.execute(
+      `UPDATE users SET auth_key_hash = $2, kdf_salt = $3, kdf_memory_kib = $4, kdf_iterations = $5, kdf_parallelism = $6,
+         classical_priv_encrypted = $7, pq_priv_encrypted = $8, updated_at = now()
+       WHERE id = $1`,
+      [
+        id,
+        change.authKeyHash,
+        change.kdf.salt,
+        change.kdf.memoryKiB,
+        change.kdf.iterations,
+        change.kdf.parallelism,
+        change.classicalPrivEncrypted,
+        change.pqPrivEncrypted,
+      ],
     );
   }
 }

@@ -1,46 +1,70 @@
 import type { Role, User } from '../domain/user';
-import { UserEntity } from './entities/user.entity';
 
-export function toUser(e: UserEntity): User {
+/** A users row as `pg` returns it. */
+export interface UserRow {
+  id: string;
+  email: string;
+  auth_key_hash: string;
+  kdf_salt: Buffer;
+  kdf_memory_kib: number;
+  kdf_iterations: number;
+  kdf_parallelism: number;
+  classical_public_key: Buffer;
+  pq_public_key: Buffer;
+  classical_priv_encrypted: Buffer;
+  pq_priv_encrypted: Buffer;
+  key_version: number;
+  role: Role;
+  disabled: boolean;
+  created_at: Date;
+}
+
+export const USER_COLUMNS =
+  'id, email, auth_key_hash, kdf_salt, kdf_memory_kib, kdf_iterations, kdf_parallelism, classical_public_key, pq_public_key, ' +
+  'classical_priv_encrypted, pq_priv_encrypted, key_version, role, disabled, created_at';
+
+export function toUser(r: UserRow): User {
   return {
-    id: e.id,
-    email: e.email,
-    authKeyHash: e.authKeyHash,
+    id: r.id,
+    email: r.email,
+    authKeyHash: r.auth_key_hash,
     kdf: {
       algorithm: 'argon2id',
-      salt: e.kdfSalt,
-      memoryKiB: e.kdfMemoryKiB,
-      iterations: e.kdfIterations,
-      parallelism: e.kdfParallelism,
+      salt: r.kdf_salt,
+      memoryKiB: r.kdf_memory_kib,
+      iterations: r.kdf_iterations,
+      parallelism: r.kdf_parallelism,
     },
     keys: {
-      classicalPublicKey: e.classicalPublicKey,
-      pqPublicKey: e.pqPublicKey,
-      classicalPrivEncrypted: e.classicalPrivEncrypted,
-      pqPrivEncrypted: e.pqPrivEncrypted,
+      classicalPublicKey: r.classical_public_key,
+      pqPublicKey: r.pq_public_key,
+      classicalPrivEncrypted: r.classical_priv_encrypted,
+      pqPrivEncrypted: r.pq_priv_encrypted,
     },
-    keyVersion: e.keyVersion,
-    role: e.role as Role,
-    disabled: e.disabled,
-    createdAt: e.createdAt,
+    keyVersion: r.key_version,
+    role: r.role,
+    disabled: r.disabled,
+    createdAt: r.created_at,
   };
 }
 
-export function toUserEntity(u: User): UserEntity {
-  const e = new UserEntity();
-  e.id = u.id;
-  e.email = u.email;
-  e.authKeyHash = u.authKeyHash;
-  e.kdfSalt = u.kdf.salt;
-  e.kdfMemoryKiB = u.kdf.memoryKiB;
-  e.kdfIterations = u.kdf.iterations;
-  e.kdfParallelism = u.kdf.parallelism;
-  e.classicalPublicKey = u.keys.classicalPublicKey;
-  e.pqPublicKey = u.keys.pqPublicKey;
-  e.classicalPrivEncrypted = u.keys.classicalPrivEncrypted;
-  e.pqPrivEncrypted = u.keys.pqPrivEncrypted;
-  e.keyVersion = u.keyVersion;
-  e.role = u.role;
-  e.disabled = u.disabled;
-  return e;
+/** A user as statement parameters, in USER_COLUMNS order. */
+export function userParams(u: User): unknown[] {
+  return [
+    u.id,
+    u.email,
+    u.authKeyHash,
+    u.kdf.salt,
+    u.kdf.memoryKiB,
+    u.kdf.iterations,
+    u.kdf.parallelism,
+    u.keys.classicalPublicKey,
+    u.keys.pqPublicKey,
+    u.keys.classicalPrivEncrypted,
+    u.keys.pqPrivEncrypted,
+    u.keyVersion,
+    u.role,
+    u.disabled,
+    u.createdAt,
+  ];
 }

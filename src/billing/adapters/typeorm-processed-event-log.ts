@@ -1,17 +1,18 @@
 import { Injectable } from '@nestjs/common';
-import { TransactionHost } from '../../database/transaction-host';
+import { SqlClient } from '../../database/sql-client';
 import { ProcessedEventLog } from '../ports/processed-event-log';
 
 @Injectable()
 export class TypeOrmProcessedEventLog extends ProcessedEventLog {
-  constructor(private readonly tx: TransactionHost) {
+  constructor(private readonly db: SqlClient) {
     super();
   }
 
   async markProcessed(eventId: string, type: string): Promise<boolean> {
     // NOTE: a concurrent insert of the same id waits here for the other transaction, then finds
     // the conflict (it committed) or inserts (it rolled back): exactly one of them applies the event.
-    const rows: unknown[] = await this.tx.manager.query(
+    this.db.assertActive('ProcessedEventLog.markProcessed');
+    const rows = await this.db.rows(
       `INSERT INTO processed_billing_events (event_id, type) VALUES ($1, $2)
        ON CONFLICT (event_id) DO NOTHING RETURNING event_id`,
       [eventId, type],

@@ -1,33 +1,29 @@
 import { Injectable } from '@nestjs/common';
-import { In } from 'typeorm';
-import { TransactionHost } from '../../database/transaction-host';
+import { SqlClient } from '../../database/sql-client';
 import type { Subscription } from '../domain/subscription';
 import { SubscriptionRepository } from '../ports/subscription.repository';
-import { SubscriptionEntity } from './entities/subscription.entity';
-import { toSubscription } from './subscription.mapper';
+import { SUBSCRIPTION_COLUMNS, SubscriptionRow, toSubscription } from './subscription.mapper';
 
 @Injectable()
 export class TypeOrmSubscriptionRepository extends SubscriptionRepository {
-  constructor(private readonly tx: TransactionHost) {
+  constructor(private readonly db: SqlClient) {
     super();
-  }
-
-  private get repo() {
-    return this.tx.manager.getRepository(SubscriptionEntity);
   }
 
   async lock(providerSubscriptionId: string): Promise<Subscription | undefined> {
     // NOTE: an advisory lock, because the first two events of a subscription may race to insert
     // its row; a row lock cannot serialise writers of a row that does not exist yet.
-    await this.tx.manager.query(`SELECT pg_advisory_xact_lock(hashtextextended('subscription:' || $1, 0))`, [
-      providerSubscriptionId,
-    ]);
-    const e = await this.repo.findOneBy({ providerSubscriptionId });
-    return e ? toSubscription(e) : undefined;
+    this.db.assertActive('SubscriptionRepository.lock');
+    await this.db.execute(`SELECT pg_advisory_xact_lock(hashtextextended('subscription:' || $1, 0))`, [providerSubscriptionId]);
+    const row = await this.db.row<SubscriptionRow>(
+      `SELECT ${SUBSCRIPTION_COLUMNS} FROM subscriptions WHERE provider_subscription_id = $1`,
+      [providerSubscriptionId],
+    );
+    return row && toSubscription(row);
   }
 
   async save(s: Subscription): Promise<void> {
-    await this.tx.manager.query(
+    await this.db.execute(
       `INSERT INTO subscriptions (provider_subscription_id, user_id, provider_customer_id, tier, status,
                                   current_period_end, past_due_since, last_event_at)
        VALUES ($1, (SELECT id FROM users WHERE id = $2::uuid), $3, $4, $5, $6, $7, $8)
@@ -49,16 +45,21 @@ export class TypeOrmSubscriptionRepository extends SubscriptionRepository {
   }
 
   async listForUser(userId: string): Promise<Subscription[]> {
-    return (await this.repo.findBy({ userId })).map(toSubscription);
+    const rows = await this.db.rows<SubscriptionRow>(`SELECT ${SUBSCRIPTION_COLUMNS} FROM subscriptions WHERE user_id = $1`, [userId]);
+    return rows.map(toSubscription);
   }
 
   async listForUsers(userIds: string[]): Promise<Subscription[]> {
     if (userIds.length === 0) return [];
-    return (await this.repo.findBy({ userId: In(userIds) })).map(toSubscription);
+    const rows = await this.db.rows<SubscriptionRow>(
+      `SELECT ${SUBSCRIPTION_COLUMNS} FROM subscriptions WHERE user_id = ANY($1::uuid[])`,
+      [userIds],
+    );
+    return rows.map(toSubscription);
   }
 
   async claimForUser(customerId: string, userId: string): Promise<void> {
-    await this.tx.manager.query(
+    await this.db.execute(
       `UPDATE subscriptions SET user_id = u.id, updated_at = now() FROM users u
        WHERE u.id = $2 AND subscriptions.provider_customer_id = $1 AND subscriptions.user_id IS NULL`,
       [customerId, userId],
@@ -67,12 +68,12 @@ export class TypeOrmSubscriptionRepository extends SubscriptionRepository {
 
   async linkCustomer(userId: string, customerId: string): Promise<void> {
     // A customer id moving to another user would be a provider-side mix-up; the newest link wins.
-    await this.tx.manager.query(
+    await this.db.execute(
       `DELETE FROM billing_customers WHERE provider_customer_id = $1 AND user_id <> $2
          AND EXISTS (SELECT 1 FROM users WHERE id = $2)`,
       [customerId, userId],
     );
-    await this.tx.manager.query(
+    await this.db.execute(
       `INSERT INTO billing_customers (user_id, provider_customer_id) SELECT id, $2 FROM users WHERE id = $1
        ON CONFLICT (user_id) DO UPDATE SET provider_customer_id = EXCLUDED.provider_customer_id`,
       [userId, customerId],
@@ -80,7 +81,7 @@ export class TypeOrmSubscriptionRepository extends SubscriptionRepository {
   }
 
   async userOfCustomer(customerId: string): Promise<string | undefined> {
-    const rows: { user_id: string }[] = await this.tx.manager.query(
+    const rows = await this.db.rows<{ user_id: string }>(
       'SELECT user_id FROM billing_customers WHERE provider_customer_id = $1',
       [customerId],
     );
@@ -88,7 +89,7 @@ export class TypeOrmSubscriptionRepository extends SubscriptionRepository {
   }
 
   async customerOfUser(userId: string): Promise<string | undefined> {
-    const rows: { provider_customer_id: string }[] = await this.tx.manager.query(
+    const rows = await this.db.rows<{ provider_customer_id: string }>(
       'SELECT provider_customer_id FROM billing_customers WHERE user_id = $1',
       [userId],
     );

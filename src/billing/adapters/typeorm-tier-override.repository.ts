@@ -1,38 +1,36 @@
 import { Injectable } from '@nestjs/common';
-import { In } from 'typeorm';
 import type { Tier } from '../../config/app-config';
-import { TransactionHost } from '../../database/transaction-host';
+import { SqlClient } from '../../database/sql-client';
 import { TierOverrideRepository } from '../ports/tier-override.repository';
-import { TierOverrideEntity } from './entities/tier-override.entity';
 import { toTier } from './subscription.mapper';
 
+/** tier_overrides rows are (user_id, tier, set_at); only the tier is ever read. */
 @Injectable()
 export class TypeOrmTierOverrideRepository extends TierOverrideRepository {
-  constructor(private readonly tx: TransactionHost) {
+  constructor(private readonly db: SqlClient) {
     super();
   }
 
-  private get repo() {
-    return this.tx.manager.getRepository(TierOverrideEntity);
-  }
-
   async find(userId: string): Promise<Tier | null> {
-    const e = await this.repo.findOneBy({ userId });
-    return e ? toTier(e.tier) : null;
+    const row = await this.db.row<{ tier: string }>('SELECT tier FROM tier_overrides WHERE user_id = $1', [userId]);
+    return row ? toTier(row.tier) : null;
   }
 
   async findMany(userIds: string[]): Promise<Map<string, Tier>> {
     if (userIds.length === 0) return new Map();
-    const rows = await this.repo.findBy({ userId: In(userIds) });
-    return new Map(rows.map((e) => [e.userId, toTier(e.tier)]));
+    const rows = await this.db.rows<{ user_id: string; tier: string }>(
+      'SELECT user_id, tier FROM tier_overrides WHERE user_id = ANY($1::uuid[])',
+      [userIds],
+    );
+    return new Map(rows.map((r) => [r.user_id, toTier(r.tier)]));
   }
 
   async set(userId: string, tier: Tier | null): Promise<void> {
     if (tier === null) {
-      await this.repo.delete({ userId });
+      await this.db.execute('DELETE FROM tier_overrides WHERE user_id = $1', [userId]);
       return;
     }
-    await this.tx.manager.query(
+    await this.db.execute(
       `INSERT INTO tier_overrides (user_id, tier) VALUES ($1, $2)
        ON CONFLICT (user_id) DO UPDATE SET tier = EXCLUDED.tier, set_at = now()`,
       [userId, tier],

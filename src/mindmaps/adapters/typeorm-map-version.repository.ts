@@ -1,65 +1,56 @@
 import { Injectable } from '@nestjs/common';
-import { In } from 'typeorm';
-import { TransactionHost } from '../../database/transaction-host';
+import { SqlClient } from '../../database/sql-client';
 import type { Envelope, MapVersion } from '../domain/mind-map';
 import { MapVersionRepository } from '../ports/map-version.repository';
-import { MapVersionEntity } from './entities/map-version.entity';
-import { toMapVersion } from './mind-map.mapper';
+import { ENVELOPE_COLUMNS, envelopeParams } from './envelope.columns';
+import { MAP_VERSION_COLUMNS, MapVersionRow, toMapVersion } from './map-version.mapper';
 
 @Injectable()
 export class TypeOrmMapVersionRepository extends MapVersionRepository {
-  constructor(private readonly tx: TransactionHost) {
+  constructor(private readonly db: SqlClient) {
     super();
   }
 
-  private get repo() {
-    return this.tx.manager.getRepository(MapVersionEntity);
-  }
-
-  async insert(version: MapVersion): Promise<void> {
-    // Plain SQL: every upload runs this inside its transaction.
-    const v = version;
-    await this.tx.manager.query(
-      `INSERT INTO map_versions (id, map_id, owner_id, object_key, size_bytes, env_eph_classical_public, env_eph_pq_ciphertext, env_wrapped_dek, saved_at)
+  async insert(v: MapVersion): Promise<void> {
+    await this.db.execute(
+      `INSERT INTO map_versions (id, map_id, owner_id, object_key, size_bytes, ${ENVELOPE_COLUMNS}, saved_at)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-      [v.id, v.mapId, v.ownerId, v.objectKey, v.sizeBytes, v.envelope.ephClassicalPublic, v.envelope.ephPqCiphertext, v.envelope.wrappedDek, v.savedAt],
+      [v.id, v.mapId, v.ownerId, v.objectKey, v.sizeBytes, ...envelopeParams(v.envelope), v.savedAt],
     );
   }
 
   async findInMap(id: string, mapId: string): Promise<MapVersion | undefined> {
-    const e = await this.repo.findOneBy({ id, mapId });
-    return e ? toMapVersion(e) : undefined;
+    const row = await this.db.row<MapVersionRow>(`SELECT ${MAP_VERSION_COLUMNS} FROM map_versions WHERE id = $1 AND map_id = $2`, [id, mapId]);
+    return row && toMapVersion(row);
   }
 
   async listForMap(mapId: string): Promise<MapVersion[]> {
-    const rows = await this.repo
-      .createQueryBuilder('v')
-      .where('v.map_id = :mapId', { mapId })
-      .orderBy('v.seq', 'DESC')
-      .getMany();
+    const rows = await this.db.rows<MapVersionRow>(
+      `SELECT ${MAP_VERSION_COLUMNS} FROM map_versions WHERE map_id = $1 ORDER BY seq DESC`,
+      [mapId],
+    );
     return rows.map(toMapVersion);
   }
 
   async lockBeyond(mapId: string, keep: number): Promise<MapVersion[]> {
-    const rows = await this.repo
-      .createQueryBuilder('v')
-      .where('v.map_id = :mapId', { mapId })
-      .orderBy('v.seq', 'DESC')
-      .offset(keep)
-      .setLock('pessimistic_write')
-      .getMany();
+    this.db.assertActive('MapVersionRepository.lockBeyond');
+    const rows = await this.db.rows<MapVersionRow>(
+      `SELECT ${MAP_VERSION_COLUMNS} FROM map_versions WHERE map_id = $1 ORDER BY seq DESC OFFSET $2 FOR UPDATE`,
+      [mapId, keep],
+    );
     return rows.map(toMapVersion);
   }
 
   async deleteByIds(ids: string[]): Promise<void> {
-    if (ids.length > 0) await this.repo.delete({ id: In(ids) });
+    if (ids.length > 0) await this.db.execute('DELETE FROM map_versions WHERE id = ANY($1::uuid[])', [ids]);
   }
 
   async replaceEnvelope(mapId: string, from: Envelope, to: Envelope): Promise<void> {
-    await this.tx.manager.query(
+    this.db.assertActive('MapVersionRepository.replaceEnvelope');
+    await this.db.execute(
       `UPDATE map_versions SET env_eph_classical_public = $4, env_eph_pq_ciphertext = $5, env_wrapped_dek = $6
        WHERE map_id = $1 AND env_eph_classical_public = $2 AND env_wrapped_dek = $3`,
-      [mapId, from.ephClassicalPublic, from.wrappedDek, to.ephClassicalPublic, to.ephPqCiphertext, to.wrappedDek],
+      [mapId, from.ephClassicalPublic, from.wrappedDek, ...envelopeParams(to)],
     );
   }
 }

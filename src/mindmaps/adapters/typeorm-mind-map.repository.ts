@@ -1,95 +1,80 @@
 import { Injectable } from '@nestjs/common';
-import { Brackets } from 'typeorm';
-import { TransactionHost } from '../../database/transaction-host';
+import { SqlClient } from '../../database/sql-client';
 import type { Envelope, MindMap } from '../domain/mind-map';
 import { HeadMove, MapPage, MindMapRepository } from '../ports/mind-map.repository';
-import { MindMapEntity } from './entities/mind-map.entity';
-import {
-  MIND_MAP_COLUMNS,
-  mindMapFromRow,
-  MindMapRow,
-  toEnvelopeColumns,
-  toMindMap,
-  toMindMapEntity,
-} from './mind-map.mapper';
+import { ENVELOPE_COLUMNS, envelopeParams, EnvelopeRow, toEnvelope } from './envelope.columns';
+import { MIND_MAP_COLUMNS, MindMapRow, toMindMap } from './mind-map.mapper';
 
 /** Every request that names a map runs this; the benchmark's bare baseline runs the same text. */
 export const FIND_OWNED_MAP_SQL = `SELECT ${MIND_MAP_COLUMNS} FROM mind_maps WHERE id = $1 AND owner_id = $2`;
 
 @Injectable()
 export class TypeOrmMindMapRepository extends MindMapRepository {
-  constructor(private readonly tx: TransactionHost) {
+  constructor(private readonly db: SqlClient) {
     super();
   }
 
-  private get repo() {
-    return this.tx.manager.getRepository(MindMapEntity);
-  }
-
-  async insert(map: MindMap): Promise<void> {
-    await this.repo.insert(toMindMapEntity(map));
+  async insert(m: MindMap): Promise<void> {
+    await this.db.execute(
+      `INSERT INTO mind_maps (id, owner_id, encrypted_title, ${ENVELOPE_COLUMNS}, max_versions, head_version_id, size_bytes,
+                              version_count, created_at, updated_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
+      [m.id, m.ownerId, m.encryptedTitle, ...envelopeParams(m.envelope), m.maxVersions, m.headVersionId, m.sizeBytes,
+        m.versionCount, m.createdAt, m.updatedAt],
+    );
   }
 
   async findOwned(id: string, ownerId: string): Promise<MindMap | undefined> {
-    // NOTE: plain SQL on the hottest read: TypeORM's query builder cost more CPU than the query.
-    const rows = await this.tx.read<MindMapRow>(FIND_OWNED_MAP_SQL, [id, ownerId]);
-    return rows[0] ? mindMapFromRow(rows[0]) : undefined;
+    const row = await this.db.row<MindMapRow>(FIND_OWNED_MAP_SQL, [id, ownerId]);
+    return row && toMindMap(row);
   }
 
   async lockOwned(id: string, ownerId: string): Promise<MindMap | undefined> {
-    const e = await this.repo.findOne({ where: { id, ownerId }, lock: { mode: 'pessimistic_write' } });
-    return e ? toMindMap(e) : undefined;
+    this.db.assertActive('MindMapRepository.lockOwned');
+    const row = await this.db.row<MindMapRow>(`${FIND_OWNED_MAP_SQL} FOR UPDATE`, [id, ownerId]);
+    return row && toMindMap(row);
   }
 
   async lockById(id: string): Promise<MindMap | undefined> {
-    const e = await this.repo.findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
-    return e ? toMindMap(e) : undefined;
+    this.db.assertActive('MindMapRepository.lockById');
+    const row = await this.db.row<MindMapRow>(`SELECT ${MIND_MAP_COLUMNS} FROM mind_maps WHERE id = $1 FOR UPDATE`, [id]);
+    return row && toMindMap(row);
   }
 
   async listOwned(ownerId: string, limit: number, after?: { createdAt: Date; id: string }): Promise<MapPage> {
-    const query = this.repo
-      .createQueryBuilder('m')
-      .where('m.owner_id = :ownerId', { ownerId })
-      .orderBy('m.created_at', 'DESC')
-      .addOrderBy('m.id', 'DESC')
-      .take(limit + 1);
-    if (after) {
-      query.andWhere(
-        new Brackets((b) =>
-          b
-            .where('m.created_at < :createdAt', { createdAt: after.createdAt })
-            .orWhere('m.created_at = :createdAt AND m.id < :id', { id: after.id }),
-        ),
-      );
-    }
-    const rows = await query.getMany();
+    // The row comparison walks mind_maps_owner_created_idx from the cursor on, however deep the page.
+    const rows = await this.db.rows<MindMapRow>(
+      `SELECT ${MIND_MAP_COLUMNS} FROM mind_maps
+       WHERE owner_id = $1 AND ($2::timestamptz IS NULL OR (created_at, id) < ($2::timestamptz, $3::uuid))
+       ORDER BY created_at DESC, id DESC LIMIT $4`,
+      [ownerId, after?.createdAt ?? null, after?.id ?? null, limit + 1],
+    );
     const items = rows.slice(0, limit).map(toMindMap);
     const last = items[items.length - 1];
     return { items, next: rows.length > limit && last ? { createdAt: last.createdAt, id: last.id } : null };
   }
 
   async lockAllOwnedIds(ownerId: string): Promise<string[]> {
-    const rows: { id: string }[] = await this.tx.manager.query(
-      'SELECT id FROM mind_maps WHERE owner_id = $1 ORDER BY id FOR UPDATE',
-      [ownerId],
-    );
+    this.db.assertActive('MindMapRepository.lockAllOwnedIds');
+    const rows = await this.db.rows<{ id: string }>('SELECT id FROM mind_maps WHERE owner_id = $1 ORDER BY id FOR UPDATE', [ownerId]);
     return rows.map((r) => r.id);
   }
 
-  async update(
-    id: string,
-    patch: Partial<Pick<MindMap, 'encryptedTitle' | 'envelope' | 'maxVersions'>>,
-  ): Promise<MindMap> {
-    const { envelope, ...rest } = patch;
-    await this.repo.update(
-      { id },
-      { ...rest, ...(envelope ? { envelope: toEnvelopeColumns(envelope) } : {}), updatedAt: new Date() },
+  async update(id: string, patch: Partial<Pick<MindMap, 'encryptedTitle' | 'envelope' | 'maxVersions'>>): Promise<MindMap> {
+    const envelope = patch.envelope ? envelopeParams(patch.envelope) : [null, null, null];
+    const row = await this.db.row<MindMapRow>(
+      `UPDATE mind_maps SET encrypted_title = COALESCE($2, encrypted_title),
+         env_eph_classical_public = COALESCE($3, env_eph_classical_public), env_eph_pq_ciphertext = COALESCE($4, env_eph_pq_ciphertext),
+         env_wrapped_dek = COALESCE($5, env_wrapped_dek), max_versions = COALESCE($6, max_versions), updated_at = now()
+       WHERE id = $1 RETURNING ${MIND_MAP_COLUMNS}`,
+      [id, patch.encryptedTitle ?? null, ...envelope, patch.maxVersions ?? null],
     );
-    return toMindMap(await this.repo.findOneByOrFail({ id }));
+    if (!row) throw new Error(`mind map ${id} is gone`);
+    return toMindMap(row);
   }
 
   async delete(id: string): Promise<void> {
-    await this.repo.delete({ id });
+    await this.db.execute('DELETE FROM mind_maps WHERE id = $1', [id]);
   }
 
   async moveHead(
@@ -98,24 +83,20 @@ export class TypeOrmMindMapRepository extends MindMapRepository {
     head: { versionId: string; sizeBytes: number },
     expectedHead?: string | null,
   ): Promise<HeadMove> {
-    const params: unknown[] = [id, ownerId, head.versionId, head.sizeBytes];
-    let condition = '';
-    if (expectedHead !== undefined) {
-      params.push(expectedHead);
-      condition = 'AND head_version_id IS NOT DISTINCT FROM $5::uuid';
-    }
-    const [rows, affected]: [{ over: boolean }[], number] = await this.tx.manager.query(
+    this.db.assertActive('MindMapRepository.moveHead');
+    const row = await this.db.row<EnvelopeRow & { over: boolean }>(
       `UPDATE mind_maps SET head_version_id = $3, size_bytes = $4, version_count = version_count + 1, updated_at = now()
-       WHERE id = $1 AND owner_id = $2 ${condition}
-       RETURNING version_count > max_versions AS over`,
-      params,
+       WHERE id = $1 AND owner_id = $2 AND ($5::boolean IS FALSE OR head_version_id IS NOT DISTINCT FROM $6::uuid)
+       RETURNING version_count > max_versions AS over, ${ENVELOPE_COLUMNS}`,
+      [id, ownerId, head.versionId, head.sizeBytes, expectedHead !== undefined, expectedHead ?? null],
     );
-    if (affected === 1) return rows[0].over ? 'moved-over-limit' : 'moved';
-    return (await this.repo.existsBy({ id, ownerId })) ? 'conflict' : 'missing';
+    if (row) return { outcome: 'moved', overLimit: row.over, envelope: toEnvelope(row) };
+    const exists = await this.db.row('SELECT 1 FROM mind_maps WHERE id = $1 AND owner_id = $2', [id, ownerId]);
+    return { outcome: exists ? 'conflict' : 'missing' };
   }
 
   async listOverdueIds(limit: number): Promise<string[]> {
-    const rows: { id: string }[] = await this.tx.manager.query(
+    const rows = await this.db.rows<{ id: string }>(
       'SELECT id FROM mind_maps WHERE version_count > max_versions ORDER BY updated_at LIMIT $1',
       [limit],
     );
@@ -123,36 +104,21 @@ export class TypeOrmMindMapRepository extends MindMapRepository {
   }
 
   async removedVersions(id: string, count: number): Promise<void> {
-    await this.tx.manager.query('UPDATE mind_maps SET version_count = version_count - $2 WHERE id = $1', [id, count]);
-  }
-
-  async envelopeOf(id: string): Promise<Envelope> {
-    // Plain SQL: every upload runs this inside its transaction.
-    const rows = await this.tx.read<EnvelopeRow>(
-      'SELECT env_eph_classical_public, env_eph_pq_ciphertext, env_wrapped_dek FROM mind_maps WHERE id = $1',
-      [id],
-    );
-    return envelopeFromRow(id, rows[0]);
+    await this.db.execute('UPDATE mind_maps SET version_count = version_count - $2 WHERE id = $1', [id, count]);
   }
 
   async swapEnvelope(id: string, next: Envelope): Promise<Envelope> {
+    this.db.assertActive('MindMapRepository.swapEnvelope');
     // The FROM sub-select reads the row as it was before this UPDATE, so RETURNING gives the old envelope.
-    // TypeORM answers an UPDATE as [rows, affected count].
-    const [rows]: [EnvelopeRow[], number] = await this.tx.manager.query(
+    const row = await this.db.row<EnvelopeRow>(
       `UPDATE mind_maps m
        SET env_eph_classical_public = $2, env_eph_pq_ciphertext = $3, env_wrapped_dek = $4, updated_at = now()
-       FROM (SELECT id, env_eph_classical_public, env_eph_pq_ciphertext, env_wrapped_dek FROM mind_maps WHERE id = $1) old
+       FROM (SELECT id, ${ENVELOPE_COLUMNS} FROM mind_maps WHERE id = $1) old
        WHERE m.id = old.id
        RETURNING old.env_eph_classical_public, old.env_eph_pq_ciphertext, old.env_wrapped_dek`,
-      [id, next.ephClassicalPublic, next.ephPqCiphertext, next.wrappedDek],
+      [id, ...envelopeParams(next)],
     );
-    return envelopeFromRow(id, rows[0]);
+    if (!row) throw new Error(`mind map ${id} is gone`);
+    return toEnvelope(row);
   }
-}
-
-type EnvelopeRow = Pick<MindMapRow, 'env_eph_classical_public' | 'env_eph_pq_ciphertext' | 'env_wrapped_dek'>;
-
-function envelopeFromRow(id: string, row: EnvelopeRow | undefined): Envelope {
-  if (!row) throw new Error(`mind map ${id} is gone`);
-  return { ephClassicalPublic: row.env_eph_classical_public, ephPqCiphertext: row.env_eph_pq_ciphertext, wrappedDek: row.env_wrapped_dek };
 }

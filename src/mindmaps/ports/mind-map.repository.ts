@@ -6,22 +6,32 @@ export interface MapPage {
   next: { createdAt: Date; id: string } | null;
 }
 
-/** 'moved-over-limit': moved, and the map now holds more versions than its maxVersions (a prune is due). */
-export type HeadMove = 'moved' | 'moved-over-limit' | 'missing' | 'conflict';
+/**
+ * What a head move did. Once moved, the map's row is locked until the transaction ends, and
+ * `envelope` is the one in force under that lock: the envelope the new version must record (a key
+ * rotation racing the save either committed before the move or waits for this transaction, and then
+ * re-points this version with the others). `overLimit`: the map now holds more versions than its
+ * maxVersions (a prune is due).
+ */
+export type HeadMove =
+  | { outcome: 'moved'; overLimit: boolean; envelope: Envelope }
+  | { outcome: 'missing' }
+  | { outcome: 'conflict' };
 
 /**
  * Mind maps. Every read that serves a request is scoped by owner: another user's map is simply
- * not found. Methods join the caller's UnitOfWork transaction.
+ * not found. Methods join the caller's UnitOfWork transaction; those that lock rows, or are only
+ * correct together with the caller's other statements, refuse to run outside one.
  */
 export abstract class MindMapRepository {
   abstract insert(map: MindMap): Promise<void>;
   abstract findOwned(id: string, ownerId: string): Promise<MindMap | undefined>;
-  /** findOwned that also locks the row until the transaction ends. */
+  /** findOwned that also locks the row until the transaction ends. In a transaction only. */
   abstract lockOwned(id: string, ownerId: string): Promise<MindMap | undefined>;
-  /** Locks by id alone: for jobs, which act on behalf of no request. */
+  /** Locks by id alone: for jobs, which act on behalf of no request. In a transaction only. */
   abstract lockById(id: string): Promise<MindMap | undefined>;
   abstract listOwned(ownerId: string, limit: number, after?: { createdAt: Date; id: string }): Promise<MapPage>;
-  /** Every owned map id, rows locked, in id order (the lock order all writers use). */
+  /** Every owned map id, rows locked, in id order (the lock order all writers use). In a transaction only. */
   abstract lockAllOwnedIds(ownerId: string): Promise<string[]>;
   abstract update(
     id: string,
@@ -30,7 +40,8 @@ export abstract class MindMapRepository {
   abstract delete(id: string): Promise<void>;
   /**
    * Makes `versionId` the head in one conditional statement: 'conflict' when `expectedHead` is
-   * given (null: "no head yet") and is not the head; 'missing' when the map is gone.
+   * given (null: "no head yet") and is not the head; 'missing' when the map is gone. In a
+   * transaction only: the caller records the version under the lock this takes.
    */
   abstract moveHead(
     id: string,
@@ -41,7 +52,9 @@ export abstract class MindMapRepository {
   /** Maps holding more versions than their maxVersions, oldest first. */
   abstract listOverdueIds(limit: number): Promise<string[]>;
   abstract removedVersions(id: string, count: number): Promise<void>;
-  abstract envelopeOf(id: string): Promise<Envelope>;
-  /** Replaces the map's envelope in one statement and returns the one it replaced. */
+  /**
+   * Replaces the map's envelope in one statement and returns the one it replaced. In a transaction
+   * only: the caller re-points the map's versions before anyone else may see the new envelope.
+   */
   abstract swapEnvelope(id: string, next: Envelope): Promise<Envelope>;
 }

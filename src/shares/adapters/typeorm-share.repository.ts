@@ -1,55 +1,47 @@
 import { Injectable } from '@nestjs/common';
-import { QueryFailedError } from 'typeorm';
-import { TransactionHost } from '../../database/transaction-host';
+import { pgErrorOf, PG_FOREIGN_KEY_VIOLATION, SqlClient } from '../../database/sql-client';
 import { MapNotFound, VersionNotFound } from '../../mindmaps/mindmaps.errors';
 import type { Share } from '../domain/share';
 import { ShareRepository } from '../ports/share.repository';
-import { ShareEntity } from './entities/share.entity';
-import { toShare, toShareEntity } from './share.mapper';
-
-const FOREIGN_KEY_VIOLATION = '23503';
+import { SHARE_COLUMNS, shareParams, ShareRow, toShare } from './share.mapper';
 
 @Injectable()
 export class TypeOrmShareRepository extends ShareRepository {
-  constructor(private readonly tx: TransactionHost) {
+  constructor(private readonly db: SqlClient) {
     super();
-  }
-
-  private get repo() {
-    return this.tx.manager.getRepository(ShareEntity);
   }
 
   async insert(share: Share): Promise<void> {
     try {
-      await this.repo.insert(toShareEntity(share));
+      await this.db.execute(`INSERT INTO shares (${SHARE_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`, shareParams(share));
     } catch (error) {
       // The map or its pinned version went away between the service's check and this insert.
-      const driverError = error instanceof QueryFailedError ? (error.driverError as { code?: string; constraint?: string }) : {};
-      if (driverError.code === FOREIGN_KEY_VIOLATION) {
-        throw driverError.constraint?.includes('version') ? new VersionNotFound() : new MapNotFound();
-      }
+      const violation = pgErrorOf(error, PG_FOREIGN_KEY_VIOLATION);
+      if (violation) throw violation.constraint?.includes('version') ? new VersionNotFound() : new MapNotFound();
       throw error;
     }
   }
 
   async listForMap(mapId: string): Promise<Share[]> {
-    const rows = await this.repo.find({ where: { mapId }, order: { createdAt: 'DESC', id: 'DESC' } });
+    const rows = await this.db.rows<ShareRow>(
+      `SELECT ${SHARE_COLUMNS} FROM shares WHERE map_id = $1 ORDER BY created_at DESC, id DESC`,
+      [mapId],
+    );
     return rows.map(toShare);
   }
 
   async findLive(tokenHash: Buffer, now: Date): Promise<Share | undefined> {
-    const e = await this.repo
-      .createQueryBuilder('s')
-      .where('s.token_hash = :tokenHash', { tokenHash })
-      .andWhere('(s.expires_at IS NULL OR s.expires_at > :now)', { now })
-      // A disabled account's links stop with it, as its tokens do.
-      .andWhere('NOT EXISTS (SELECT 1 FROM mind_maps m JOIN users u ON u.id = m.owner_id WHERE m.id = s.map_id AND u.disabled)')
-      .getOne();
-    return e ? toShare(e) : undefined;
+    const row = await this.db.row<ShareRow>(
+      `SELECT ${SHARE_COLUMNS} FROM shares s
+       WHERE s.token_hash = $1 AND (s.expires_at IS NULL OR s.expires_at > $2)
+         -- A disabled account's links stop with it, as its tokens do.
+         AND NOT EXISTS (SELECT 1 FROM mind_maps m JOIN users u ON u.id = m.owner_id WHERE m.id = s.map_id AND u.disabled)`,
+      [tokenHash, now],
+    );
+    return row && toShare(row);
   }
 
   async delete(id: string, mapId: string): Promise<boolean> {
-    const result = await this.repo.delete({ id, mapId });
-    return (result.affected ?? 0) === 1;
+    return (await this.db.execute('DELETE FROM shares WHERE id = $1 AND map_id = $2', [id, mapId])).affected === 1;
   }
 }

@@ -1,15 +1,15 @@
 import { Injectable } from '@nestjs/common';
-import { TransactionHost } from '../../database/transaction-host';
+import { SqlClient } from '../../database/sql-client';
 import { OrphanLedger } from '../ports/orphan-ledger';
 
 @Injectable()
 export class TypeOrmOrphanLedger extends OrphanLedger {
-  constructor(private readonly tx: TransactionHost) {
+  constructor(private readonly db: SqlClient) {
     super();
   }
 
   async record(objectKey: string, reason: string): Promise<void> {
-    await this.tx.manager.query(
+    await this.db.execute(
       `INSERT INTO orphan_objects (object_key, reason) VALUES ($1, $2)
        ON CONFLICT (object_key) DO UPDATE SET reason = EXCLUDED.reason, recorded_at = now()`,
       [objectKey, reason],
@@ -17,7 +17,7 @@ export class TypeOrmOrphanLedger extends OrphanLedger {
   }
 
   async list(limit: number): Promise<string[]> {
-    const rows: { object_key: string }[] = await this.tx.manager.query(
+    const rows = await this.db.rows<{ object_key: string }>(
       'SELECT object_key FROM orphan_objects ORDER BY recorded_at LIMIT $1',
       [limit],
     );
@@ -25,6 +25,6 @@ export class TypeOrmOrphanLedger extends OrphanLedger {
   }
 
   async forget(objectKey: string): Promise<void> {
-    await this.tx.manager.query('DELETE FROM orphan_objects WHERE object_key = $1', [objectKey]);
+    await this.db.execute('DELETE FROM orphan_objects WHERE object_key = $1', [objectKey]);
   }
 }

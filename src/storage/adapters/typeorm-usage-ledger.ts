@@ -1,15 +1,15 @@
 import { Injectable } from '@nestjs/common';
-import { TransactionHost } from '../../database/transaction-host';
+import { SqlClient } from '../../database/sql-client';
 import { UsageAddResult, UsageLedger } from '../ports/usage-ledger';
 
 @Injectable()
 export class TypeOrmUsageLedger extends UsageLedger {
-  constructor(private readonly tx: TransactionHost) {
+  constructor(private readonly db: SqlClient) {
     super();
   }
 
   async usageOf(userId: string): Promise<number> {
-    const rows: { usage_bytes: string }[] = await this.tx.manager.query(
+    const rows = await this.db.rows<{ usage_bytes: string }>(
       'SELECT usage_bytes FROM user_usage WHERE user_id = $1',
       [userId],
     );
@@ -19,7 +19,7 @@ export class TypeOrmUsageLedger extends UsageLedger {
   async tryAdd(userId: string, bytes: number, limitBytes: number): Promise<UsageAddResult> {
     // NOTE: the limit is checked inside the UPDATE itself; the row lock it takes serialises
     // concurrent uploads of one user, so there is no read-then-write window.
-    const rows: { usage_bytes: string }[] = await this.tx.manager.query(
+    const rows = await this.db.rows<{ usage_bytes: string }>(
       `INSERT INTO user_usage (user_id, usage_bytes) SELECT $1, $2::bigint WHERE $2::bigint <= $3::bigint
        ON CONFLICT (user_id) DO UPDATE SET usage_bytes = user_usage.usage_bytes + EXCLUDED.usage_bytes
          WHERE user_usage.usage_bytes + EXCLUDED.usage_bytes <= $3::bigint
@@ -31,11 +31,12 @@ export class TypeOrmUsageLedger extends UsageLedger {
   }
 
   async lock(userId: string): Promise<number> {
-    await this.tx.manager.query(
+    this.db.assertActive('UsageLedger.lock');
+    await this.db.execute(
       'INSERT INTO user_usage (user_id, usage_bytes) VALUES ($1, 0) ON CONFLICT (user_id) DO NOTHING',
       [userId],
     );
-    const rows: { usage_bytes: string }[] = await this.tx.manager.query(
+    const rows = await this.db.rows<{ usage_bytes: string }>(
       'SELECT usage_bytes FROM user_usage WHERE user_id = $1 FOR UPDATE',
       [userId],
     );
@@ -43,12 +44,12 @@ export class TypeOrmUsageLedger extends UsageLedger {
   }
 
   async set(userId: string, bytes: number): Promise<void> {
-    await this.tx.manager.query('UPDATE user_usage SET usage_bytes = $2 WHERE user_id = $1', [userId, bytes]);
+    await this.db.execute('UPDATE user_usage SET usage_bytes = $2 WHERE user_id = $1', [userId, bytes]);
   }
 
   async subtract(userId: string, bytes: number): Promise<void> {
     if (bytes === 0) return;
-    await this.tx.manager.query('UPDATE user_usage SET usage_bytes = usage_bytes - $2 WHERE user_id = $1', [
+    await this.db.execute('UPDATE user_usage SET usage_bytes = usage_bytes - $2 WHERE user_id = $1', [
       userId,
       bytes,
     ]);
