@@ -87,10 +87,12 @@ export class MindMapsService {
   }
 
   /**
-   * Key rotation: every owned map gets its new envelope. Call inside the caller's transaction;
-   * returns the ids of owned maps missing from `envelopes` without changing anything when any is.
+   * Key rotation: every owned map gets its new envelope, inside the caller's transaction (which
+   * also swaps the keys); returns the ids of owned maps missing from `envelopes`, and of given ids
+   * no owned map has, without changing anything when there are any.
    */
   async replaceAllEnvelopes(ownerId: string, envelopes: Map<string, Envelope>): Promise<{ missing: string[]; unknown: string[] }> {
+    this.uow.assertActive('MindMapsService.replaceAllEnvelopes');
     const owned = await this.maps.lockAllOwnedIds(ownerId);
     const ownedSet = new Set(owned);
     const missing = owned.filter((id) => !envelopes.has(id));
