@@ -38,7 +38,7 @@ export class TypeOrmUserRepository extends UserRepository {
   }
 
   async anyAdmin(): Promise<boolean> {
-    return this.repo.existsBy({ role: 'admin' });
+    return (await this.db.row("SELECT 1 FROM users WHERE role = 'admin' LIMIT 1")) !== undefined;
   }
 
   async lockKeyVersion(id: string): Promise<number | undefined> {
