@@ -5,7 +5,7 @@ export default defineConfig({
   // NOTE: SWC keeps decorator metadata, which esbuild drops and Nest's DI needs.
   plugins: [swc.vite({ module: { type: 'es6' } })],
   test: {
-    include: ['src/**/*.spec.ts', 'test/**/*.e2e-spec.ts', 'test/**/*.contract-spec.ts'],
+    include: ['src/**/*.spec.ts', 'test/**/*.e2e-spec.ts', 'test/**/*.contract-spec.ts', 'web/e2e/**/*.e2e-spec.ts'],
     globalSetup: ['test/utils/global-setup.ts'],
     testTimeout: 60_000,
     hookTimeout: 120_000,

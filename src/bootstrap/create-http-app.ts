@@ -9,6 +9,7 @@ import { BLOB_CONTENT_TYPE } from '../mindmaps/map-content.controller';
 import { addSecurityHeaders, helmetHeaders } from './security-headers';
 import { setUpSwagger } from './swagger';
 import { nestLogLevels } from './log-levels';
+import { serveWebApp } from '../web/serve-web-app';
 
 /** JSON bodies (key rotation carries an envelope per map) are capped here; blobs stream past it. */
 const JSON_BODY_LIMIT = 16 * 1024 * 1024;
@@ -40,6 +41,7 @@ export async function createHttpApp(
   addSecurityHeaders(app.getHttpAdapter().getInstance(), await helmetHeaders({ contentSecurityPolicy: false }));
   app.useGlobalPipes(createValidationPipe());
   setUpSwagger(app);
+  await serveWebApp(app, { distDir: config.web.distDir, billingEnabled: config.billing.stripe !== undefined });
   await app.init();
   return app;
 }

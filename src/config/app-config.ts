@@ -51,6 +51,8 @@ export abstract class AppConfig {
   };
   abstract readonly publicApi: { rateLimitPerMinute: number };
   abstract readonly logLevel: string;
+  /** The built browser app (index.html, assets/) served at `/`; absent: only the API is served. */
+  abstract readonly web: { distDir: string };
 }
 
 export interface StripeConfig {
@@ -148,6 +150,7 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     billing: { graceDays: parsed.BILLING_GRACE_DAYS ?? 7, stripe },
     publicApi: { rateLimitPerMinute: parsed.PUBLIC_RATE_LIMIT_PER_MINUTE ?? 60 },
     logLevel: parsed.LOG_LEVEL ?? 'info',
+    web: { distDir: resolve(parsed.WEB_DIST_DIR ?? 'web/dist') },
   };
 }
 

@@ -44,6 +44,10 @@ export class EnvSchema {
   @IsOptional() @IsString()
   DATA_DIR?: string;
 
+  /** The built web app served at `/` (default web/dist under the working directory). */
+  @IsOptional() @IsString()
+  WEB_DIST_DIR?: string;
+
   @IsOptional() @IsString() @MinLength(32)
   JWT_SECRET?: string;
 

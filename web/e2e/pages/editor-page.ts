@@ -1,0 +1,99 @@
+import type { Download, Page } from 'playwright-core';
+
+/** The map editor, driven with the keyboard as a person would. */
+export class EditorPage {
+  constructor(private readonly page: Page) {}
+
+  async loaded(): Promise<void> {
+    await this.page.locator('me-tpc').first().waitFor();
+  }
+
+  /** Tab on the selected node, then types the new child's text and presses Enter. */
+  async addChild(text: string): Promise<void> {
+    await this.page.keyboard.press('Tab');
+    await this.typeIntoNewNode(text);
+  }
+
+  /** Enter on the selected node: a sibling after it. */
+  async addSibling(text: string): Promise<void> {
+    await this.page.keyboard.press('Enter');
+    await this.typeIntoNewNode(text);
+  }
+
+  /** F2 on the selected node, replace its text. */
+  async editSelected(text: string): Promise<void> {
+    await this.page.keyboard.press('F2');
+    await this.typeIntoNewNode(text);
+  }
+
+  async select(text: string): Promise<void> {
+    await this.node(text).click();
+  }
+
+  async deleteSelected(): Promise<void> {
+    await this.page.keyboard.press('Delete');
+  }
+
+  async undo(): Promise<void> {
+    await this.page.keyboard.press('Control+z');
+  }
+
+  async redo(): Promise<void> {
+    await this.page.keyboard.press('Control+y');
+  }
+
+  async nodeTexts(): Promise<string[]> {
+    return (await this.page.locator('me-tpc').allTextContents()).map((t) => t.trim());
+  }
+
+  node(text: string) {
+    return this.page.locator('me-tpc', { hasText: new RegExp(`^\\s*${text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*$`) });
+  }
+
+  async saveState(): Promise<string> {
+    return (await this.page.getByRole('status', { name: 'Save state' }).getAttribute('data-state')) ?? '';
+  }
+
+  async waitForSaveState(state: 'saved' | 'unsaved' | 'saving' | 'failed' | 'conflict'): Promise<void> {
+    await this.page.locator(`[aria-label="Save state"][data-state="${state}"]`).waitFor();
+  }
+
+  async openHistory(): Promise<void> {
+    await this.page.getByRole('link', { name: 'History' }).click();
+    await this.page.waitForURL(/\/history$/);
+  }
+
+  async openShareDialog(): Promise<void> {
+    await this.page.getByRole('button', { name: 'Share…' }).click();
+    await this.page.getByRole('dialog', { name: 'Share a read-only link' }).waitFor();
+  }
+
+  async export(label: string): Promise<Download> {
+    await this.page.locator('.menu summary', { hasText: 'Export' }).click();
+    const download = this.page.waitForEvent('download');
+    await this.page.getByRole('menuitem', { name: label }).click();
+    return download;
+  }
+
+  async chooseConflict(option: 'Load theirs' | 'Keep mine' | 'Save mine as a copy'): Promise<void> {
+    const dialog = this.page.getByRole('dialog', { name: 'This map changed on another device' });
+    await dialog.waitFor();
+    await dialog.getByRole('button', { name: new RegExp(`^${option}`) }).click();
+    await dialog.waitFor({ state: 'detached' });
+  }
+
+  async backToMaps(): Promise<void> {
+    await this.page.getByRole('link', { name: '← Maps' }).click();
+    await this.page.waitForURL('**/maps');
+  }
+
+  private async typeIntoNewNode(text: string): Promise<void> {
+    const box = this.page.locator('#input-box');
+    await box.waitFor();
+    await this.page.keyboard.press('Control+a');
+    await this.page.keyboard.type(text);
+    await this.page.keyboard.press('Enter');
+    await box.waitFor({ state: 'detached' });
+    await this.node(text).waitFor();
+  }
+}

@@ -1,0 +1,42 @@
+import { existsSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+
+/** Debian's Chromium (`apt-get install -y chromium`); CHROMIUM_PATH overrides. */
+export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+export const CHROMIUM_AVAILABLE = existsSync(CHROMIUM_PATH);
+
+if (!CHROMIUM_AVAILABLE) {
+  // Loud on purpose: a skipped browser suite must never pass for a green one.
+  console.warn(`\n!!! ${'='.repeat(70)}\n!!! BROWSER TESTS SKIPPED: no Chromium at ${CHROMIUM_PATH} (apt-get install -y chromium)\n!!! ${'='.repeat(70)}\n`);
+}
+
+/** Cheap Argon2id for accounts made in tests; the app reads it before any page script runs. */
+const TEST_KDF = { memoryKiB: 64, iterations: 1, parallelism: 1 };
+
+export const SCREENSHOT_DIR = resolve(process.env.TEST_RESULTS_DIR ?? 'test-results', 'screenshots');
+
+export async function launchBrowser(): Promise<Browser> {
+  // launch() gives every run a fresh, throw-away user-data dir.
+  return chromium.launch({
+    executablePath: CHROMIUM_PATH,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+}
+
+/** A person's browser: its own cookies and storage, like a separate device. */
+export async function newPerson(browser: Browser, baseUrl: string): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext({ baseURL: baseUrl, viewport: { width: 1280, height: 800 } });
+  await context.addInitScript((cost) => {
+    (globalThis as { __MINDVAULT_TEST_KDF__?: unknown }).__MINDVAULT_TEST_KDF__ = cost;
+  }, TEST_KDF);
+  const page = await context.newPage();
+  page.setDefaultTimeout(20_000);
+  return { context, page };
+}
+
+export async function screenshot(page: Page, name: string): Promise<void> {
+  await mkdir(SCREENSHOT_DIR, { recursive: true });
+  await page.screenshot({ path: join(SCREENSHOT_DIR, `${name}.png`) });
+}

@@ -1,0 +1,127 @@
+import { useEffect, useState } from 'preact/hooks';
+import { describeFailure, type Failure, formatBytes } from '../../session/failures';
+import type { Account, VaultSession } from '../../session/vault-session';
+import { AppBar } from '../../ui/app-bar';
+import { ErrorMessage } from '../../ui/error-message';
+import { toast } from '../../ui/toast';
+
+/** The server marks index.html when a payment provider is configured; otherwise there is no upgrade. */
+function billingEnabled(): boolean {
+  return document.querySelector('meta[name="mindvault-billing"]')?.getAttribute('content') === 'enabled';
+}
+
+export function AccountPage({ session }: { session: VaultSession }) {
+  const [account, setAccount] = useState<Account | null>(null);
+  const [failure, setFailure] = useState<Failure | null>(null);
+
+  useEffect(() => {
+    session.account().then(setAccount, (error: unknown) => setFailure(describeFailure(error)));
+  }, [session]);
+
+  const upgrade = async (tier: 'pro' | 'team') => {
+    try {
+      location.assign(await session.checkoutUrl(tier));
+    } catch (error) {
+      setFailure(describeFailure(error));
+    }
+  };
+
+  const share = account && account.limitBytes > 0 ? Math.min(1, account.usageBytes / account.limitBytes) : 0;
+  return (
+    <>
+      <AppBar />
+      <main class="account-page">
+        <h1>Account</h1>
+        <ErrorMessage failure={failure} />
+        <section aria-label="Plan and storage">
+          <h2>Plan</h2>
+          {account === null ? <p>Loading…</p> : (
+            <>
+              <p>You are on the <strong class="plan">{account.effectiveTier}</strong> plan{account.status ? ` (${account.status})` : ''}.</p>
+              <div class="usage">
+                <progress max={1} value={share} aria-label="Storage used" />
+                <span>{formatBytes(account.usageBytes)} of {formatBytes(account.limitBytes)} used ({Math.round(share * 100)}%)</span>
+              </div>
+              {billingEnabled() && account.effectiveTier === 'free' ? (
+                <div class="actions">
+                  <button type="button" class="primary" onClick={() => void upgrade('pro')}>Upgrade to Pro</button>
+                  <button type="button" onClick={() => void upgrade('team')}>Upgrade to Team</button>
+                </div>
+              ) : !billingEnabled() ? <p class="hint">Upgrades are not offered on this server.</p> : null}
+            </>
+          )}
+        </section>
+        <ChangePassword session={session} />
+        <RotateKeys session={session} />
+      </main>
+    </>
+  );
+}
+
+function ChangePassword({ session }: { session: VaultSession }) {
+  const [current, setCurrent] = useState('');
+  const [next, setNext] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [failure, setFailure] = useState<Failure | null>(null);
+  const submit = async (event: Event) => {
+    event.preventDefault();
+    setFailure(null);
+    if (next.length < 10) {
+      setFailure({ kind: 'other', message: 'Choose a new password of at least 10 characters.' });
+      return;
+    }
+    setBusy(true);
+    try {
+      await session.changePassword(current, next);
+      setCurrent('');
+      setNext('');
+      toast('Password changed. Other devices are signed out.');
+    } catch (error) {
+      setFailure(describeFailure(error));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <section aria-label="Change password">
+      <h2>Change password</h2>
+      <form onSubmit={submit}>
+        <label>Current password <input type="password" name="current-password" autoComplete="current-password" required value={current} onInput={(e) => setCurrent(e.currentTarget.value)} /></label>
+        <label>New password <input type="password" name="new-password" autoComplete="new-password" required value={next} onInput={(e) => setNext(e.currentTarget.value)} /></label>
+        <ErrorMessage failure={failure} />
+        <button type="submit" disabled={busy}>{busy ? 'Re-sealing your keys…' : 'Change password'}</button>
+      </form>
+    </section>
+  );
+}
+
+function RotateKeys({ session }: { session: VaultSession }) {
+  const [phase, setPhase] = useState<'idle' | 'running' | 'done'>('idle');
+  const [result, setResult] = useState<string>('');
+  const [failure, setFailure] = useState<Failure | null>(null);
+  const rotate = async () => {
+    setPhase('running');
+    setFailure(null);
+    try {
+      const { keyVersion, maps } = await session.rotateKeys();
+      setResult(`New keys (version ${keyVersion}); ${maps} map${maps === 1 ? '' : 's'} re-wrapped.`);
+      setPhase('done');
+    } catch (error) {
+      setFailure(describeFailure(error));
+      setPhase('idle');
+    }
+  };
+  return (
+    <section aria-label="Rotate keys">
+      <h2>Rotate keys</h2>
+      <p class="hint">Makes new key pairs and re-wraps every map's key for them. Maps, versions and share links keep working.</p>
+      {phase === 'running' ? (
+        <div class="usage"><progress aria-label="Rotating keys" /> <span>Generating keys and re-wrapping every map…</span></div>
+      ) : (
+        <button type="button" onClick={() => void rotate()}>Rotate keys</button>
+      )}
+      {phase === 'done' ? <p role="status">{result}</p> : null}
+      <ErrorMessage failure={failure} />
+    </section>
+  );
+}

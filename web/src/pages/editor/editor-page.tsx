@@ -1,0 +1,162 @@
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { createMindElixirEditor } from '../../editor/mind-elixir-editor';
+import type { MapEditor } from '../../editor/map-editor';
+import { TEXT_FORMATS, type TextFormat } from '../../formats';
+import { navigate, onLinkClick } from '../../router';
+import { describeFailure, type Failure } from '../../session/failures';
+import type { VaultSession } from '../../session/vault-session';
+import { AppBar } from '../../ui/app-bar';
+import { downloadBlob, fileNameFor } from '../../ui/download';
+import { ErrorMessage } from '../../ui/error-message';
+import { SaveIndicator } from '../../ui/save-indicator';
+import { toast } from '../../ui/toast';
+import { Autosave, type SaveState } from './autosave';
+import { ConflictDialog, type ConflictChoice } from './conflict-dialog';
+import { ShareDialog } from './share-dialog';
+
+/** Quiet time after the last edit before saving, in ms. */
+const AUTOSAVE_DELAY_MS = 800;
+
+export function EditorPage({ session, mapId }: { session: VaultSession; mapId: string }) {
+  const host = useRef<HTMLDivElement>(null);
+  const editor = useRef<MapEditor | null>(null);
+  const autosave = useRef<Autosave | null>(null);
+  const [title, setTitle] = useState<string | null>(null);
+  const [state, setState] = useState<SaveState>('saved');
+  const [failure, setFailure] = useState<Failure | null>(null);
+  const [loadFailure, setLoadFailure] = useState<Failure | null>(null);
+  const [sharing, setSharing] = useState(false);
+
+  useEffect(() => {
+    let cancelled = false;
+    void (async () => {
+      try {
+        const opened = await session.open(mapId);
+        if (cancelled || !host.current) return;
+        setTitle(opened.title);
+        const mapEditor = createMindElixirEditor(host.current, opened.document, { readonly: false });
+        const saver = new Autosave(
+          {
+            save: (document, base) => session.save(mapId, document, base),
+            snapshot: () => mapEditor.document(),
+            onState: (next, why) => {
+              setState(next);
+              setFailure(why);
+            },
+            delayMs: AUTOSAVE_DELAY_MS,
+          },
+          opened.versionId,
+        );
+        mapEditor.onChange(() => saver.changed());
+        editor.current = mapEditor;
+        autosave.current = saver;
+        mapEditor.focus();
+      } catch (error) {
+        if (!cancelled) setLoadFailure(describeFailure(error));
+      }
+    })();
+    return () => {
+      cancelled = true;
+      autosave.current?.destroy();
+      editor.current?.destroy();
+      autosave.current = null;
+      editor.current = null;
+    };
+  }, [session, mapId]);
+
+  // Unsaved edits are never dropped silently: the browser asks before the page goes.
+  useEffect(() => {
+    const warn = (event: BeforeUnloadEvent) => {
+      if (!autosave.current?.dirty) return;
+      event.preventDefault();
+      void autosave.current.flush();
+    };
+    window.addEventListener('beforeunload', warn);
+    return () => window.removeEventListener('beforeunload', warn);
+  }, []);
+
+  const leave = async (event: MouseEvent) => {
+    const saver = autosave.current;
+    if (saver?.dirty) {
+      event.preventDefault();
+      await saver.flush();
+      if (saver.dirty && !confirm('Some edits are not saved yet. Leave anyway and lose them?')) return;
+      navigate((event.currentTarget as HTMLAnchorElement | null)?.getAttribute('href') ?? '/maps');
+      return;
+    }
+    onLinkClick(event);
+  };
+
+  const resolveConflict = async (choice: ConflictChoice) => {
+    const mapEditor = editor.current;
+    const saver = autosave.current;
+    if (!mapEditor || !saver) return;
+    try {
+      if (choice === 'theirs') {
+        const theirs = await session.open(mapId);
+        mapEditor.load(theirs.document);
+        saver.reset(theirs.versionId);
+        toast('Loaded the version saved on the other device.');
+      } else if (choice === 'mine') {
+        await saver.overwrite(await session.headVersion(mapId));
+        toast('Your version is now the latest; the other stays in history.');
+      } else {
+        const mine = mapEditor.document();
+        const copy = await session.createMap(`${title ?? 'Map'} (my copy)`, mine);
+        const theirs = await session.open(mapId);
+        mapEditor.load(theirs.document);
+        saver.reset(theirs.versionId);
+        toast(`Saved your version as “${copy.title}”.`);
+      }
+    } catch (error) {
+      setFailure(describeFailure(error));
+    }
+  };
+
+  const exportText = (format: TextFormat) => {
+    const mapEditor = editor.current;
+    if (!mapEditor) return;
+    const spec = TEXT_FORMATS[format];
+    downloadBlob(new Blob([spec.write(mapEditor.document())], { type: spec.mime }), fileNameFor(title ?? 'map', spec.extension));
+  };
+
+  const exportImage = async (kind: 'svg' | 'png') => {
+    const mapEditor = editor.current;
+    if (!mapEditor) return;
+    try {
+      downloadBlob(kind === 'svg' ? mapEditor.exportSvg() : await mapEditor.exportPng(), fileNameFor(title ?? 'map', kind));
+    } catch (error) {
+      setFailure(describeFailure(error));
+    }
+  };
+
+  return (
+    <>
+      <AppBar />
+      <main class="editor-page">
+        <div class="editor-toolbar">
+          <a href="/maps" onClick={leave}>← Maps</a>
+          <h1 class="map-name">{title ?? 'Opening…'}</h1>
+          <SaveIndicator state={state} onRetry={() => void autosave.current?.flush()} />
+          <a href={`/maps/${mapId}/history`} onClick={leave}>History</a>
+          <button type="button" onClick={() => setSharing(true)} disabled={title === null}>Share…</button>
+          <details class="menu">
+            <summary>Export</summary>
+            <div class="menu-items" role="menu">
+              {(Object.keys(TEXT_FORMATS) as TextFormat[]).map((format) => (
+                <button type="button" role="menuitem" key={format} onClick={() => exportText(format)}>{TEXT_FORMATS[format].label}</button>
+              ))}
+              <button type="button" role="menuitem" onClick={() => void exportImage('svg')}>SVG image</button>
+              <button type="button" role="menuitem" onClick={() => void exportImage('png')}>PNG image</button>
+            </div>
+          </details>
+        </div>
+        <ErrorMessage failure={loadFailure ?? (state === 'conflict' ? null : failure)} />
+        <p class="keys-hint">Tab: add child · Enter: add sibling · F2: edit · Delete: remove · Alt+↑/↓: move · Ctrl+Z / Ctrl+Y: undo / redo</p>
+        <div class="map-host" ref={host} aria-label="Mind map editor" />
+      </main>
+      {state === 'conflict' ? <ConflictDialog onChoose={(choice) => void resolveConflict(choice)} /> : null}
+      {sharing ? <ShareDialog session={session} mapId={mapId} onClose={() => setSharing(false)} /> : null}
+    </>
+  );
+}

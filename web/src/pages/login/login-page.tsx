@@ -1,0 +1,64 @@
+import { useState } from 'preact/hooks';
+import { navigate, onLinkClick } from '../../router';
+import { setCurrentSession } from '../../session/current-session';
+import { describeFailure, type Failure } from '../../session/failures';
+import { VaultSession } from '../../session/vault-session';
+import { ErrorMessage } from '../../ui/error-message';
+
+const MIN_PASSWORD = 10;
+
+/** Log in or create an account. The password never leaves the page: keys are derived here. */
+export function LoginPage({ mode, next }: { mode: 'login' | 'register'; next: string }) {
+  const [email, setEmail] = useState('');
+  const [password, setPassword] = useState('');
+  const [confirm, setConfirm] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [failure, setFailure] = useState<Failure | null>(null);
+  const registering = mode === 'register';
+
+  const submit = async (event: Event) => {
+    event.preventDefault();
+    setFailure(null);
+    if (registering && password.length < MIN_PASSWORD) {
+      setFailure({ kind: 'other', message: `Choose a password of at least ${MIN_PASSWORD} characters.` });
+      return;
+    }
+    if (registering && password !== confirm) {
+      setFailure({ kind: 'other', message: 'The two passwords differ.' });
+      return;
+    }
+    setBusy(true);
+    try {
+      const session = registering ? await VaultSession.register(email.trim(), password) : await VaultSession.login(email.trim(), password);
+      setCurrentSession(session);
+      navigate(next, { replace: true });
+    } catch (error) {
+      setFailure(describeFailure(error));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <main class="auth-page">
+      <h1>Mindvault</h1>
+      <p class="tagline">Mind maps encrypted in your browser. The server never sees your maps or your password.</p>
+      <form onSubmit={submit} aria-label={registering ? 'Create account' : 'Log in'}>
+        <h2>{registering ? 'Create an account' : 'Log in'}</h2>
+        <label>Email <input type="email" name="email" autoComplete="username" required value={email} onInput={(e) => setEmail(e.currentTarget.value)} /></label>
+        <label>Password <input type="password" name="password" autoComplete={registering ? 'new-password' : 'current-password'} required value={password} onInput={(e) => setPassword(e.currentTarget.value)} /></label>
+        {registering ? (
+          <>
+            <label>Repeat password <input type="password" name="confirm" autoComplete="new-password" required value={confirm} onInput={(e) => setConfirm(e.currentTarget.value)} /></label>
+            <p class="hint">Nobody can reset it for you: without it your maps cannot be decrypted.</p>
+          </>
+        ) : null}
+        <ErrorMessage failure={failure} />
+        <button type="submit" class="primary" disabled={busy}>{busy ? (registering ? 'Creating keys…' : 'Unlocking…') : registering ? 'Create account' : 'Log in'}</button>
+        <p>
+          {registering ? <>Have an account? <a href="/login" onClick={onLinkClick}>Log in</a></> : <>New here? <a href="/register" onClick={onLinkClick}>Create an account</a></>}
+        </p>
+      </form>
+    </main>
+  );
+}

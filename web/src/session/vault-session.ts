@@ -1,0 +1,202 @@
+/**
+ * The unlocked account, held in memory for the life of the page: the one place the app talks to
+ * the SDK's Vault. A reload drops it; the tab's sessionStorage keeps only the email and the token
+ * pair (session-storage-token-store.ts), so the locked screen asks for the password alone.
+ */
+import {
+  INSECURE_TEST_KDF_POLICY,
+  type KdfCost,
+  type MapInfo,
+  MindvaultApi,
+  openShareLink,
+  SessionExpiredError,
+  type ShareSummary,
+  Vault,
+  type VaultOptions,
+} from '@mindvault/client';
+import { createDocument, type MindMapDocument } from './document';
+import { forgetStoredSession, readStoredSession, SessionStorageTokenStore } from './session-storage-token-store';
+
+export type { MapInfo, ShareSummary };
+
+export interface OpenedMap {
+  title: string;
+  versionId: string | null;
+  document: MindMapDocument;
+}
+
+export interface VersionInfo {
+  versionId: string;
+  sizeBytes: number;
+  savedAt: string;
+  isHead: boolean;
+}
+
+export interface Account {
+  tier: string;
+  effectiveTier: string;
+  status: string | null;
+  usageBytes: number;
+  limitBytes: number;
+}
+
+export interface NewShare {
+  /** Days until the link stops working; undefined: never. */
+  expiresInDays?: number;
+  /** Pin the link to this version; undefined follows the head. */
+  versionId?: string;
+}
+
+/**
+ * Browser tests set this (through the test driver, before any page script runs) so that accounts
+ * cost a cheap Argon2id; a page script could set it too, but such a script already has the keys.
+ */
+declare global {
+  var __MINDVAULT_TEST_KDF__: KdfCost | undefined;
+}
+
+function vaultOptions(): VaultOptions {
+  const testCost = globalThis.__MINDVAULT_TEST_KDF__;
+  return testCost ? { kdfCost: testCost, policy: INSECURE_TEST_KDF_POLICY } : {};
+}
+
+function apiFor(email: string): MindvaultApi {
+  return new MindvaultApi({ baseUrl: location.origin, tokens: new SessionStorageTokenStore(email) });
+}
+
+export class VaultSession {
+  private constructor(private readonly vault: Vault) {}
+
+  get email(): string {
+    return this.vault.email;
+  }
+
+  /** The email of a session this tab holds but cannot use until the password unlocks it. */
+  static lockedEmail(): string | undefined {
+    return readStoredSession()?.email;
+  }
+
+  static async register(email: string, password: string): Promise<VaultSession> {
+    return new VaultSession(await Vault.register(apiFor(email), { email, password }, vaultOptions()));
+  }
+
+  static async login(email: string, password: string): Promise<VaultSession> {
+    return new VaultSession(await Vault.login(apiFor(email), { email, password }, vaultOptions()));
+  }
+
+  /** After a reload: the tab's session unlocked with the password; a dead session logs in anew. */
+  static async unlock(password: string): Promise<VaultSession> {
+    const stored = readStoredSession();
+    if (stored === undefined) throw new SessionExpiredError(401, 'NOT_LOGGED_IN', 'not logged in');
+    try {
+      return new VaultSession(await Vault.unlock(apiFor(stored.email), { email: stored.email, password }, vaultOptions()));
+    } catch (error) {
+      if (!(error instanceof SessionExpiredError)) throw error;
+      return VaultSession.login(stored.email, password);
+    }
+  }
+
+  /** Forgets a locked session without the password (the server's session times out on its own). */
+  static forgetLocked(): void {
+    forgetStoredSession();
+  }
+
+  listMaps(): Promise<MapInfo[]> {
+    return this.vault.listMaps();
+  }
+
+  /** A new map whose first version holds just its root topic, so every map opens. */
+  async createMap(title: string, document: MindMapDocument = createDocument(title)): Promise<MapInfo> {
+    const map = await this.vault.createMap({ title });
+    const saved = await this.vault.push(map.id, document);
+    return { ...map, headVersionId: saved.versionId, sizeBytes: saved.sizeBytes, versionCount: 1 };
+  }
+
+  async rename(mapId: string, title: string): Promise<void> {
+    await this.vault.rename(mapId, title);
+  }
+
+  deleteMap(mapId: string): Promise<void> {
+    return this.vault.deleteMap(mapId);
+  }
+
+  async open(mapId: string, versionId?: string): Promise<OpenedMap> {
+    const info = await this.vault.getMap(mapId);
+    if (info.headVersionId === null) return { title: info.title, versionId: null, document: createDocument(info.title) };
+    const pulled = await this.vault.pull(mapId, versionId !== undefined ? { versionId } : {});
+    return { title: pulled.title, versionId: pulled.versionId, document: pulled.document };
+  }
+
+  /** The head the server holds now (another device may have moved it). */
+  async headVersion(mapId: string): Promise<string | null> {
+    return (await this.vault.getMap(mapId)).headVersionId;
+  }
+
+  /** Saves over `baseVersionId` only (If-Match): a head moved meanwhile is a VERSION_CONFLICT. */
+  async save(mapId: string, document: MindMapDocument, baseVersionId: string | null): Promise<string> {
+    const saved = await this.vault.push(mapId, document, baseVersionId !== null ? { ifMatch: baseVersionId } : {});
+    return saved.versionId;
+  }
+
+  history(mapId: string): Promise<VersionInfo[]> {
+    return this.vault.history(mapId);
+  }
+
+  async restore(mapId: string, versionId: string): Promise<string> {
+    return (await this.vault.restore(mapId, versionId)).versionId;
+  }
+
+  async share(mapId: string, options: NewShare): Promise<string> {
+    const expiresAt = options.expiresInDays !== undefined ? new Date(Date.now() + options.expiresInDays * 86_400_000).toISOString() : undefined;
+    const created = await this.vault.share(mapId, {
+      linkBaseUrl: location.origin,
+      ...(expiresAt !== undefined ? { expiresAt } : {}),
+      ...(options.versionId !== undefined ? { versionId: options.versionId } : {}),
+    });
+    return created.url;
+  }
+
+  shares(mapId: string): Promise<ShareSummary[]> {
+    return this.vault.api.shares.list(mapId);
+  }
+
+  revokeShare(mapId: string, shareId: string): Promise<void> {
+    return this.vault.api.shares.revoke(mapId, shareId);
+  }
+
+  async account(): Promise<Account> {
+    const s = await this.vault.api.http.call('get', '/api/billing/subscription', {});
+    return { tier: s.tier, effectiveTier: s.effectiveTier, status: s.status ?? null, usageBytes: s.usageBytes, limitBytes: s.limitBytes };
+  }
+
+  /** The payment provider's checkout page for `tier`. */
+  async checkoutUrl(tier: 'pro' | 'team'): Promise<string> {
+    return (await this.vault.api.http.call('post', '/api/billing/checkout', { body: { tier } })).url;
+  }
+
+  changePassword(currentPassword: string, newPassword: string): Promise<void> {
+    return this.vault.changePassword(currentPassword, newPassword);
+  }
+
+  rotateKeys(): Promise<{ keyVersion: number; maps: number }> {
+    return this.vault.rotateKeys();
+  }
+
+  async logout(): Promise<void> {
+    try {
+      await this.vault.logout();
+    } finally {
+      forgetStoredSession();
+    }
+  }
+
+  /** Wipes the keys; the tab keeps its session and shows the locked screen. */
+  lock(): void {
+    this.vault.lock();
+  }
+}
+
+/** A share link (`/s/<token>#<key>`), opened with no account; the key never leaves this page. */
+export function openSharedMap(link: string): Promise<{ title: string; document: MindMapDocument }> {
+  return openShareLink(link, { apiBaseUrl: location.origin });
+}
