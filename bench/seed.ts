@@ -26,6 +26,7 @@ export async function createMap(baseUrl: string, user: BenchUser, maxVersions = 
     {
       encryptedTitle: b64(40),
       envelope: { ephClassicalPublic: b64(32), ephPqCiphertext: b64(1088), wrappedDek: b64(60) },
+      keyVersion: 1,
       maxVersions,
     },
     user.accessToken,

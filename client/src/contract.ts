@@ -24,9 +24,9 @@ export interface KeyBundleInput {
   classicalPublicKey: Base64;
   /** ML-KEM-768 encapsulation key, 1184 bytes. */
   pqPublicKey: Base64;
-  /** Private-key blob (see key-bundle.ts), 62 bytes. */
+  /** Private-key blob (see key-bundle.ts): v1 is 62 bytes; the server takes 28..PRIVATE_KEY_BLOB_MAX_BYTES. */
   classicalPrivEncrypted: Base64;
-  /** Private-key blob (see key-bundle.ts), 94 bytes. */
+  /** Private-key blob (see key-bundle.ts): v1 is 94 bytes; the server takes 28..PRIVATE_KEY_BLOB_MAX_BYTES. */
   pqPrivEncrypted: Base64;
 }
 
@@ -40,9 +40,15 @@ export interface Envelope {
   ephClassicalPublic: Base64;
   /** 1088 bytes. */
   ephPqCiphertext: Base64;
-  /** 40..64 bytes; this client always writes 60. */
+  /** WRAPPED_DEK_MIN_BYTES..WRAPPED_DEK_MAX_BYTES; a v1 wrap is 60 bytes. */
   wrappedDek: Base64;
 }
+
+/** The server's bounds on a decoded wrappedDek (v1 and v2 formats); the client writes within them. */
+export const WRAPPED_DEK_MIN_BYTES = 40;
+export const WRAPPED_DEK_MAX_BYTES = 160;
+/** The server's bound on a decoded private-key blob (v1 and v2 formats). */
+export const PRIVATE_KEY_BLOB_MAX_BYTES = 256;
 
 export interface RegisterRequest {
   email: string;
@@ -56,14 +62,28 @@ export interface LoginRequest {
   authKey: Base64;
 }
 
+/** A version envelope re-wrapped by a rotation, named by the wrappedDek it replaces. */
+export interface VersionEnvelope {
+  previousWrappedDek: Base64;
+  envelope: Envelope;
+}
+
+/**
+ * One map in a rotation: `envelope` replaces the map's envelope and every version envelope equal
+ * to it; every other distinct version envelope needs an entry in `versionEnvelopes`.
+ */
 export interface MapEnvelope {
   id: string;
   envelope: Envelope;
+  versionEnvelopes?: VersionEnvelope[];
 }
 
 /** Body of PUT /api/auth/keys. */
 export interface RotateKeysRequest {
+  /** Proof of the current password: a bearer token alone cannot rotate. */
+  currentAuthKey: Base64;
   keys: KeyBundleInput;
+  /** The current keyVersion + 1. */
   keyVersion: number;
   maps: MapEnvelope[];
 }
@@ -75,4 +95,6 @@ export interface ChangePasswordRequest {
   kdf: KdfParams;
   classicalPrivEncrypted: Base64;
   pqPrivEncrypted: Base64;
+  /** The key version of the private keys re-sealed here: the account's current one. */
+  keyVersion: number;
 }

@@ -95,7 +95,7 @@ export {
   type PasswordChange,
 } from './crypto/account.js';
 
-export { type Rotation, type RotationInput, rotateAccountKeys } from './crypto/key-rotation.js';
+export { type Rotation, type RotationInput, type RotatingMap, rotateAccountKeys } from './crypto/key-rotation.js';
 
 export {
   createDocument,

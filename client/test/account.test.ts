@@ -57,11 +57,12 @@ describe('password change', () => {
     const envelope = await wrapDek(dek, publicKeysOf(account.keyPairs));
 
     const change = await changePassword(
-      { currentPassword: 'old password', currentKdf: account.kdf, bundle: account.keys, newPassword: 'new password' },
+      { currentPassword: 'old password', currentKdf: account.kdf, bundle: { ...account.keys, keyVersion: 1 }, newPassword: 'new password' },
       FAST_KDF,
     );
     const { request } = change;
-    expect(Object.keys(request).sort()).toEqual(['classicalPrivEncrypted', 'currentAuthKey', 'kdf', 'newAuthKey', 'pqPrivEncrypted']);
+    expect(Object.keys(request).sort()).toEqual(['classicalPrivEncrypted', 'currentAuthKey', 'kdf', 'keyVersion', 'newAuthKey', 'pqPrivEncrypted']);
+    expect(request.keyVersion).toBe(1);
     expect(request.currentAuthKey).toBe(account.authKey);
     expect(request.newAuthKey).not.toBe(account.authKey);
     expect(request.kdf.salt).not.toBe(account.kdf.salt);
@@ -80,7 +81,7 @@ describe('password change', () => {
   it('throws, producing nothing, when the current password is wrong', async () => {
     const account = await createAccount('old password', FAST_KDF);
     await expect(
-      changePassword({ currentPassword: 'not it', currentKdf: account.kdf, bundle: account.keys, newPassword: 'new' }, FAST_KDF),
+      changePassword({ currentPassword: 'not it', currentKdf: account.kdf, bundle: { ...account.keys, keyVersion: 1 }, newPassword: 'new' }, FAST_KDF),
     ).rejects.toBeInstanceOf(DecryptionError);
   });
 });

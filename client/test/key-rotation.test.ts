@@ -8,7 +8,7 @@ import {
   generateDek,
   INSECURE_TEST_KDF_POLICY,
   InvalidInputError,
-  type MapEnvelope,
+  type RotatingMap,
   publicKeysOf,
   rotateAccountKeys,
   toBase64,
@@ -23,7 +23,7 @@ import { FAST_KDF, flipped } from './helpers.js';
 async function accountWithMaps(count: number) {
   const account = await createAccount('rotate me', FAST_KDF);
   const deks = Array.from({ length: count }, () => generateDek());
-  const maps: MapEnvelope[] = await Promise.all(
+  const maps: RotatingMap[] = await Promise.all(
     deks.map(async (dek, i) => ({ id: `00000000-0000-4000-8000-00000000000${i}`, envelope: await wrapDek(dek, publicKeysOf(account.keyPairs)) })),
   );
   const blobs = await Promise.all(deks.map((dek) => encryptDocument(v1.DOCUMENT, dek)));
@@ -37,6 +37,7 @@ describe('key rotation', () => {
       currentKeyPairs: account.keyPairs,
       currentKeyVersion: 1,
       keyEncryptionKey: account.keyEncryptionKey,
+      currentAuthKey: account.authKey,
       maps,
     });
     const { request } = rotation;
@@ -55,12 +56,50 @@ describe('key rotation', () => {
     }
   });
 
+  it('re-wraps every distinct version envelope once, named by the wrappedDek it replaces', async () => {
+    const { account, deks, maps } = await accountWithMaps(1);
+    const oldDek = generateDek();
+    const recipient = publicKeysOf(account.keyPairs);
+    const older = await wrapDek(oldDek, recipient);
+    const sameKeyOtherWrap = await wrapDek(deks[0]!, recipient);
+    const map = { ...maps[0]!, versionEnvelopes: [maps[0]!.envelope, older, older, sameKeyOtherWrap] };
+    const { request, keyPairs } = await rotateAccountKeys({
+      currentKeyPairs: account.keyPairs,
+      currentKeyVersion: 1,
+      keyEncryptionKey: account.keyEncryptionKey,
+      currentAuthKey: account.authKey,
+      maps: [map],
+    });
+    expect(request.currentAuthKey).toBe(account.authKey);
+    const rotated = request.maps[0]!;
+    expect(rotated.versionEnvelopes!.map((v) => v.previousWrappedDek)).toEqual([older.wrappedDek, sameKeyOtherWrap.wrappedDek]);
+    expect(await unwrapDek(rotated.versionEnvelopes![0]!.envelope, keyPairs)).toEqual(oldDek);
+    expect(await unwrapDek(rotated.versionEnvelopes![1]!.envelope, keyPairs)).toEqual(deks[0]);
+  });
+
+  it("gives a version envelope the current keys cannot open (left by an older rotation) the map's data key", async () => {
+    const { account, deks, maps } = await accountWithMaps(1);
+    const retired = await createAccount('retired', FAST_KDF);
+    const stranded = await wrapDek(deks[0]!, publicKeysOf(retired.keyPairs));
+    const { request, keyPairs } = await rotateAccountKeys({
+      currentKeyPairs: account.keyPairs,
+      currentKeyVersion: 2,
+      keyEncryptionKey: account.keyEncryptionKey,
+      currentAuthKey: account.authKey,
+      maps: [{ ...maps[0]!, versionEnvelopes: [stranded] }],
+    });
+    const [version] = request.maps[0]!.versionEnvelopes!;
+    expect(version!.previousWrappedDek).toBe(stranded.wrappedDek);
+    expect(await unwrapDek(version!.envelope, keyPairs)).toEqual(deks[0]);
+  });
+
   it('leaves the old keys unable to open the new envelopes', async () => {
     const { account, maps } = await accountWithMaps(2);
     const { request } = await rotateAccountKeys({
       currentKeyPairs: account.keyPairs,
       currentKeyVersion: 4,
       keyEncryptionKey: account.keyEncryptionKey,
+      currentAuthKey: account.authKey,
       maps,
     });
     expect(request.keyVersion).toBe(5);
@@ -69,7 +108,7 @@ describe('key rotation', () => {
 
   it('handles an account with no maps', async () => {
     const { account } = await accountWithMaps(0);
-    const { request } = await rotateAccountKeys({ currentKeyPairs: account.keyPairs, currentKeyVersion: 1, keyEncryptionKey: account.keyEncryptionKey, maps: [] });
+    const { request } = await rotateAccountKeys({ currentKeyPairs: account.keyPairs, currentKeyVersion: 1, keyEncryptionKey: account.keyEncryptionKey, currentAuthKey: account.authKey, maps: [] });
     expect(request.maps).toEqual([]);
   });
 
@@ -78,14 +117,14 @@ describe('key rotation', () => {
     const bytes = fromBase64(maps[1]!.envelope.wrappedDek);
     const broken = [maps[0]!, { ...maps[1]!, envelope: { ...maps[1]!.envelope, wrappedDek: toBase64(flipped(bytes, 20)) } }];
     await expect(
-      rotateAccountKeys({ currentKeyPairs: account.keyPairs, currentKeyVersion: 1, keyEncryptionKey: account.keyEncryptionKey, maps: broken }),
+      rotateAccountKeys({ currentKeyPairs: account.keyPairs, currentKeyVersion: 1, keyEncryptionKey: account.keyEncryptionKey, currentAuthKey: account.authKey, maps: broken }),
     ).rejects.toThrow(new RegExp(`map ${maps[1]!.id}`));
   });
 
   it('refuses a nonsensical current key version', async () => {
     const { account } = await accountWithMaps(0);
     await expect(
-      rotateAccountKeys({ currentKeyPairs: account.keyPairs, currentKeyVersion: 0, keyEncryptionKey: account.keyEncryptionKey, maps: [] }),
+      rotateAccountKeys({ currentKeyPairs: account.keyPairs, currentKeyVersion: 0, keyEncryptionKey: account.keyEncryptionKey, currentAuthKey: account.authKey, maps: [] }),
     ).rejects.toThrow(InvalidInputError);
   });
 });

@@ -6,9 +6,8 @@ import { ValidationFailed } from '../common/errors/common.errors';
 import { ErrorBody } from '../common/errors/error-body';
 import { ApiErrors } from '../common/http/api-errors.decorator';
 import { fromBase64 } from '../common/http/base64';
-import { fromEnvelopeDto } from '../mindmaps/dto/mind-map-dto.mapper';
 import { AuthService } from './auth.service';
-import { fromKdfDto, fromKeyBundleDto, toKdfDto, toKeyBundleDto } from './dto/auth-dto.mapper';
+import { fromKdfDto, fromKeyBundleDto, fromMapEnvelopeDto, toKdfDto, toKeyBundleDto } from './dto/auth-dto.mapper';
 import {
   ChangePasswordRequestDto,
   LoginRequestDto,
@@ -86,21 +85,34 @@ export class AuthController {
   @Put('keys')
   @Authenticated()
   @ApiOkResponse({ type: KeyBundleResponseDto })
-  @ApiErrors([400, 'ROTATION_INCOMPLETE'], [404, 'MAP_NOT_FOUND'], [409, 'KEY_VERSION_CONFLICT'])
+  @ApiErrors(
+    [400, 'ROTATION_INCOMPLETE (with missingMapIds, missingVersionEnvelopes)'],
+    [401, 'INVALID_CREDENTIALS (currentAuthKey is wrong)'],
+    [404, 'MAP_NOT_FOUND'],
+    [409, 'KEY_VERSION_CONFLICT (with currentKeyVersion)'],
+  )
   async rotateKeys(@CurrentUser() user: Principal, @Body() body: RotateKeysRequestDto): Promise<KeyBundleResponseDto> {
-    const envelopes = new Map(body.maps.map((m) => [m.id, fromEnvelopeDto(m.envelope)]));
-    if (envelopes.size !== body.maps.length) {
+    const maps = body.maps.map(fromMapEnvelopeDto);
+    if (new Set(maps.map((m) => m.id)).size !== maps.length) {
       throw new ValidationFailed([{ field: 'maps', messages: ['each map may appear once'] }]);
     }
+    if (maps.some((m) => new Set(m.versionEnvelopes.map((v) => v.previousWrappedDek.toString('base64'))).size !== m.versionEnvelopes.length)) {
+      throw new ValidationFailed([{ field: 'maps.versionEnvelopes', messages: ['each previousWrappedDek may appear once per map'] }]);
+    }
     const keys = fromKeyBundleDto(body.keys);
-    const keyVersion = await this.auth.rotateKeys(user.userId, keys, body.keyVersion, envelopes);
+    const keyVersion = await this.auth.rotateKeys(user.userId, {
+      currentAuthKey: fromBase64(body.currentAuthKey),
+      keys,
+      keyVersion: body.keyVersion,
+      maps,
+    });
     return toKeyBundleDto(keys, keyVersion);
   }
 
   @Put('password')
   @Authenticated()
   @ApiOkResponse({ type: TokenPairDto, description: 'other sessions are signed out; these tokens replace them' })
-  @ApiErrors([401, 'INVALID_CREDENTIALS'])
+  @ApiErrors([401, 'INVALID_CREDENTIALS (currentAuthKey is wrong)'], [409, 'KEY_VERSION_CONFLICT (with currentKeyVersion)'])
   changePassword(@CurrentUser() user: Principal, @Body() body: ChangePasswordRequestDto): Promise<TokenPairDto> {
     return this.auth.changePassword(user.userId, {
       currentAuthKey: fromBase64(body.currentAuthKey),
@@ -108,6 +120,7 @@ export class AuthController {
       kdf: fromKdfDto(body.kdf),
       classicalPrivEncrypted: fromBase64(body.classicalPrivEncrypted),
       pqPrivEncrypted: fromBase64(body.pqPrivEncrypted),
+      keyVersion: body.keyVersion,
     });
   }
 }

@@ -11,8 +11,8 @@ export class EmailTaken extends AppError {
 export class InvalidCredentials extends AppError {
   readonly status = 401;
   readonly code = 'INVALID_CREDENTIALS';
-  constructor() {
-    super('email or auth key is wrong');
+  constructor(message = 'email or auth key is wrong') {
+    super(message);
   }
 }
 
@@ -40,25 +40,23 @@ export class AccountDisabled extends AppError {
   }
 }
 
-export class KeyVersionConflict extends AppError {
-  readonly status = 409;
-  readonly code = 'KEY_VERSION_CONFLICT';
-  constructor(readonly currentKeyVersion: number) {
-    super(`keyVersion must be ${currentKeyVersion + 1}`);
-  }
-  override extra() {
-    return { currentKeyVersion: this.currentKeyVersion };
-  }
+/** A version envelope the rotation left out: the map's and its old wrappedDek (base64). */
+export interface MissingVersionEnvelope {
+  mapId: string;
+  wrappedDek: string;
 }
 
 export class RotationIncomplete extends AppError {
   readonly status = 400;
   readonly code = 'ROTATION_INCOMPLETE';
-  constructor(readonly missingMapIds: string[]) {
-    super('every owned map needs a new envelope');
+  constructor(
+    readonly missingMapIds: string[],
+    readonly missingVersionEnvelopes: MissingVersionEnvelope[] = [],
+  ) {
+    super('every owned map, and every distinct envelope of its versions, needs a new envelope');
   }
   override extra() {
-    return { missingMapIds: this.missingMapIds };
+    return { missingMapIds: this.missingMapIds, missingVersionEnvelopes: this.missingVersionEnvelopes };
   }
 }
 

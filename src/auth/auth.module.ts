@@ -4,6 +4,7 @@ import { APP_GUARD } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
 import { ThrottlerModule } from '@nestjs/throttler';
 import { AppConfig } from '../config/app-config';
+import { KeysModule } from '../keys/keys.module';
 import { MindMapsModule } from '../mindmaps/mindmaps.module';
 import { AccountAdminService } from './account-admin.service';
 import { TypeOrmRefreshTokenRepository } from './adapters/typeorm-refresh-token.repository';
@@ -33,6 +34,7 @@ import { TokenService } from './token.service';
       useFactory: (config: AppConfig) => [{ ttl: 60_000, limit: config.auth.rateLimitPerMinute }],
     }),
     MindMapsModule,
+    KeysModule,
   ],
   controllers: [AuthController],
   providers: [

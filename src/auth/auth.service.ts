@@ -4,10 +4,12 @@ import { Unauthenticated } from '../common/errors/common.errors';
 import { raise } from '../common/errors/raise';
 import { AppConfig } from '../config/app-config';
 import { UnitOfWork } from '../database/unit-of-work';
-import type { Envelope } from '../mindmaps/domain/mind-map';
+import { KeyVersionGuard } from '../keys/key-version-guard.service';
+import { KeyVersionConflict } from '../keys/keys.errors';
+import type { RewrappedMap } from '../mindmaps/domain/mind-map';
 import { MapNotFound } from '../mindmaps/mindmaps.errors';
 import { MindMapsService } from '../mindmaps/mindmaps.service';
-import { AccountDisabled, InvalidCredentials, KeyVersionConflict, RotationIncomplete } from './auth.errors';
+import { AccountDisabled, InvalidCredentials, RotationIncomplete } from './auth.errors';
 import { AuthKeyHasher } from './auth-key-hasher';
 import type { KdfParams, KeyBundle, User } from './domain/user';
 import { UserRepository } from './ports/user.repository';
@@ -27,6 +29,16 @@ export interface PasswordChange {
   kdf: KdfParams;
   classicalPrivEncrypted: Buffer;
   pqPrivEncrypted: Buffer;
+  /** The key version of the private keys re-sealed here: must be the account's current one. */
+  keyVersion: number;
+}
+
+export interface KeyRotation {
+  currentAuthKey: Buffer;
+  keys: KeyBundle;
+  /** The account's current key version + 1. */
+  keyVersion: number;
+  maps: RewrappedMap[];
 }
 
 /** Accounts, sessions and key material. The server only ever sees derived keys and ciphertext. */
@@ -37,6 +49,7 @@ export class AuthService {
     private readonly hasher: AuthKeyHasher,
     private readonly tokens: TokenService,
     private readonly mindMaps: MindMapsService,
+    private readonly keyGuard: KeyVersionGuard,
     private readonly uow: UnitOfWork,
     private readonly config: AppConfig,
   ) {}
@@ -90,29 +103,47 @@ export class AuthService {
     return { keys: user.keys, keyVersion: user.keyVersion };
   }
 
-  /** New key pair and every owned map's envelope re-wrapped for it, in one transaction. */
-  async rotateKeys(userId: string, keys: KeyBundle, keyVersion: number, envelopes: Map<string, Envelope>): Promise<number> {
-    const seen = (await this.users.findById(userId)) ?? raise(new Unauthenticated());
-    if (keyVersion !== seen.keyVersion + 1) throw new KeyVersionConflict(seen.keyVersion);
+  /**
+   * New key pairs, and every owned map's envelope and every distinct version envelope re-wrapped
+   * for them, in one transaction under the account's key lock: afterwards the new keys alone open
+   * everything, so the old private keys can be destroyed.
+   */
+  async rotateKeys(userId: string, rotation: KeyRotation): Promise<number> {
+    const verified = await this.verifyCurrentAuthKey(userId, rotation.currentAuthKey);
     return this.uow.run(async () => {
-      // NOTE: maps are locked before the user row, the order every writer uses; the version is
-      // checked again under the lock for a rotation that raced this one.
-      const result = await this.mindMaps.replaceAllEnvelopes(userId, envelopes);
-      if (result.unknown.length > 0) throw new MapNotFound();
-      if (result.missing.length > 0) throw new RotationIncomplete(result.missing);
-      const current = (await this.users.lockKeyVersion(userId)) ?? raise(new Unauthenticated());
-      if (keyVersion !== current + 1) throw new KeyVersionConflict(current);
-      await this.users.replaceKeys(userId, keys, keyVersion);
-      return keyVersion;
+      const state = await this.keyGuard.hold(userId);
+      // A password change that landed since the check above made that authKey stale.
+      if (state.authKeyHash !== verified) throw new InvalidCredentials('currentAuthKey is wrong');
+      if (rotation.keyVersion !== state.keyVersion + 1) {
+        throw new KeyVersionConflict(state.keyVersion, `keyVersion must be ${state.keyVersion + 1} (the current ${state.keyVersion} + 1)`);
+      }
+      const gaps = await this.mindMaps.rewrapAll(userId, rotation.maps);
+      if (gaps.unknown.length > 0) throw new MapNotFound();
+      if (gaps.missing.length > 0 || gaps.missingVersions.length > 0) {
+        throw new RotationIncomplete(
+          gaps.missing,
+          gaps.missingVersions.map((v) => ({ mapId: v.mapId, wrappedDek: v.wrappedDek.toString('base64') })),
+        );
+      }
+      await this.users.replaceKeys(userId, rotation.keys, rotation.keyVersion);
+      return rotation.keyVersion;
     });
   }
 
-  /** Re-keys the login; every other session is signed out and this one gets fresh tokens. */
+  /**
+   * Re-keys the login; every other session is signed out and this one gets fresh tokens. The
+   * re-sealed private keys must be for the account's current key version: private keys sealed
+   * before a rotation would leave an account whose private keys do not match its public ones.
+   */
   async changePassword(userId: string, change: PasswordChange): Promise<IssuedTokens> {
-    const user = (await this.users.findById(userId)) ?? raise(new Unauthenticated());
-    if (!(await this.hasher.verify(user.authKeyHash, change.currentAuthKey))) throw new InvalidCredentials();
+    const verified = await this.verifyCurrentAuthKey(userId, change.currentAuthKey);
     const authKeyHash = await this.hasher.hash(change.newAuthKey);
     return this.uow.run(async () => {
+      const state = await this.keyGuard.hold(userId);
+      if (state.authKeyHash !== verified) throw new InvalidCredentials('currentAuthKey is wrong');
+      if (change.keyVersion !== state.keyVersion) {
+        throw new KeyVersionConflict(state.keyVersion, `keyVersion ${change.keyVersion} is not the account's current ${state.keyVersion}: re-seal the current private keys`);
+      }
       await this.users.replacePassword(userId, {
         authKeyHash,
         kdf: change.kdf,
@@ -122,5 +153,16 @@ export class AuthService {
       await this.tokens.revokeAllForUser(userId);
       return this.tokens.issue(userId);
     });
+  }
+
+  /**
+   * Rotation and password change need the password's proof, not only a bearer token: a stolen
+   * access token must not be enough to replace the account's keys. Returns the hash it matched,
+   * for the caller to confirm under the account lock that no password change slipped in between.
+   */
+  private async verifyCurrentAuthKey(userId: string, currentAuthKey: Buffer): Promise<string> {
+    const user = (await this.users.findById(userId)) ?? raise(new Unauthenticated());
+    if (!(await this.hasher.verify(user.authKeyHash, currentAuthKey))) throw new InvalidCredentials('currentAuthKey is wrong');
+    return user.authKeyHash;
   }
 }

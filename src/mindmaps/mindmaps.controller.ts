@@ -19,10 +19,12 @@ export class MindMapsController {
 
   @Post()
   @ApiCreatedResponse({ type: MindMapDetailDto })
+  @ApiErrors([409, 'KEY_VERSION_CONFLICT (with currentKeyVersion)'])
   async create(@CurrentUser() user: Principal, @Body() body: CreateMindMapDto): Promise<MindMapDetailDto> {
     const map = await this.mindMaps.create(user.userId, {
       encryptedTitle: fromBase64(body.encryptedTitle),
       envelope: fromEnvelopeDto(body.envelope),
+      keyVersion: body.keyVersion,
       maxVersions: body.maxVersions,
     });
     return toDetailDto(map);
@@ -44,7 +46,7 @@ export class MindMapsController {
 
   @Patch(':id')
   @ApiOkResponse({ type: MindMapDetailDto })
-  @ApiErrors([404, 'MAP_NOT_FOUND'])
+  @ApiErrors([404, 'MAP_NOT_FOUND'], [409, 'KEY_VERSION_CONFLICT (with currentKeyVersion)'])
   async update(
     @CurrentUser() user: Principal,
     @Param() params: MapIdParams,
@@ -54,6 +56,7 @@ export class MindMapsController {
       ...(body.encryptedTitle !== undefined ? { encryptedTitle: fromBase64(body.encryptedTitle) } : {}),
       ...(body.envelope !== undefined ? { envelope: fromEnvelopeDto(body.envelope) } : {}),
       ...(body.maxVersions !== undefined ? { maxVersions: body.maxVersions } : {}),
+      ...(body.keyVersion !== undefined ? { keyVersion: body.keyVersion } : {}),
     });
     return toDetailDto(map);
   }

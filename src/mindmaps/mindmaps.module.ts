@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { BillingModule } from '../billing/billing.module';
+import { KeysModule } from '../keys/keys.module';
 import { QueueModule } from '../queue/queue.module';
 import { StorageModule } from '../storage/storage.module';
 import { TypeOrmMapVersionRepository } from './adapters/typeorm-map-version.repository';
@@ -19,7 +20,7 @@ const repositories = [
 ];
 
 @Module({
-  imports: [StorageModule, BillingModule, QueueModule],
+  imports: [StorageModule, BillingModule, QueueModule, KeysModule],
   controllers: [MindMapsController, MapContentController],
   providers: [...repositories, MindMapsService, MapContentService, PruneVersionsService, PruneScheduler],
   exports: [MindMapsService, MapContentService, PruneVersionsService],

@@ -3,11 +3,11 @@ import { Injectable } from '@nestjs/common';
 import { raise } from '../common/errors/raise';
 import { TierPolicy } from '../billing/tier-policy.service';
 import { UnitOfWork } from '../database/unit-of-work';
-
+import { KeyVersionGuard } from '../keys/key-version-guard.service';
 import { ObjectJanitor } from '../storage/object-janitor.service';
 import { UsageLedger } from '../storage/ports/usage-ledger';
 import { PruneScheduler } from './jobs/prune-scheduler.service';
-import { DEFAULT_MAX_VERSIONS, Envelope, MindMap } from './domain/mind-map';
+import { DEFAULT_MAX_VERSIONS, Envelope, MindMap, RewrappedMap } from './domain/mind-map';
 import { decodeCursor, encodeCursor } from './map-cursor';
 import { MapNotFound, MaxVersionsOverPlan } from './mindmaps.errors';
 import { MapVersionRepository } from './ports/map-version.repository';
@@ -17,6 +17,18 @@ export interface MapChanges {
   encryptedTitle?: Buffer;
   envelope?: Envelope;
   maxVersions?: number;
+  /** The key version the envelope was made for: required with `envelope`, checked when present. */
+  keyVersion?: number;
+}
+
+/** What a rotation left out; nothing was written when any list is non-empty. */
+export interface RewrapGaps {
+  /** Owned maps the rotation did not name. */
+  missing: string[];
+  /** Named maps the caller does not own. */
+  unknown: string[];
+  /** Distinct version envelopes neither equal to their map's envelope nor named. */
+  missingVersions: { mapId: string; wrappedDek: Buffer }[];
 }
 
 /** Map metadata: create, read, change, delete, and the envelope swap a key rotation needs. */
@@ -30,9 +42,14 @@ export class MindMapsService {
     private readonly janitor: ObjectJanitor,
     private readonly uow: UnitOfWork,
     private readonly pruner: PruneScheduler,
+    private readonly keys: KeyVersionGuard,
   ) {}
 
-  async create(ownerId: string, input: { encryptedTitle: Buffer; envelope: Envelope; maxVersions?: number }): Promise<MindMap> {
+  /** `keyVersion`: the account key version the envelope was made for; a stale one is refused. */
+  async create(
+    ownerId: string,
+    input: { encryptedTitle: Buffer; envelope: Envelope; keyVersion: number; maxVersions?: number },
+  ): Promise<MindMap> {
     const maxVersions = input.maxVersions ?? DEFAULT_MAX_VERSIONS;
     await this.checkMaxVersions(ownerId, maxVersions);
     const now = new Date();
@@ -48,8 +65,11 @@ export class MindMapsService {
       createdAt: now,
       updatedAt: now,
     };
-    await this.maps.insert(map);
-    return map;
+    return this.uow.run(async () => {
+      await this.keys.holdCurrent(ownerId, input.keyVersion);
+      await this.maps.insert(map);
+      return map;
+    });
   }
 
   async list(ownerId: string, limit: number, cursor?: string): Promise<{ items: MindMap[]; nextCursor: string | null }> {
@@ -63,10 +83,13 @@ export class MindMapsService {
 
   async update(ownerId: string, id: string, changes: MapChanges): Promise<MindMap> {
     if (changes.maxVersions !== undefined) await this.checkMaxVersions(ownerId, changes.maxVersions);
+    const { keyVersion, ...patch } = changes;
     const updated = await this.uow.run(async () => {
+      // The account lock before the map's: the order a rotation takes them in.
+      if (keyVersion !== undefined) await this.keys.holdCurrent(ownerId, keyVersion);
       const map = (await this.maps.lockOwned(id, ownerId)) ?? raise(new MapNotFound());
-      if (Object.keys(changes).length === 0) return map;
-      return this.maps.update(map.id, changes);
+      if (Object.keys(patch).length === 0) return map;
+      return this.maps.update(map.id, patch);
     });
     if (updated.versionCount > updated.maxVersions) await this.pruner.schedule(updated.id);
     return updated;
@@ -87,27 +110,45 @@ export class MindMapsService {
   }
 
   /**
-   * Key rotation: every owned map gets its new envelope, inside the caller's transaction (which
-   * also swaps the keys); returns the ids of owned maps missing from `envelopes`, and of given ids
-   * no owned map has, without changing anything when there are any.
+   * Key rotation's share of the work: every owned map's envelope, and every distinct envelope of
+   * its versions, replaced. Call inside the caller's transaction, holding the account's key lock.
+   * Writes nothing and reports the gaps when the rotation does not cover everything; a named
+   * version envelope that no version holds any more (pruned meanwhile) is ignored.
    */
-  async replaceAllEnvelopes(ownerId: string, envelopes: Map<string, Envelope>): Promise<{ missing: string[]; unknown: string[] }> {
-    this.uow.assertActive('MindMapsService.replaceAllEnvelopes');
-    const owned = await this.maps.lockAllOwnedIds(ownerId);
-    const ownedSet = new Set(owned);
-    const missing = owned.filter((id) => !envelopes.has(id));
-    const unknown = [...envelopes.keys()].filter((id) => !ownedSet.has(id));
-    if (missing.length > 0 || unknown.length > 0) return { missing, unknown };
-    for (const id of owned) {
-      const next = envelopes.get(id)!;
-      const previous = await this.maps.swapEnvelope(id, next);
-      await this.versions.replaceEnvelope(id, previous, next);
+  async rewrapAll(ownerId: string, rotated: RewrappedMap[]): Promise<RewrapGaps> {
+    this.uow.assertActive('MindMapsService.rewrapAll');
+    const owned = await this.maps.lockAllOwned(ownerId);
+    const current = new Map(owned.map((m) => [m.id, m.wrappedDek]));
+    const named = new Map(rotated.map((m) => [m.id, m]));
+    const gaps: RewrapGaps = {
+      missing: owned.filter((m) => !named.has(m.id)).map((m) => m.id),
+      unknown: rotated.filter((m) => !current.has(m.id)).map((m) => m.id),
+      missingVersions: [],
+    };
+    if (gaps.missing.length > 0 || gaps.unknown.length > 0) return gaps;
+
+    const byPrevious = new Map<string, Envelope>();
+    for (const m of rotated) for (const v of m.versionEnvelopes) byPrevious.set(versionKey(m.id, v.previousWrappedDek), v.envelope);
+    // Versions cannot change under us: every writer of versions first locks the map row held here.
+    const versionUpdates: { mapId: string; previousWrappedDek: Buffer; envelope: Envelope }[] = [];
+    for (const { mapId, wrappedDek } of await this.versions.distinctWrappedDeks(ownerId)) {
+      const next = wrappedDek.equals(current.get(mapId)!) ? named.get(mapId)!.envelope : byPrevious.get(versionKey(mapId, wrappedDek));
+      if (next === undefined) gaps.missingVersions.push({ mapId, wrappedDek });
+      else versionUpdates.push({ mapId, previousWrappedDek: wrappedDek, envelope: next });
     }
-    return { missing, unknown };
+    if (gaps.missingVersions.length > 0) return gaps;
+
+    await this.maps.replaceEnvelopes(rotated.map((m) => ({ id: m.id, envelope: m.envelope })));
+    await this.versions.replaceEnvelopes(versionUpdates);
+    return gaps;
   }
 
   private async checkMaxVersions(ownerId: string, maxVersions: number): Promise<void> {
     const plan = await this.tiers.planFor(ownerId);
     if (maxVersions > plan.maxVersionsLimit) throw new MaxVersionsOverPlan(plan.maxVersionsLimit);
   }
+}
+
+function versionKey(mapId: string, wrappedDek: Buffer): string {
+  return `${mapId}:${wrappedDek.toString('base64')}`;
 }

@@ -18,10 +18,11 @@ export class SharesController {
 
   @Post()
   @ApiCreatedResponse({ type: CreatedShareDto })
-  @ApiErrors([404, 'VERSION_NOT_FOUND'])
+  @ApiErrors([404, 'VERSION_NOT_FOUND'], [409, 'KEY_VERSION_CONFLICT (with currentKeyVersion)'])
   async create(@CurrentUser() user: Principal, @Param() params: MapIdParams, @Body() body: CreateShareDto): Promise<CreatedShareDto> {
     const { share, token } = await this.shares.create(user.userId, params.id, {
       envelope: fromEnvelopeDto(body.envelope),
+      keyVersion: body.keyVersion,
       expiresAt: body.expiresAt === undefined ? undefined : new Date(body.expiresAt),
       versionId: body.versionId,
     });

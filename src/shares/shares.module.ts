@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { KeysModule } from '../keys/keys.module';
 import { MindMapsModule } from '../mindmaps/mindmaps.module';
 import { TypeOrmShareRepository } from './adapters/typeorm-share.repository';
 import { ShareRepository } from './ports/share.repository';
@@ -7,7 +8,7 @@ import { SharesService } from './shares.service';
 
 /** Link shares of mind maps: the owner's routes here, the link's routes in PublicModule. */
 @Module({
-  imports: [MindMapsModule],
+  imports: [MindMapsModule, KeysModule],
   controllers: [SharesController],
   providers: [SharesService, { provide: ShareRepository, useClass: TypeOrmShareRepository }],
   exports: [SharesService],

@@ -3,6 +3,8 @@ import { Readable } from 'node:stream';
 import { Injectable } from '@nestjs/common';
 import { ValidationFailed } from '../common/errors/common.errors';
 import { raise } from '../common/errors/raise';
+import { UnitOfWork } from '../database/unit-of-work';
+import { KeyVersionGuard } from '../keys/key-version-guard.service';
 import type { Envelope, MapVersion } from '../mindmaps/domain/mind-map';
 import { MapContentService } from '../mindmaps/map-content.service';
 import { MapNotFound, VersionNotFound } from '../mindmaps/mindmaps.errors';
@@ -14,6 +16,8 @@ import { ShareNotFound } from './shares.errors';
 
 export interface NewShare {
   envelope: Envelope;
+  /** The account key version whose keys opened the data key wrapped here; a stale one is refused. */
+  keyVersion: number;
   expiresAt?: Date;
   versionId?: string;
 }
@@ -29,6 +33,8 @@ export class SharesService {
     private readonly shares: ShareRepository,
     private readonly mindMaps: MindMapsService,
     private readonly content: MapContentService,
+    private readonly keys: KeyVersionGuard,
+    private readonly uow: UnitOfWork,
   ) {}
 
   /** Returns the share and its token; the token is never seen again. */
@@ -36,15 +42,22 @@ export class SharesService {
     if (input.expiresAt && input.expiresAt.getTime() <= Date.now()) {
       throw new ValidationFailed([{ field: 'expiresAt', messages: ['expiresAt must be in the future'] }]);
     }
-    const map = await this.mindMaps.get(ownerId, mapId);
-    if (input.versionId !== undefined) {
-      const versions = await this.content.listVersions(ownerId, map.id);
-      if (!versions.some((v) => v.id === input.versionId)) throw new VersionNotFound();
-    }
+    return this.uow.run(async () => {
+      await this.keys.holdCurrent(ownerId, input.keyVersion);
+      const map = await this.mindMaps.get(ownerId, mapId);
+      if (input.versionId !== undefined) {
+        const versions = await this.content.listVersions(ownerId, map.id);
+        if (!versions.some((v) => v.id === input.versionId)) throw new VersionNotFound();
+      }
+      return this.insert(ownerId, map.id, input);
+    });
+  }
+
+  private async insert(ownerId: string, mapId: string, input: NewShare): Promise<{ share: Share; token: string }> {
     const token = newShareToken();
     const share: Share = {
       id: randomUUID(),
-      mapId: map.id,
+      mapId,
       ownerId,
       tokenHash: hashShareToken(token)!,
       envelope: input.envelope,

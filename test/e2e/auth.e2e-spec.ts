@@ -169,7 +169,7 @@ describe('auth', () => {
       const next = { [a.id]: envelope(), [b.id]: envelope() };
       const res = await api.request('PUT', '/api/auth/keys', {
         token: user.accessToken,
-        json: { keys, keyVersion: 2, maps: Object.entries(next).map(([id, env]) => ({ id, envelope: env })) },
+        json: { currentAuthKey: user.authKey, keys, keyVersion: 2, maps: Object.entries(next).map(([id, env]) => ({ id, envelope: env })) },
       });
       expect(res.status).toBe(200);
       expect(res.body).toEqual({ ...keys, keyVersion: 2 });
@@ -186,16 +186,16 @@ describe('auth', () => {
       const before = await api.request('GET', '/api/auth/keys', { token: user.accessToken });
       const stale = await api.request('PUT', '/api/auth/keys', {
         token: user.accessToken,
-        json: { keys: keyBundle(), keyVersion: 3, maps: [a, b].map((m) => ({ id: m.id, envelope: envelope() })) },
+        json: { currentAuthKey: user.authKey, keys: keyBundle(), keyVersion: 3, maps: [a, b].map((m) => ({ id: m.id, envelope: envelope() })) },
       });
       expect(stale.status).toBe(409);
       expect(stale.body).toMatchObject({ code: 'KEY_VERSION_CONFLICT', currentKeyVersion: 1 });
       const partial = await api.request('PUT', '/api/auth/keys', {
         token: user.accessToken,
-        json: { keys: keyBundle(), keyVersion: 2, maps: [{ id: a.id, envelope: envelope() }] },
+        json: { currentAuthKey: user.authKey, keys: keyBundle(), keyVersion: 2, maps: [{ id: a.id, envelope: envelope() }] },
       });
       expect(partial.status).toBe(400);
-      expect(partial.body).toMatchObject({ code: 'ROTATION_INCOMPLETE', missingMapIds: [b.id] });
+      expect(partial.body).toMatchObject({ code: 'ROTATION_INCOMPLETE', missingMapIds: [b.id], missingVersionEnvelopes: [] });
       expect((await api.request('GET', '/api/auth/keys', { token: user.accessToken })).body).toEqual(before.body);
       expect((await api.request('GET', `/api/mindmaps/${a.id}`, { token: user.accessToken })).body.envelope).toEqual(a.envelope);
     });
@@ -206,7 +206,7 @@ describe('auth', () => {
       const theirs = await api.createMap(await api.register());
       const res = await api.request('PUT', '/api/auth/keys', {
         token: user.accessToken,
-        json: { keys: keyBundle(), keyVersion: 2, maps: [mine, theirs].map((m) => ({ id: m.id, envelope: envelope() })) },
+        json: { currentAuthKey: user.authKey, keys: keyBundle(), keyVersion: 2, maps: [mine, theirs].map((m) => ({ id: m.id, envelope: envelope() })) },
       });
       expect(res.status).toBe(404);
       expect(res.body.code).toBe('MAP_NOT_FOUND');
@@ -222,14 +222,14 @@ describe('auth', () => {
       const privs = { classicalPrivEncrypted: b64(62), pqPrivEncrypted: b64(94) };
       const wrong = await api.request('PUT', '/api/auth/password', {
         token: user.accessToken,
-        json: { currentAuthKey: b64(32), newAuthKey, kdf: newKdf, ...privs },
+        json: { currentAuthKey: b64(32), newAuthKey, kdf: newKdf, ...privs, keyVersion: 1 },
       });
       expect(wrong.status).toBe(401);
       expect(wrong.body.code).toBe('INVALID_CREDENTIALS');
 
       const res = await api.request<{ refreshToken: string }>('PUT', '/api/auth/password', {
         token: user.accessToken,
-        json: { currentAuthKey: user.authKey, newAuthKey, kdf: newKdf, ...privs },
+        json: { currentAuthKey: user.authKey, newAuthKey, kdf: newKdf, ...privs, keyVersion: 1 },
       });
       expect(res.status).toBe(200);
       expect((await api.request('POST', '/api/auth/login', { json: { email: user.email, authKey: user.authKey } })).status).toBe(401);

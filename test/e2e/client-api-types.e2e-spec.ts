@@ -1,6 +1,9 @@
 import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { API_TYPES_FILE, renderApiTypes } from '../../client/scripts/api-types';
+import { PRIVATE_KEY_BLOB_MAX_BYTES, WRAPPED_DEK_MAX_BYTES, WRAPPED_DEK_MIN_BYTES } from '../../client/src/contract';
+import { PRIV_MAX } from '../../src/auth/dto/key-bundle.dto';
+import { WRAPPED_DEK_MAX, WRAPPED_DEK_MIN } from '../../src/mindmaps/dto/envelope.dto';
 import { createTestApp, TestApp } from '../utils/create-test-app';
 
 /**
@@ -23,5 +26,10 @@ describe('the client SDK API types', () => {
       rendered,
       `${API_TYPES_FILE} is stale against the server's /docs-json: run \`npm run gen:api-types\` and commit the result`,
     ).toMatchFileSnapshot(resolve(__dirname, '../..', API_TYPES_FILE));
+  });
+
+  it("agree with the server's validators on key-material lengths", () => {
+    expect([WRAPPED_DEK_MIN_BYTES, WRAPPED_DEK_MAX_BYTES]).toEqual([WRAPPED_DEK_MIN, WRAPPED_DEK_MAX]);
+    expect(PRIVATE_KEY_BLOB_MAX_BYTES).toBe(PRIV_MAX);
   });
 });

@@ -88,7 +88,7 @@ describe('a client walking the whole flow', () => {
     const map = await api.createMap(user);
     const first = await api.upload(user, map.id, randomBytes(10));
     const next = envelope();
-    await api.request('PATCH', `/api/mindmaps/${map.id}`, { token: user.accessToken, json: { envelope: next } });
+    await api.request('PATCH', `/api/mindmaps/${map.id}`, { token: user.accessToken, json: { envelope: next, keyVersion: 1 } });
     await api.upload(user, map.id, randomBytes(10));
     const versions = await api.request<{ items: { versionId: string; envelope: unknown }[] }>(
       'GET', `/api/mindmaps/${map.id}/versions`, { token: user.accessToken },

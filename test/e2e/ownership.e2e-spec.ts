@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Api, envelope, MapDetail, TestUser } from '../utils/api';
+import { Api, envelope, keyBundle, MapDetail, TestUser } from '../utils/api';
 import { createTestApp, TestApp } from '../utils/create-test-app';
 
 describe("another user's map", () => {
@@ -53,13 +53,10 @@ describe("another user's map", () => {
   it("will not take someone else's map into a key rotation", async () => {
     const res = await api.request('PUT', '/api/auth/keys', {
       token: intruder.accessToken,
-      json: {
-        keys: (await api.request('GET', '/api/auth/keys', { token: intruder.accessToken })).body,
-        keyVersion: 2,
-        maps: [{ id: map.id, envelope: envelope() }],
-      },
+      json: { currentAuthKey: intruder.authKey, keys: keyBundle(), keyVersion: 2, maps: [{ id: map.id, envelope: envelope() }] },
     });
-    expect(res.status).toBeGreaterThanOrEqual(400);
+    expect(res.status).toBe(404);
+    expect(res.body.code).toBe('MAP_NOT_FOUND');
     expect((await api.request('GET', `/api/mindmaps/${map.id}`, { token: owner.accessToken })).body.envelope).toEqual(map.envelope);
   });
 });
@@ -102,13 +99,13 @@ describe('map listing', () => {
     const user = await api.register();
     const bad = await api.request<{ details: { field: string }[] }>('POST', '/api/mindmaps', {
       token: user.accessToken,
-      json: { encryptedTitle: 'x', envelope: { ...envelope(), wrappedDek: randomBytes(39).toString('base64') }, maxVersions: 0 },
+      json: { encryptedTitle: 'x', envelope: { ...envelope(), wrappedDek: randomBytes(39).toString('base64') }, keyVersion: 1, maxVersions: 0 },
     });
     expect(bad.status).toBe(400);
     expect(bad.body.details.map((d) => d.field).sort()).toEqual(['encryptedTitle', 'envelope.wrappedDek', 'maxVersions']);
     const extra = await api.request('POST', '/api/mindmaps', {
       token: user.accessToken,
-      json: { encryptedTitle: 'AAAA', envelope: envelope(), ownerId: user.userId },
+      json: { encryptedTitle: 'AAAA', envelope: envelope(), keyVersion: 1, ownerId: user.userId },
     });
     expect(extra.status).toBe(400);
     const badId = await api.request('GET', '/api/mindmaps/..%2F..%2Fetc%2Fpasswd', { token: user.accessToken });

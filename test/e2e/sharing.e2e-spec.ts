@@ -29,7 +29,7 @@ describe('share links', () => {
   afterAll(() => t?.close());
 
   const share = (user: TestUser, mapId: string, json: Record<string, unknown> = {}) =>
-    api.request<Created>('POST', `/api/mindmaps/${mapId}/shares`, { token: user.accessToken, json: { envelope: envelope(), ...json } });
+    api.request<Created>('POST', `/api/mindmaps/${mapId}/shares`, { token: user.accessToken, json: { envelope: envelope(), keyVersion: 1, ...json } });
   const open = (token: string) => api.request<SharedMap>('GET', `/api/public/shares/${token}`);
   const openBlob = (token: string) => api.request('GET', `/api/public/shares/${token}/blob`);
 

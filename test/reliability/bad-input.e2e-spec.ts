@@ -123,7 +123,7 @@ describe('bad input', () => {
     );
     const res = await api.upload(owner, map.id, randomBytes(1234));
     expect(res.status).toBe(201);
-    const share = await api.request('POST', `/api/mindmaps/${map.id}/shares`, { token: owner.accessToken, json: { envelope: envelope() } });
+    const share = await api.request('POST', `/api/mindmaps/${map.id}/shares`, { token: owner.accessToken, json: { envelope: envelope(), keyVersion: 1 } });
     expect(share.status).toBe(201);
   });
 });

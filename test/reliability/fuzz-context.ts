@@ -13,7 +13,7 @@ export async function fuzzContext(api: Api): Promise<FuzzContext & { userId: str
   if (saved.status !== 201) throw new Error(`upload for the fuzz context failed: ${saved.status}`);
   const share = await api.request<{ shareId: string; token: string }>('POST', `/api/mindmaps/${map.id}/shares`, {
     token: user.accessToken,
-    json: { envelope: envelope() },
+    json: { envelope: envelope(), keyVersion: 1 },
   });
   const ids = [map.id, saved.body.versionId, user.userId];
   if (share.status === 201) ids.push(share.body.shareId);

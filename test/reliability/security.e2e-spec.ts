@@ -57,7 +57,7 @@ describe('security', () => {
     }
     const share = await api.request<{ shareId: string; token: string }>('POST', `/api/mindmaps/${map.id}/shares`, {
       token: user.accessToken,
-      json: { envelope: envelope() },
+      json: { envelope: envelope(), keyVersion: 1 },
     });
     expect(share.status).toBe(201);
     for (const s of [user.accessToken, user.refreshToken, user.refreshToken.split('.')[1], user.authKey, map.encryptedTitle, share.body.token]) {
@@ -93,7 +93,7 @@ describe('security', () => {
           .replace('{versionId}', a.versions[0])
           .replace('{shareId}', a.share.shareId);
         if (filled === path && mapId === bMap.id) continue;
-        const json = bodyFor(method, path, a);
+        const json = bodyFor(method, path, a, b);
         const res = path.endsWith('/blob') && method === 'PUT'
           ? await api.upload(b, filled.split('/')[3], randomBytes(100))
           : await api.request(method, filled + (method === 'GET' && path.endsWith('/blob') ? `?versionId=${a.versions[0]}` : ''), {
@@ -227,6 +227,7 @@ describe('security', () => {
         kdf: newKdf,
         classicalPrivEncrypted: newKeys.classicalPrivEncrypted,
         pqPrivEncrypted: newKeys.pqPrivEncrypted,
+        keyVersion: 1,
       },
     });
     await api.request('GET', `/api/mindmaps/${a.map.id}/blob`, { token: a.user.accessToken });
@@ -249,12 +250,12 @@ describe('security', () => {
 });
 
 /** A body that would pass validation for the routes that need one, built around A's ids. */
-function bodyFor(method: string, path: string, a: { map: MapDetail; versions: string[] }): unknown {
+function bodyFor(method: string, path: string, a: { map: MapDetail; versions: string[] }, b: TestUser): unknown {
   if (method === 'GET' || method === 'DELETE') return undefined;
   if (path === '/api/mindmaps/{id}' && method === 'PATCH') return { maxVersions: 5, encryptedTitle: randomBytes(20).toString('base64') };
-  if (path === '/api/mindmaps/{id}/shares') return { envelope: envelope(), versionId: a.versions[0] };
-  if (path === '/api/auth/keys') return { keys: keyBundle(), keyVersion: 2, maps: [{ id: a.map.id, envelope: envelope() }] };
+  if (path === '/api/mindmaps/{id}/shares') return { envelope: envelope(), keyVersion: 1, versionId: a.versions[0] };
+  if (path === '/api/auth/keys') return { currentAuthKey: b.authKey, keys: keyBundle(), keyVersion: 2, maps: [{ id: a.map.id, envelope: envelope() }] };
   if (path === '/api/admin/users/{id}') return { disabled: true };
-  if (path === '/api/mindmaps') return { encryptedTitle: randomBytes(20).toString('base64'), envelope: envelope() };
+  if (path === '/api/mindmaps') return { encryptedTitle: randomBytes(20).toString('base64'), envelope: envelope(), keyVersion: 1 };
   return {};
 }

@@ -12,7 +12,7 @@ export interface TestUser {
 export const b64 = (bytes: number) => randomBytes(bytes).toString('base64');
 
 export function keyBundle() {
-  return { classicalPublicKey: b64(32), pqPublicKey: b64(1184), classicalPrivEncrypted: b64(60), pqPrivEncrypted: b64(2428) };
+  return { classicalPublicKey: b64(32), pqPublicKey: b64(1184), classicalPrivEncrypted: b64(62), pqPrivEncrypted: b64(94) };
 }
 
 export function envelope() {
@@ -67,7 +67,7 @@ export class Api {
   async createMap(user: TestUser, extra: Record<string, unknown> = {}): Promise<MapDetail> {
     const res = await this.request<MapDetail>('POST', '/api/mindmaps', {
       token: user.accessToken,
-      json: { encryptedTitle: b64(40), envelope: envelope(), ...extra },
+      json: { encryptedTitle: b64(40), envelope: envelope(), keyVersion: 1, ...extra },
     });
     if (res.status !== 201) throw new Error(`create map failed: ${res.status} ${JSON.stringify(res.body)}`);
     return res.body;

@@ -492,12 +492,12 @@ export interface components {
             pqPublicKey: string;
             /**
              * Format: byte
-             * @description encrypted X25519 private key, 28..4096 bytes
+             * @description encrypted X25519 private key, 28..256 bytes
              */
             classicalPrivEncrypted: string;
             /**
              * Format: byte
-             * @description encrypted ML-KEM-768 private key, 28..4096 bytes
+             * @description encrypted ML-KEM-768 private key, 28..256 bytes
              */
             pqPrivEncrypted: string;
         };
@@ -544,12 +544,12 @@ export interface components {
             pqPublicKey: string;
             /**
              * Format: byte
-             * @description encrypted X25519 private key, 28..4096 bytes
+             * @description encrypted X25519 private key, 28..256 bytes
              */
             classicalPrivEncrypted: string;
             /**
              * Format: byte
-             * @description encrypted ML-KEM-768 private key, 28..4096 bytes
+             * @description encrypted ML-KEM-768 private key, 28..256 bytes
              */
             pqPrivEncrypted: string;
             keyVersion: number;
@@ -567,16 +567,33 @@ export interface components {
             ephPqCiphertext: string;
             /**
              * Format: byte
-             * @description wrapped data key, 40..64 bytes, base64
+             * @description wrapped data key, 40..160 bytes, base64
              */
             wrappedDek: string;
+        };
+        VersionEnvelopeDto: {
+            /**
+             * Format: byte
+             * @description the wrappedDek of the version envelope this replaces (unique per wrap)
+             */
+            previousWrappedDek: string;
+            /** @description the same data key wrapped for the new keys */
+            envelope: components["schemas"]["EnvelopeDto"];
         };
         MapEnvelopeDto: {
             /** Format: uuid */
             id: string;
+            /** @description the map's data key wrapped for the new keys; also replaces every version envelope equal to the map's current one */
             envelope: components["schemas"]["EnvelopeDto"];
+            /** @description a new envelope for every other distinct envelope of the map's versions, else 400 ROTATION_INCOMPLETE */
+            versionEnvelopes?: components["schemas"]["VersionEnvelopeDto"][];
         };
         RotateKeysRequestDto: {
+            /**
+             * Format: byte
+             * @description proof of the current password; a bearer token alone cannot rotate
+             */
+            currentAuthKey: string;
             keys: components["schemas"]["KeyBundleInputDto"];
             /** @description the current keyVersion + 1 */
             keyVersion: number;
@@ -593,6 +610,8 @@ export interface components {
             classicalPrivEncrypted: string;
             /** Format: byte */
             pqPrivEncrypted: string;
+            /** @description the keyVersion of the private keys re-sealed here: the account's current one, else 409 KEY_VERSION_CONFLICT */
+            keyVersion: number;
         };
         CreateMindMapDto: {
             /**
@@ -601,6 +620,8 @@ export interface components {
              */
             encryptedTitle: string;
             envelope: components["schemas"]["EnvelopeDto"];
+            /** @description the account's keyVersion the envelope was made for; else 409 KEY_VERSION_CONFLICT */
+            keyVersion: number;
             /** @default 20 */
             maxVersions?: number;
         };
@@ -645,7 +666,10 @@ export interface components {
         UpdateMindMapDto: {
             /** Format: byte */
             encryptedTitle?: string;
+            /** @description a new wrapping of the data key, or a fresh data key; needs keyVersion */
             envelope?: components["schemas"]["EnvelopeDto"];
+            /** @description required with envelope: the account's keyVersion it was made for; else 409 KEY_VERSION_CONFLICT */
+            keyVersion?: number;
             maxVersions?: number;
         };
         SavedVersionDto: {
@@ -710,6 +734,8 @@ export interface components {
         CreateShareDto: {
             /** @description the map's data key wrapped under the key in the link's URL fragment */
             envelope: components["schemas"]["EnvelopeDto"];
+            /** @description the account's keyVersion whose keys opened the data key; else 409 KEY_VERSION_CONFLICT */
+            keyVersion: number;
             /**
              * Format: date-time
              * @description in the future; the link stops working then. Absent: no expiry
@@ -1255,7 +1281,7 @@ export interface operations {
                     "application/json": components["schemas"]["KeyBundleResponseDto"];
                 };
             };
-            /** @description ROTATION_INCOMPLETE */
+            /** @description ROTATION_INCOMPLETE (with missingMapIds, missingVersionEnvelopes) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1264,7 +1290,11 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description UNAUTHENTICATED: missing, expired or invalid token */
+            /**
+             * @description INVALID_CREDENTIALS (currentAuthKey is wrong)
+             *
+             *     UNAUTHENTICATED: missing, expired or invalid token
+             */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1282,7 +1312,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description KEY_VERSION_CONFLICT */
+            /** @description KEY_VERSION_CONFLICT (with currentKeyVersion) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -1334,11 +1364,20 @@ export interface operations {
                 };
             };
             /**
-             * @description INVALID_CREDENTIALS
+             * @description INVALID_CREDENTIALS (currentAuthKey is wrong)
              *
              *     UNAUTHENTICATED: missing, expired or invalid token
              */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description KEY_VERSION_CONFLICT (with currentKeyVersion) */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1431,6 +1470,15 @@ export interface operations {
             };
             /** @description UNAUTHENTICATED: missing, expired or invalid token */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description KEY_VERSION_CONFLICT (with currentKeyVersion) */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1578,6 +1626,15 @@ export interface operations {
             };
             /** @description MAP_NOT_FOUND */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description KEY_VERSION_CONFLICT (with currentKeyVersion) */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2094,6 +2151,15 @@ export interface operations {
             };
             /** @description VERSION_NOT_FOUND */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description KEY_VERSION_CONFLICT (with currentKeyVersion) */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

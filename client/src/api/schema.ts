@@ -10,8 +10,10 @@ import type {
   KdfParams,
   KeyBundleInput,
   KeyBundleResponse,
+  MapEnvelope,
   RegisterRequest,
   RotateKeysRequest,
+  VersionEnvelope,
 } from '../contract.js';
 import type { components, paths } from './openapi.js';
 
@@ -68,5 +70,7 @@ export type WireShapesMatchTheServer = [
   Assert<Same<Envelope, Schemas['EnvelopeDto']>>,
   Assert<Same<RegisterRequest, Schemas['RegisterRequestDto']>>,
   Assert<Same<RotateKeysRequest, Schemas['RotateKeysRequestDto']>>,
+  Assert<Same<MapEnvelope, Schemas['MapEnvelopeDto']>>,
+  Assert<Same<VersionEnvelope, Schemas['VersionEnvelopeDto']>>,
   Assert<Same<ChangePasswordRequest, Schemas['ChangePasswordRequestDto']>>,
 ];

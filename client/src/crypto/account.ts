@@ -2,7 +2,7 @@
  * Account flows that need no server round trip beyond what the caller already fetched:
  * registration material, unlocking after login, and password change.
  */
-import type { ChangePasswordRequest, KdfParams, KeyBundleInput } from '../contract.js';
+import type { ChangePasswordRequest, KdfParams, KeyBundleInput, KeyBundleResponse } from '../contract.js';
 import { toBase64 } from './base64.js';
 import { wipe } from './bytes.js';
 import { type DeriveOptions, deriveAccountKeys, type KdfCost, newKdfParams } from './kdf.js';
@@ -49,8 +49,11 @@ export interface ChangePasswordInput {
   currentPassword: string;
   /** The account's current parameters (from prelogin). */
   currentKdf: KdfParams;
-  /** The current bundle (GET /api/auth/keys); its private keys are re-sealed, not replaced. */
-  bundle: KeyBundleInput;
+  /**
+   * The current bundle (GET /api/auth/keys); its private keys are re-sealed, not replaced, and its
+   * keyVersion goes with them (the server refuses keys re-sealed before a rotation).
+   */
+  bundle: KeyBundleResponse;
   newPassword: string;
 }
 
@@ -78,6 +81,7 @@ export async function changePassword(input: ChangePasswordInput, options: NewKdf
       newAuthKey: toBase64(next.authKey),
       kdf,
       ...(await sealPrivateKeys(keyPairs, next.keyEncryptionKey)),
+      keyVersion: input.bundle.keyVersion,
     },
     keyEncryptionKey: next.keyEncryptionKey,
     keyPairs,

@@ -148,7 +148,7 @@ export function decodeEnvelope(envelope: Envelope): { ephClassicalPublic: Uint8A
   return {
     ephClassicalPublic: decodeEnvelopeField(envelope.ephClassicalPublic, 'ephClassicalPublic', X25519_KEY_BYTES),
     ephPqCiphertext: decodeEnvelopeField(envelope.ephPqCiphertext, 'ephPqCiphertext', MLKEM768_CIPHERTEXT_BYTES),
-    // NOTE: the contract allows 40..64 (room for AES-KW); this version only writes and reads 60.
+    // NOTE: the contract allows WRAPPED_DEK_MIN_BYTES..WRAPPED_DEK_MAX_BYTES (room for other formats); this version only writes and reads 60.
     wrappedDek: decodeEnvelopeField(envelope.wrappedDek, 'wrappedDek', WRAPPED_DEK_BYTES),
   };
 }

@@ -74,13 +74,19 @@ export interface ShareOptions {
 
 /** How many times a rotation is retried when a map was created while it ran. */
 const ROTATION_ATTEMPTS = 3;
+/** How many maps' version lists a rotation fetches at once. */
+const ROTATION_FETCHES = 8;
 
 export class Vault {
   private constructor(
     readonly api: MindvaultApi,
     readonly email: string,
     private keyPairs: AccountKeyPairs,
+    /** The account's key version `keyPairs` belong to; sent with every write of key material. */
+    private keyVersion: number,
     private keyEncryptionKey: Uint8Array,
+    /** The current authKey (base64): the server wants it, beside the session, to rotate keys. */
+    private authKey: string,
     private readonly options: VaultOptions,
   ) {}
 
@@ -88,7 +94,7 @@ export class Vault {
   static async register(api: MindvaultApi, { email, password }: Credentials, options: VaultOptions = {}): Promise<Vault> {
     const account = await createAccount(password, options);
     await api.auth.register({ email, authKey: account.authKey, kdf: account.kdf, keys: account.keys });
-    return new Vault(api, email, account.keyPairs, account.keyEncryptionKey, options);
+    return new Vault(api, email, account.keyPairs, 1, account.keyEncryptionKey, account.authKey, options);
   }
 
   /** A fresh device: prelogin → Argon2id → login → fetch the key bundle → open it. */
@@ -96,7 +102,7 @@ export class Vault {
     const kdf = await api.auth.prelogin(email);
     const { authKey, keyEncryptionKey } = await deriveLoginKeys(password, kdf, options);
     await api.auth.login({ email, authKey });
-    return Vault.open(api, email, keyEncryptionKey, options);
+    return Vault.open(api, email, keyEncryptionKey, authKey, options);
   }
 
   /**
@@ -105,14 +111,14 @@ export class Vault {
    */
   static async unlock(api: MindvaultApi, { email, password }: Credentials, options: VaultOptions = {}): Promise<Vault> {
     const kdf = await api.auth.prelogin(email);
-    const { keyEncryptionKey } = await deriveLoginKeys(password, kdf, options);
-    return Vault.open(api, email, keyEncryptionKey, options);
+    const { authKey, keyEncryptionKey } = await deriveLoginKeys(password, kdf, options);
+    return Vault.open(api, email, keyEncryptionKey, authKey, options);
   }
 
-  private static async open(api: MindvaultApi, email: string, keyEncryptionKey: Uint8Array, options: VaultOptions): Promise<Vault> {
+  private static async open(api: MindvaultApi, email: string, keyEncryptionKey: Uint8Array, authKey: string, options: VaultOptions): Promise<Vault> {
     const bundle = await api.auth.keys();
     try {
-      return new Vault(api, email, await unlockKeyBundle(bundle, keyEncryptionKey), keyEncryptionKey, options);
+      return new Vault(api, email, await unlockKeyBundle(bundle, keyEncryptionKey), bundle.keyVersion, keyEncryptionKey, authKey, options);
     } catch (error) {
       if (error instanceof DecryptionError && error.reason === 'authentication-failed') throw new WrongPasswordError({ cause: error });
       throw error;
@@ -132,11 +138,14 @@ export class Vault {
   async createMap(input: { title: string; maxVersions?: number }): Promise<MapInfo> {
     const dek = generateDek();
     try {
-      const detail = await this.api.mindmaps.create({
-        encryptedTitle: await encryptTitle(input.title, dek),
-        envelope: await wrapDek(dek, publicKeysOf(this.keyPairs)),
-        ...(input.maxVersions !== undefined ? { maxVersions: input.maxVersions } : {}),
-      });
+      const detail = await this.withCurrentKeys(async () =>
+        this.api.mindmaps.create({
+          encryptedTitle: await encryptTitle(input.title, dek),
+          envelope: await wrapDek(dek, publicKeysOf(this.keyPairs)),
+          keyVersion: this.keyVersion,
+          ...(input.maxVersions !== undefined ? { maxVersions: input.maxVersions } : {}),
+        }),
+      );
       return { ...summary(detail), title: input.title };
     } finally {
       wipe(dek);
@@ -220,7 +229,11 @@ export class Vault {
    * A link share: the map's data key wrapped under a fresh random link key, which goes only into
    * the URL fragment. Anyone holding the URL can read the map (or the pinned version).
    */
-  async share(mapId: string, options: ShareOptions = {}): Promise<CreatedShare> {
+  share(mapId: string, options: ShareOptions = {}): Promise<CreatedShare> {
+    return this.withCurrentKeys(() => this.shareOnce(mapId, options));
+  }
+
+  private async shareOnce(mapId: string, options: ShareOptions): Promise<CreatedShare> {
     const detail = await this.api.mindmaps.get(mapId);
     const dek = await this.dekOf(detail.envelope, `map ${mapId}`);
     let linkKey: Uint8Array;
@@ -233,6 +246,7 @@ export class Vault {
     try {
       const created = await this.api.shares.create(mapId, {
         envelope,
+        keyVersion: this.keyVersion,
         ...(options.expiresAt !== undefined ? { expiresAt: options.expiresAt } : {}),
         ...(options.versionId !== undefined ? { versionId: options.versionId } : {}),
       });
@@ -244,27 +258,27 @@ export class Vault {
   }
 
   /**
-   * New key pairs; every owned map's data key re-wrapped for them in one request. A map created
-   * meanwhile makes the server refuse (ROTATION_INCOMPLETE): the list is fetched again and the
-   * rotation retried. Data keys do not change, so blobs, titles and share links stay valid.
+   * New key pairs; every owned map's data key, and every distinct key recorded for its versions,
+   * re-wrapped for them in one request, so the new keys alone open every version. A map or
+   * version saved meanwhile makes the server refuse (ROTATION_INCOMPLETE): the lists are fetched
+   * again and the rotation retried. Data keys do not change, so blobs, titles and share links stay valid.
    */
   async rotateKeys(): Promise<{ keyVersion: number; maps: number }> {
     for (let attempt = 1; ; attempt++) {
-      const bundle = await this.api.auth.keys();
-      if (bundle.classicalPublicKey !== publicKeysOf(this.keyPairs).classicalPublicKey) {
-        // Another device rotated since this vault was opened: adopt its keys first.
-        this.keyPairs = await unlockKeyBundle(bundle, this.keyEncryptionKey);
-      }
+      await this.adoptCurrentKeys();
       const maps = await this.api.mindmaps.listAll();
+      const versions = await mapLimit(maps, ROTATION_FETCHES, (m) => this.api.mindmaps.versions(m.id));
       const rotation = await rotateAccountKeys({
         currentKeyPairs: this.keyPairs,
-        currentKeyVersion: bundle.keyVersion,
+        currentKeyVersion: this.keyVersion,
         keyEncryptionKey: this.keyEncryptionKey,
-        maps: maps.map((m) => ({ id: m.id, envelope: m.envelope })),
+        currentAuthKey: this.authKey,
+        maps: maps.map((m, i) => ({ id: m.id, envelope: m.envelope, versionEnvelopes: versions[i]!.map((v) => v.envelope) })),
       });
       try {
         const saved = await this.api.auth.rotateKeys(rotation.request);
         this.keyPairs = rotation.keyPairs;
+        this.keyVersion = saved.keyVersion;
         return { keyVersion: saved.keyVersion, maps: maps.length };
       } catch (error) {
         const retry = error instanceof ApiError && (error.code === 'ROTATION_INCOMPLETE' || error.code === 'KEY_VERSION_CONFLICT');
@@ -292,6 +306,8 @@ export class Vault {
     this.lock();
     this.keyEncryptionKey = change.keyEncryptionKey;
     this.keyPairs = change.keyPairs;
+    this.keyVersion = bundle.keyVersion;
+    this.authKey = change.request.newAuthKey;
   }
 
   /** Revokes the session on the server and forgets the keys here. */
@@ -306,6 +322,30 @@ export class Vault {
   /** Wipes the key material this vault holds; it is unusable afterwards. */
   lock(): void {
     wipe(this.keyEncryptionKey, this.keyPairs.classical.secretKey, this.keyPairs.pq.seed, this.keyPairs.pq.secretKey);
+  }
+
+  /** The server's key bundle, adopted when another device rotated since this vault was opened. */
+  private async adoptCurrentKeys(): Promise<void> {
+    const bundle = await this.api.auth.keys();
+    if (bundle.keyVersion !== this.keyVersion || bundle.classicalPublicKey !== publicKeysOf(this.keyPairs).classicalPublicKey) {
+      this.keyPairs = await unlockKeyBundle(bundle, this.keyEncryptionKey);
+      this.keyVersion = bundle.keyVersion;
+    }
+  }
+
+  /**
+   * A write of key material carries this vault's keyVersion; when another device rotated
+   * meanwhile the server refuses it (KEY_VERSION_CONFLICT), so the current keys are adopted and
+   * the write, which must derive everything from them again, is made once more.
+   */
+  private async withCurrentKeys<T>(write: () => Promise<T>): Promise<T> {
+    try {
+      return await write();
+    } catch (error) {
+      if (!(error instanceof ApiError && error.code === 'KEY_VERSION_CONFLICT')) throw error;
+      await this.adoptCurrentKeys();
+      return write();
+    }
   }
 
   private async describe(map: MindMapSummary): Promise<MapInfo> {
@@ -338,4 +378,18 @@ function summary(map: MindMapSummary | MindMapDetail): Omit<MapInfo, 'title'> {
 
 function sameEnvelope(a: Envelope, b: Envelope): boolean {
   return a.wrappedDek === b.wrappedDek && a.ephClassicalPublic === b.ephClassicalPublic;
+}
+
+/** `fn` over `items`, at most `limit` at a time, answers in order. */
+async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return out;
 }

@@ -41,12 +41,6 @@ export class TypeOrmUserRepository extends UserRepository {
     return (await this.db.row("SELECT 1 FROM users WHERE role = 'admin' LIMIT 1")) !== undefined;
   }
 
-  async lockKeyVersion(id: string): Promise<number | undefined> {
-    this.db.assertActive('UserRepository.lockKeyVersion');
-    const row = await this.db.row<{ key_version: number }>('SELECT key_version FROM users WHERE id = $1 FOR UPDATE', [id]);
-    return row?.key_version;
-  }
-
   async replaceKeys(id: string, keys: KeyBundle, keyVersion: number): Promise<void> {
     await this.db.execute(
       `UPDATE users SET classical_public_key = $2, pq_public_key = $3, classical_priv_encrypted = $4, pq_priv_encrypted = $5,

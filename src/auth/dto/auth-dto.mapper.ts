@@ -1,5 +1,8 @@
 import { fromBase64 } from '../../common/http/base64';
+import type { RewrappedMap } from '../../mindmaps/domain/mind-map';
+import { fromEnvelopeDto } from '../../mindmaps/dto/mind-map-dto.mapper';
 import type { KdfParams, KeyBundle } from '../domain/user';
+import type { MapEnvelopeDto } from './auth-requests.dto';
 import type { KdfParamsDto } from './kdf-params.dto';
 import type { KeyBundleInputDto, KeyBundleResponseDto } from './key-bundle.dto';
 
@@ -33,5 +36,16 @@ export function toKeyBundleDto(keys: KeyBundle, keyVersion: number): KeyBundleRe
     classicalPrivEncrypted: keys.classicalPrivEncrypted.toString('base64'),
     pqPrivEncrypted: keys.pqPrivEncrypted.toString('base64'),
     keyVersion,
+  };
+}
+
+export function fromMapEnvelopeDto(dto: MapEnvelopeDto): RewrappedMap {
+  return {
+    id: dto.id,
+    envelope: fromEnvelopeDto(dto.envelope),
+    versionEnvelopes: (dto.versionEnvelopes ?? []).map((v) => ({
+      previousWrappedDek: fromBase64(v.previousWrappedDek),
+      envelope: fromEnvelopeDto(v.envelope),
+    })),
   };
 }

@@ -1,8 +1,8 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsArray, IsEmail, IsInt, IsString, MaxLength, Min, ValidateNested, IsUUID, ArrayMaxSize, IsObject } from 'class-validator';
+import { IsArray, IsEmail, IsInt, IsOptional, IsString, MaxLength, Min, ValidateNested, IsUUID, ArrayMaxSize, IsObject } from 'class-validator';
 import { IsBase64Bytes } from '../../common/http/base64';
-import { EnvelopeDto } from '../../mindmaps/dto/envelope.dto';
+import { EnvelopeDto, WRAPPED_DEK_MAX, WRAPPED_DEK_MIN } from '../../mindmaps/dto/envelope.dto';
 import { KdfParamsDto } from './kdf-params.dto';
 import { KeyBundleInputDto, PRIV_MAX, PRIV_MIN } from './key-bundle.dto';
 
@@ -48,17 +48,38 @@ export class RefreshRequestDto {
   refreshToken: string;
 }
 
+export class VersionEnvelopeDto {
+  @ApiProperty({ format: 'byte', description: 'the wrappedDek of the version envelope this replaces (unique per wrap)' })
+  @IsBase64Bytes(WRAPPED_DEK_MIN, WRAPPED_DEK_MAX)
+  previousWrappedDek: string;
+
+  @ApiProperty({ type: EnvelopeDto, description: 'the same data key wrapped for the new keys' })
+  @IsObject() @ValidateNested() @Type(() => EnvelopeDto)
+  envelope: EnvelopeDto;
+}
+
 export class MapEnvelopeDto {
   @ApiProperty({ format: 'uuid' })
   @IsUUID()
   id: string;
 
-  @ApiProperty({ type: EnvelopeDto })
+  @ApiProperty({ type: EnvelopeDto, description: "the map's data key wrapped for the new keys; also replaces every version envelope equal to the map's current one" })
   @IsObject() @ValidateNested() @Type(() => EnvelopeDto)
   envelope: EnvelopeDto;
+
+  @ApiPropertyOptional({
+    type: [VersionEnvelopeDto],
+    description: "a new envelope for every other distinct envelope of the map's versions, else 400 ROTATION_INCOMPLETE",
+  })
+  @IsOptional() @IsArray() @ArrayMaxSize(1000) @IsObject({ each: true }) @ValidateNested({ each: true }) @Type(() => VersionEnvelopeDto)
+  versionEnvelopes?: VersionEnvelopeDto[];
 }
 
 export class RotateKeysRequestDto {
+  @ApiProperty({ format: 'byte', description: 'proof of the current password; a bearer token alone cannot rotate' })
+  @IsBase64Bytes(AUTH_KEY_BYTES)
+  currentAuthKey: string;
+
   @ApiProperty({ type: KeyBundleInputDto })
   @IsObject() @ValidateNested() @Type(() => KeyBundleInputDto)
   keys: KeyBundleInputDto;
@@ -92,4 +113,8 @@ export class ChangePasswordRequestDto {
   @ApiProperty({ format: 'byte' })
   @IsBase64Bytes(PRIV_MIN, PRIV_MAX)
   pqPrivEncrypted: string;
+
+  @ApiProperty({ minimum: 1, description: "the keyVersion of the private keys re-sealed here: the account's current one, else 409 KEY_VERSION_CONFLICT" })
+  @IsInt() @Min(1)
+  keyVersion: number;
 }

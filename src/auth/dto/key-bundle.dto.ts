@@ -1,9 +1,12 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { IsBase64Bytes } from '../../common/http/base64';
 
-/** Encrypted private keys: the client's versioned AES-GCM format, opaque to the server. */
+/**
+ * Encrypted private keys: the client's versioned formats, opaque to the server. v1 blobs are 62
+ * (X25519) and 94 (ML-KEM seed) bytes; v2 adds a header and a MAC; 256 leaves room for both.
+ */
 const PRIV_MIN = 28;
-const PRIV_MAX = 4096;
+const PRIV_MAX = 256;
 
 export class KeyBundleInputDto {
   @ApiProperty({ format: 'byte', description: 'X25519 public key, 32 bytes' })

@@ -10,8 +10,6 @@ export abstract class UserRepository {
   abstract findByEmail(email: string): Promise<User | undefined>;
   abstract findAuthState(id: string): Promise<AuthState | undefined>;
   abstract anyAdmin(): Promise<boolean>;
-  /** Locks the user's row until the transaction ends; returns its key version. */
-  abstract lockKeyVersion(id: string): Promise<number | undefined>;
   abstract replaceKeys(id: string, keys: KeyBundle, keyVersion: number): Promise<void>;
   /** Changes what the access guard checks on every request; other fields stay. */
   abstract updateAccess(id: string, access: Partial<AuthState>): Promise<void>;

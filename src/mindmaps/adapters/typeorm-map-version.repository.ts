@@ -45,12 +45,30 @@ export class TypeOrmMapVersionRepository extends MapVersionRepository {
     if (ids.length > 0) await this.db.execute('DELETE FROM map_versions WHERE id = ANY($1::uuid[])', [ids]);
   }
 
-  async replaceEnvelope(mapId: string, from: Envelope, to: Envelope): Promise<void> {
-    this.db.assertActive('MapVersionRepository.replaceEnvelope');
+  async distinctWrappedDeks(ownerId: string): Promise<{ mapId: string; wrappedDek: Buffer }[]> {
+    this.db.assertActive('MapVersionRepository.distinctWrappedDeks');
+    const rows = await this.db.rows<{ map_id: string; env_wrapped_dek: Buffer }>(
+      'SELECT DISTINCT map_id, env_wrapped_dek FROM map_versions WHERE owner_id = $1',
+      [ownerId],
+    );
+    return rows.map((r) => ({ mapId: r.map_id, wrappedDek: r.env_wrapped_dek }));
+  }
+
+  async replaceEnvelopes(items: { mapId: string; previousWrappedDek: Buffer; envelope: Envelope }[]): Promise<void> {
+    this.db.assertActive('MapVersionRepository.replaceEnvelopes');
+    if (items.length === 0) return;
     await this.db.execute(
-      `UPDATE map_versions SET env_eph_classical_public = $4, env_eph_pq_ciphertext = $5, env_wrapped_dek = $6
-       WHERE map_id = $1 AND env_eph_classical_public = $2 AND env_wrapped_dek = $3`,
-      [mapId, from.ephClassicalPublic, from.wrappedDek, ...envelopeParams(to)],
+      `UPDATE map_versions mv
+       SET env_eph_classical_public = v.c, env_eph_pq_ciphertext = v.p, env_wrapped_dek = v.w
+       FROM unnest($1::uuid[], $2::bytea[], $3::bytea[], $4::bytea[], $5::bytea[]) AS v(map_id, old, c, p, w)
+       WHERE mv.map_id = v.map_id AND mv.env_wrapped_dek = v.old`,
+      [
+        items.map((i) => i.mapId),
+        items.map((i) => i.previousWrappedDek),
+        items.map((i) => i.envelope.ephClassicalPublic),
+        items.map((i) => i.envelope.ephPqCiphertext),
+        items.map((i) => i.envelope.wrappedDek),
+      ],
     );
   }
 }

@@ -54,10 +54,13 @@ export class TypeOrmMindMapRepository extends MindMapRepository {
     return { items, next: rows.length > limit && last ? { createdAt: last.createdAt, id: last.id } : null };
   }
 
-  async lockAllOwnedIds(ownerId: string): Promise<string[]> {
-    this.db.assertActive('MindMapRepository.lockAllOwnedIds');
-    const rows = await this.db.rows<{ id: string }>('SELECT id FROM mind_maps WHERE owner_id = $1 ORDER BY id FOR UPDATE', [ownerId]);
-    return rows.map((r) => r.id);
+  async lockAllOwned(ownerId: string): Promise<{ id: string; wrappedDek: Buffer }[]> {
+    this.db.assertActive('MindMapRepository.lockAllOwned');
+    const rows = await this.db.rows<{ id: string; env_wrapped_dek: Buffer }>(
+      'SELECT id, env_wrapped_dek FROM mind_maps WHERE owner_id = $1 ORDER BY id FOR UPDATE',
+      [ownerId],
+    );
+    return rows.map((r) => ({ id: r.id, wrappedDek: r.env_wrapped_dek }));
   }
 
   async update(id: string, patch: Partial<Pick<MindMap, 'encryptedTitle' | 'envelope' | 'maxVersions'>>): Promise<MindMap> {
@@ -107,18 +110,21 @@ export class TypeOrmMindMapRepository extends MindMapRepository {
     await this.db.execute('UPDATE mind_maps SET version_count = version_count - $2 WHERE id = $1', [id, count]);
   }
 
-  async swapEnvelope(id: string, next: Envelope): Promise<Envelope> {
-    this.db.assertActive('MindMapRepository.swapEnvelope');
-    // The FROM sub-select reads the row as it was before this UPDATE, so RETURNING gives the old envelope.
-    const row = await this.db.row<EnvelopeRow>(
+  async replaceEnvelopes(items: { id: string; envelope: Envelope }[]): Promise<void> {
+    this.db.assertActive('MindMapRepository.replaceEnvelopes');
+    if (items.length === 0) return;
+    // One statement for every map: a rotation of thousands of maps costs one round trip, not thousands.
+    await this.db.execute(
       `UPDATE mind_maps m
-       SET env_eph_classical_public = $2, env_eph_pq_ciphertext = $3, env_wrapped_dek = $4, updated_at = now()
-       FROM (SELECT id, ${ENVELOPE_COLUMNS} FROM mind_maps WHERE id = $1) old
-       WHERE m.id = old.id
-       RETURNING old.env_eph_classical_public, old.env_eph_pq_ciphertext, old.env_wrapped_dek`,
-      [id, ...envelopeParams(next)],
+       SET env_eph_classical_public = v.c, env_eph_pq_ciphertext = v.p, env_wrapped_dek = v.w, updated_at = now()
+       FROM unnest($1::uuid[], $2::bytea[], $3::bytea[], $4::bytea[]) AS v(id, c, p, w)
+       WHERE m.id = v.id`,
+      [
+        items.map((i) => i.id),
+        items.map((i) => i.envelope.ephClassicalPublic),
+        items.map((i) => i.envelope.ephPqCiphertext),
+        items.map((i) => i.envelope.wrappedDek),
+      ],
     );
-    if (!row) throw new Error(`mind map ${id} is gone`);
-    return toEnvelope(row);
   }
 }

@@ -30,4 +30,15 @@ export interface MapVersion {
   savedAt: Date;
 }
 
+/**
+ * One map's part of a key rotation: its new envelope, which also replaces every version envelope
+ * equal to the map's current one, and a new envelope for each other distinct version envelope,
+ * named by its old wrappedDek (unique per wrap).
+ */
+export interface RewrappedMap {
+  id: string;
+  envelope: Envelope;
+  versionEnvelopes: { previousWrappedDek: Buffer; envelope: Envelope }[];
+}
+
 export const DEFAULT_MAX_VERSIONS = 20;

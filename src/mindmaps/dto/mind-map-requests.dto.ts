@@ -16,6 +16,10 @@ export class CreateMindMapDto {
   @IsObject() @ValidateNested() @Type(() => EnvelopeDto)
   envelope: EnvelopeDto;
 
+  @ApiProperty({ minimum: 1, description: "the account's keyVersion the envelope was made for; else 409 KEY_VERSION_CONFLICT" })
+  @IsInt() @Min(1)
+  keyVersion: number;
+
   @ApiPropertyOptional({ minimum: 1, maximum: 1000, default: 20 })
   @IsOptional() @IsInt() @Min(1) @Max(1000)
   maxVersions?: number;
@@ -32,9 +36,13 @@ export class UpdateMindMapDto {
   @Absent() @IsBase64Bytes(1, TITLE_MAX_BYTES)
   encryptedTitle?: string;
 
-  @ApiPropertyOptional({ type: EnvelopeDto })
+  @ApiPropertyOptional({ type: EnvelopeDto, description: 'a new wrapping of the data key, or a fresh data key; needs keyVersion' })
   @Absent() @IsObject() @ValidateNested() @Type(() => EnvelopeDto)
   envelope?: EnvelopeDto;
+
+  @ApiPropertyOptional({ minimum: 1, description: "required with envelope: the account's keyVersion it was made for; else 409 KEY_VERSION_CONFLICT" })
+  @ValidateIf((body: UpdateMindMapDto, value) => value !== undefined || body.envelope !== undefined) @IsInt() @Min(1)
+  keyVersion?: number;
 
   @ApiPropertyOptional({ minimum: 1, maximum: 1000 })
   @Absent() @IsInt() @Min(1) @Max(1000)

@@ -9,6 +9,11 @@ export abstract class MapVersionRepository {
   /** The versions past the newest `keep`, rows locked. In a transaction only. */
   abstract lockBeyond(mapId: string, keep: number): Promise<MapVersion[]>;
   abstract deleteByIds(ids: string[]): Promise<void>;
-  /** Re-points every version saved under `from` to `to` (same data key, re-wrapped). In a transaction only. */
-  abstract replaceEnvelope(mapId: string, from: Envelope, to: Envelope): Promise<void>;
+  /** The distinct wrappedDeks of every version of the owner's maps. In a transaction only (the maps locked). */
+  abstract distinctWrappedDeks(ownerId: string): Promise<{ mapId: string; wrappedDek: Buffer }[]>;
+  /**
+   * For each item, every version of `mapId` whose envelope has `previousWrappedDek` gets `envelope`
+   * (the same data key, re-wrapped); one statement. In a transaction only.
+   */
+  abstract replaceEnvelopes(items: { mapId: string; previousWrappedDek: Buffer; envelope: Envelope }[]): Promise<void>;
 }

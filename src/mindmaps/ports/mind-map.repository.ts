@@ -31,8 +31,8 @@ export abstract class MindMapRepository {
   /** Locks by id alone: for jobs, which act on behalf of no request. In a transaction only. */
   abstract lockById(id: string): Promise<MindMap | undefined>;
   abstract listOwned(ownerId: string, limit: number, after?: { createdAt: Date; id: string }): Promise<MapPage>;
-  /** Every owned map id, rows locked, in id order (the lock order all writers use). In a transaction only. */
-  abstract lockAllOwnedIds(ownerId: string): Promise<string[]>;
+  /** Every owned map's id and current wrappedDek, rows locked, in id order (the lock order all writers use). In a transaction only. */
+  abstract lockAllOwned(ownerId: string): Promise<{ id: string; wrappedDek: Buffer }[]>;
   abstract update(
     id: string,
     patch: Partial<Pick<MindMap, 'encryptedTitle' | 'envelope' | 'maxVersions'>>,
@@ -52,9 +52,6 @@ export abstract class MindMapRepository {
   /** Maps holding more versions than their maxVersions, oldest first. */
   abstract listOverdueIds(limit: number): Promise<string[]>;
   abstract removedVersions(id: string, count: number): Promise<void>;
-  /**
-   * Replaces the map's envelope in one statement and returns the one it replaced. In a transaction
-   * only: the caller re-points the map's versions before anyone else may see the new envelope.
-   */
-  abstract swapEnvelope(id: string, next: Envelope): Promise<Envelope>;
+  /** Replaces each listed map's envelope, in one statement. In a transaction only (the rows locked). */
+  abstract replaceEnvelopes(items: { id: string; envelope: Envelope }[]): Promise<void>;
 }

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsISO8601, IsOptional, IsUUID, ValidateNested, IsObject } from 'class-validator';
+import { IsInt, IsISO8601, IsOptional, IsUUID, Min, ValidateNested, IsObject } from 'class-validator';
 import { EnvelopeDto } from '../../mindmaps/dto/envelope.dto';
 import { MapIdParams } from '../../mindmaps/dto/mind-map-requests.dto';
 
@@ -8,6 +8,10 @@ export class CreateShareDto {
   @ApiProperty({ type: EnvelopeDto, description: "the map's data key wrapped under the key in the link's URL fragment" })
   @IsObject() @ValidateNested() @Type(() => EnvelopeDto)
   envelope: EnvelopeDto;
+
+  @ApiProperty({ minimum: 1, description: "the account's keyVersion whose keys opened the data key; else 409 KEY_VERSION_CONFLICT" })
+  @IsInt() @Min(1)
+  keyVersion: number;
 
   @ApiPropertyOptional({ format: 'date-time', description: 'in the future; the link stops working then. Absent: no expiry' })
   @IsOptional() @IsISO8601({ strict: true })

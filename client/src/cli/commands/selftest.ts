@@ -65,6 +65,7 @@ export async function selftest(args: string[], io: CliIo): Promise<number> {
     currentKeyPairs: keys,
     currentKeyVersion: 1,
     keyEncryptionKey: login.keyEncryptionKey,
+    currentAuthKey: login.authKey,
     maps: [{ id: 'selftest', envelope }],
   });
   const rotated = await unlockKeyBundle(rotation.request.keys, login.keyEncryptionKey);
