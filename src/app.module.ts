@@ -2,6 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { AdminModule } from './admin/admin.module';
 import { AdminJobsModule } from './admin/jobs/admin-jobs.module';
+import { AuthJobsModule } from './auth/jobs/auth-jobs.module';
 import { AuthModule } from './auth/auth.module';
 import { BillingModule } from './billing/billing.module';
 import { AppExceptionFilter } from './common/errors/app-exception.filter';
@@ -30,7 +31,7 @@ export class AppModule {
         SharesModule,
         PublicModule,
         AdminModule,
-        ...(config.queue.redisUrl ? [] : [MindMapsJobsModule, AdminJobsModule]),
+        ...(config.queue.redisUrl ? [] : [MindMapsJobsModule, AdminJobsModule, AuthJobsModule]),
       ],
       providers: [{ provide: APP_FILTER, useClass: AppExceptionFilter }],
     };

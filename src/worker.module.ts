@@ -1,5 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { AdminJobsModule } from './admin/jobs/admin-jobs.module';
+import { AuthJobsModule } from './auth/jobs/auth-jobs.module';
 import { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
@@ -13,7 +14,7 @@ export class WorkerModule {
   static forRoot(config: AppConfig, databaseUrl: string): DynamicModule {
     return {
       module: WorkerModule,
-      imports: [ConfigModule.forRoot(config), DatabaseModule.forRoot(databaseUrl), QueueModule, MindMapsJobsModule, AdminJobsModule],
+      imports: [ConfigModule.forRoot(config), DatabaseModule.forRoot(databaseUrl), QueueModule, MindMapsJobsModule, AdminJobsModule, AuthJobsModule],
       providers: [BullMqWorker],
     };
   }

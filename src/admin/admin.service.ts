@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { AccountAdminService } from '../auth/account-admin.service';
 import { UserNotFound } from '../auth/auth.errors';
-import type { AuthState, Role } from '../auth/domain/user';
+import type { AccessChange, Role } from '../auth/domain/user';
 import { BillingAccount, BillingService } from '../billing/billing.service';
 import { TierPolicy } from '../billing/tier-policy.service';
 import type { Principal } from '../common/auth/auth.decorators';
@@ -74,12 +74,12 @@ export class AdminService {
     await this.uow.run(async () => {
       const before: Record<string, unknown> = {};
       const after: Record<string, unknown> = {};
-      const access: Partial<AuthState> = {
+      const access: AccessChange = {
         ...(change.role !== undefined ? { role: change.role } : {}),
         ...(change.disabled !== undefined ? { disabled: change.disabled } : {}),
       };
       const changed = await this.accounts.changeAccess(id, access);
-      for (const key of Object.keys(access) as (keyof AuthState)[]) {
+      for (const key of Object.keys(access) as (keyof AccessChange)[]) {
         before[key] = changed.before[key];
         after[key] = changed.after[key];
       }

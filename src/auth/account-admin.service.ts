@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { raise } from '../common/errors/raise';
 import { UnitOfWork } from '../database/unit-of-work';
 import { UserNotFound } from './auth.errors';
-import type { AuthState, Role, User } from './domain/user';
+import type { AccessChange, Role, User } from './domain/user';
 import { UserRepository } from './ports/user.repository';
 import { TokenService } from './token.service';
 
@@ -40,11 +40,11 @@ export class AccountAdminService {
   }
 
   /**
-   * Changes role and disabled flag; disabling also revokes every refresh token, and the access
-   * guard reads the flag on every request, so no session of the account survives it. Joins the
+   * Changes role and disabled flag; disabling also ends every session (refresh families revoked,
+   * token version moved on), and the access guard reads the flag on every request. Joins the
    * caller's transaction; returns the account before and after.
    */
-  changeAccess(userId: string, change: Partial<AuthState>): Promise<{ before: Account; after: Account }> {
+  changeAccess(userId: string, change: AccessChange): Promise<{ before: Account; after: Account }> {
     return this.uow.run(async () => {
       const before = (await this.find(userId)) ?? raise(new UserNotFound());
       await this.users.updateAccess(userId, change);

@@ -74,6 +74,16 @@ export class AuthController {
     await this.auth.logout(body.refreshToken);
   }
 
+  @Post('logout-all')
+  @Authenticated()
+  @HttpCode(204)
+  @ApiNoContentResponse({
+    description: "every session of the caller ends: all refresh tokens are revoked and every access token (this one too) is refused from now on",
+  })
+  async logoutAll(@CurrentUser() user: Principal): Promise<void> {
+    await this.auth.logoutAll(user.userId);
+  }
+
   @Get('keys')
   @Authenticated()
   @ApiOkResponse({ type: KeyBundleResponseDto })

@@ -46,6 +46,6 @@ import { TokenService } from './token.service';
     { provide: RefreshTokenRepository, useClass: TypeOrmRefreshTokenRepository },
     { provide: APP_GUARD, useClass: AccessTokenGuard },
   ],
-  exports: [AccountAdminService],
+  exports: [AccountAdminService, TokenService],
 })
 export class AuthModule {}

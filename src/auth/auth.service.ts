@@ -88,14 +88,16 @@ export class AuthService {
   }
 
   refresh(refreshToken: string): Promise<IssuedTokens> {
-    return this.tokens.rotate(refreshToken, async (userId) => {
-      const state = await this.users.findAuthState(userId);
-      return state !== undefined && !state.disabled;
-    });
+    return this.tokens.rotate(refreshToken);
   }
 
   logout(refreshToken: string): Promise<void> {
     return this.tokens.revoke(refreshToken);
+  }
+
+  /** Every session of the user ends: refresh tokens revoked, access tokens refused from now on. */
+  logoutAll(userId: string): Promise<void> {
+    return this.tokens.revokeAllForUser(userId);
   }
 
   async keys(userId: string): Promise<{ keys: KeyBundle; keyVersion: number }> {

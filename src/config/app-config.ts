@@ -36,13 +36,20 @@ export abstract class AppConfig {
     jwtSecret: string;
     /** Seconds. */
     accessTtlS: number;
-    /** Seconds. */
+    /** Seconds a refresh token lives unused (the idle end). */
     refreshTtlS: number;
+    /** Seconds a login lives at most, however often it is refreshed (the absolute end). */
+    sessionMaxTtlS: number;
     rateLimitPerMinute: number;
   };
   abstract readonly uploads: { maxBlobBytes: number };
   abstract readonly tiers: Record<Tier, TierPlan>;
-  abstract readonly maintenance: { orphanGraceS: number };
+  /**
+   * `orphanGraceS`: age in seconds before the sweeper deletes an unreferenced object. Intervals in
+   * seconds between runs of the recurring jobs, 0 for never: `reconcileIntervalS` (orphan sweep and
+   * usage recount), `sessionPurgeIntervalS` (refresh rows past their end).
+   */
+  abstract readonly maintenance: { orphanGraceS: number; reconcileIntervalS: number; sessionPurgeIntervalS: number };
   abstract readonly billing: {
     /** Days a past-due subscription keeps its tier after the first failed payment. */
     graceDays: number;
@@ -138,6 +145,7 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
       jwtSecret,
       accessTtlS: parsed.JWT_ACCESS_TTL_S ?? 15 * 60,
       refreshTtlS: parsed.JWT_REFRESH_TTL_S ?? 30 * 24 * 3600,
+      sessionMaxTtlS: parsed.SESSION_MAX_TTL_S ?? 90 * 24 * 3600,
       rateLimitPerMinute: parsed.AUTH_RATE_LIMIT_PER_MINUTE ?? 30,
     },
     uploads: { maxBlobBytes: parsed.MAX_BLOB_BYTES ?? 32 * MiB },
@@ -146,7 +154,11 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
       pro: { tier: 'pro', storageLimitBytes: parsed.PRO_STORAGE_BYTES ?? 10 * GiB, maxVersionsLimit: 1000, priceMonthlyCents: 800 },
       team: { tier: 'team', storageLimitBytes: parsed.TEAM_STORAGE_BYTES ?? 100 * GiB, maxVersionsLimit: 1000, priceMonthlyCents: 2400 },
     },
-    maintenance: { orphanGraceS: parsed.ORPHAN_GRACE_S ?? 3600 },
+    maintenance: {
+      orphanGraceS: parsed.ORPHAN_GRACE_S ?? 3600,
+      reconcileIntervalS: parsed.RECONCILE_INTERVAL_S ?? 6 * 3600,
+      sessionPurgeIntervalS: parsed.SESSION_PURGE_INTERVAL_S ?? 3600,
+    },
     billing: { graceDays: parsed.BILLING_GRACE_DAYS ?? 7, stripe },
     publicApi: { rateLimitPerMinute: parsed.PUBLIC_RATE_LIMIT_PER_MINUTE ?? 60 },
     logLevel: parsed.LOG_LEVEL ?? 'info',

@@ -59,6 +59,18 @@ export class EnvSchema {
   @IsOptional() @Type(() => Number) @IsInt() @Min(60)
   JWT_REFRESH_TTL_S?: number;
 
+  /** Absolute end of a login in seconds: its refresh tokens stop then, however often they were used. */
+  @IsOptional() @Type(() => Number) @IsInt() @Min(60)
+  SESSION_MAX_TTL_S?: number;
+
+  /** Seconds between purges of refresh rows past their end; 0 turns the purge off. */
+  @IsOptional() @Type(() => Number) @IsInt() @Min(0)
+  SESSION_PURGE_INTERVAL_S?: number;
+
+  /** Seconds between scheduled storage reconcile sweeps (orphans, usage recount); 0 turns the schedule off. */
+  @IsOptional() @Type(() => Number) @IsInt() @Min(0)
+  RECONCILE_INTERVAL_S?: number;
+
   /** Largest accepted upload in bytes (single PUT to the blob store, so under 64 MiB). */
   @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(64 * 1024 * 1024 - 1)
   MAX_BLOB_BYTES?: number;

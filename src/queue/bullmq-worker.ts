@@ -3,7 +3,7 @@ import { Queue, Worker } from 'bullmq';
 import { AppConfig } from '../config/app-config';
 import { createRedisConnection } from './bullmq-connection';
 import { JobRegistry } from './job-registry';
-import { JobName, QUEUE_NAME, RECURRING_JOBS } from './jobs';
+import { JobName, QUEUE_NAME, recurringJobs } from './jobs';
 
 const CONCURRENCY = 4;
 
@@ -51,7 +51,11 @@ export class BullMqWorker implements OnApplicationBootstrap, OnApplicationShutdo
     const connection = createRedisConnection(url, 'worker');
     const queue = new Queue(QUEUE_NAME, { connection, prefix: this.config.queue.prefix });
     try {
-      for (const { name, everyMs } of RECURRING_JOBS) {
+      for (const { name, everyMs } of recurringJobs(this.config)) {
+        if (everyMs === 0) {
+          await queue.removeJobScheduler(name);
+          continue;
+        }
         await queue.upsertJobScheduler(name, { every: everyMs }, { name, data: {} });
         if (runNow) await queue.add(name, {}, { removeOnComplete: true, removeOnFail: { count: 100 } });
       }

@@ -4,7 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { AppConfig } from '../config/app-config';
 import { JobQueue, QueueCounts } from './job-queue';
 import { JobRegistry } from './job-registry';
-import { dedupKey, JOB_ATTEMPTS, JOB_BACKOFF_MS, JobName, JobPayloads, RECURRING_JOBS } from './jobs';
+import { dedupKey, JOB_ATTEMPTS, JOB_BACKOFF_MS, JobName, JobPayloads, recurringJobs } from './jobs';
 
 /**
  * In-process queue for the embedded set-up (no REDIS_URL): the same processors run in the API
@@ -56,7 +56,8 @@ export class InlineJobQueue extends JobQueue implements OnApplicationBootstrap, 
   async ping(): Promise<void> {}
 
   onApplicationBootstrap(): void {
-    for (const { name, everyMs } of RECURRING_JOBS) {
+    for (const { name, everyMs } of recurringJobs(this.config)) {
+      if (everyMs === 0) continue;
       this.timers.push(setInterval(() => void this.enqueue(name, {} as JobPayloads[typeof name]), everyMs).unref());
     }
   }

@@ -1,3 +1,5 @@
+import type { AppConfig } from '../config/app-config';
+
 /** Every background job, by name, with its payload: the one typed map producers and processors share. */
 export interface JobPayloads {
   /** Delete the versions of one map beyond its maxVersions (rows, usage, then objects). */
@@ -6,10 +8,26 @@ export interface JobPayloads {
   'prune-overdue': Record<string, never>;
   /** Delete stored objects no version row references, recompute every user's usage; report on run `runId`. */
   'reconcile-storage': { runId: string };
+  /** The reconcile sweep on its schedule: records a run (requested by nobody) and does it. */
+  'reconcile-scheduled': Record<string, never>;
+  /** Delete refresh tokens and families past their end. */
+  'purge-sessions': Record<string, never>;
+}
+
+export interface RecurringJob {
+  name: JobName;
+  /** 0: not scheduled (a schedule left from an earlier configuration is removed). */
+  everyMs: number;
 }
 
 /** Jobs the queue runs on a timer, wherever the processors live. */
-export const RECURRING_JOBS: { name: JobName; everyMs: number }[] = [{ name: 'prune-overdue', everyMs: 60_000 }];
+export function recurringJobs(config: AppConfig): RecurringJob[] {
+  return [
+    { name: 'prune-overdue', everyMs: 60_000 },
+    { name: 'reconcile-scheduled', everyMs: config.maintenance.reconcileIntervalS * 1000 },
+    { name: 'purge-sessions', everyMs: config.maintenance.sessionPurgeIntervalS * 1000 },
+  ];
+}
 
 export type JobName = keyof JobPayloads;
 

@@ -154,7 +154,7 @@ describe('admin API', () => {
     expect(denied.status).toBe(401);
     expect(denied.body.code).toBe('UNAUTHENTICATED');
     expect((await api.request('POST', '/api/auth/refresh', { json: { refreshToken: user.refreshToken } })).status).toBe(401);
-    const live = await t.db.pool.query('SELECT count(*)::int AS n FROM refresh_tokens WHERE user_id = $1 AND revoked_at IS NULL', [user.userId]);
+    const live = await t.db.pool.query('SELECT count(*)::int AS n FROM refresh_families WHERE user_id = $1 AND revoked_at IS NULL', [user.userId]);
     expect(live.rows[0].n).toBe(0);
     const login = await api.request('POST', '/api/auth/login', { json: { email: user.email, authKey: user.authKey } });
     expect(login.status).toBe(403);

@@ -128,21 +128,21 @@ describe('auth', () => {
       const secret = t.config.auth.jwtSecret;
       const now = Math.floor(Date.now() / 1000);
       const [header, payload, signature] = user.accessToken.split('.');
-      const tamperedPayload = Buffer.from(JSON.stringify({ sub: (await api.register()).userId, iat: now, exp: now + 600 })).toString('base64url');
+      const tamperedPayload = Buffer.from(JSON.stringify({ sub: (await api.register()).userId, ver: 0, iat: now, exp: now + 600 })).toString('base64url');
       const tokens = {
         missing: undefined,
         tampered: `${header}.${tamperedPayload}.${signature}`,
         badSignature: `${header}.${payload}.${signature.slice(0, -2)}xx`,
-        expired: signJwt({ sub: user.userId, iat: now - 7200, exp: now - 3600 }, secret),
+        expired: signJwt({ sub: user.userId, ver: 0, iat: now - 7200, exp: now - 3600 }, secret),
         algNone: unsignedJwt({ sub: user.userId, iat: now, exp: now + 600 }),
-        otherKey: signJwt({ sub: user.userId, iat: now, exp: now + 600 }, 'another-secret-another-secret-another'),
-        hs512: signJwt({ sub: user.userId, iat: now, exp: now + 600 }, secret, { alg: 'HS512', typ: 'JWT' }),
+        otherKey: signJwt({ sub: user.userId, ver: 0, iat: now, exp: now + 600 }, 'another-secret-another-secret-another'),
+        hs512: signJwt({ sub: user.userId, ver: 0, iat: now, exp: now + 600 }, secret, { alg: 'HS512', typ: 'JWT' }),
       };
       for (const [name, token] of Object.entries(tokens)) {
         const res = await api.request('GET', '/api/mindmaps', { token });
         expect({ name, status: res.status, code: res.body.code }).toEqual({ name, status: 401, code: 'UNAUTHENTICATED' });
       }
-      const valid = await api.request('GET', '/api/mindmaps', { token: signJwt({ sub: user.userId, iat: now, exp: now + 600 }, secret) });
+      const valid = await api.request('GET', '/api/mindmaps', { token: signJwt({ sub: user.userId, ver: 0, iat: now, exp: now + 600 }, secret) });
       expect(valid.status).toBe(200);
     });
 
@@ -227,7 +227,7 @@ describe('auth', () => {
       expect(wrong.status).toBe(401);
       expect(wrong.body.code).toBe('INVALID_CREDENTIALS');
 
-      const res = await api.request<{ refreshToken: string }>('PUT', '/api/auth/password', {
+      const res = await api.request<{ refreshToken: string; accessToken: string }>('PUT', '/api/auth/password', {
         token: user.accessToken,
         json: { currentAuthKey: user.authKey, newAuthKey, kdf: newKdf, ...privs, keyVersion: 1 },
       });
@@ -235,7 +235,7 @@ describe('auth', () => {
       expect((await api.request('POST', '/api/auth/login', { json: { email: user.email, authKey: user.authKey } })).status).toBe(401);
       expect((await api.request('POST', '/api/auth/login', { json: { email: user.email, authKey: newAuthKey } })).status).toBe(200);
       expect((await api.request('POST', '/api/auth/prelogin', { json: { email: user.email } })).body).toEqual({ kdf: newKdf });
-      expect((await api.request('GET', '/api/auth/keys', { token: user.accessToken })).body).toMatchObject(privs);
+      expect((await api.request('GET', '/api/auth/keys', { token: res.body.accessToken })).body).toMatchObject(privs);
       expect((await api.request('POST', '/api/auth/refresh', { json: { refreshToken: user.refreshToken } })).status).toBe(401);
       expect((await api.request('POST', '/api/auth/refresh', { json: { refreshToken: res.body.refreshToken } })).status).toBe(200);
     });

@@ -68,10 +68,14 @@ describe('security', () => {
     return { user, map, versions, share: share.body, bytes };
   }
 
+  /**
+   * Every bearer route but logout-all, which names nothing of anyone and would end the caller's own
+   * sessions mid-sweep (test/e2e/sessions.e2e-spec.ts covers it).
+   */
   function bearerOperations(): { method: string; path: string }[] {
     return Object.entries(doc.paths).flatMap(([path, ops]) =>
       Object.entries(ops)
-        .filter(([, op]) => op.security?.some((s) => 'bearer' in s))
+        .filter(([, op]) => op.security?.some((s) => 'bearer' in s) && path !== '/api/auth/logout-all')
         .map(([method]) => ({ method: method.toUpperCase(), path })),
     );
   }
@@ -139,15 +143,15 @@ describe('security', () => {
       missing: undefined,
       tamperedPayload: `${header}.${swapped}.${signature}`,
       badSignature: `${header}.${payload}.${signature.slice(0, -3)}abc`,
-      expired: signJwt({ sub: user.userId, iat: now - 7200, exp: now - 60 }, secret),
+      expired: signJwt({ sub: user.userId, ver: 0, iat: now - 7200, exp: now - 60 }, secret),
       algNone: unsignedJwt({ sub: user.userId, iat: now, exp: now + 600 }),
       algNoneUpper: `${Buffer.from('{"alg":"NONE","typ":"JWT"}').toString('base64url')}.${payload}.`,
-      otherKey: signJwt({ sub: user.userId, iat: now, exp: now + 600 }, randomBytes(32).toString('hex')),
-      hs512SameKey: signJwt({ sub: user.userId, iat: now, exp: now + 600 }, secret, { alg: 'HS512', typ: 'JWT' }),
-      unknownUser: signJwt({ sub: randomUUID(), iat: now, exp: now + 600 }, secret),
-      subNotUuid: signJwt({ sub: "' OR 1=1 --", iat: now, exp: now + 600 }, secret),
+      otherKey: signJwt({ sub: user.userId, ver: 0, iat: now, exp: now + 600 }, randomBytes(32).toString('hex')),
+      hs512SameKey: signJwt({ sub: user.userId, ver: 0, iat: now, exp: now + 600 }, secret, { alg: 'HS512', typ: 'JWT' }),
+      unknownUser: signJwt({ sub: randomUUID(), ver: 0, iat: now, exp: now + 600 }, secret),
+      subNotUuid: signJwt({ sub: "' OR 1=1 --", ver: 0, iat: now, exp: now + 600 }, secret),
       // Signed with the right key but never expiring: jsonwebtoken alone would take it.
-      noExp: signJwt({ sub: user.userId, iat: now }, secret),
+      noExp: signJwt({ sub: user.userId, ver: 0, iat: now }, secret),
       refreshTokenAsAccess: user.refreshToken,
     };
     const failures: string[] = [];
@@ -219,7 +223,7 @@ describe('security', () => {
     const newKeys = keyBundle();
     const newKdf = kdf();
     for (const v of [...Object.values(newKeys), newKdf.salt]) secrets.add(v);
-    await api.request('PUT', '/api/auth/password', {
+    const changed = await api.request<{ accessToken: string; refreshToken: string }>('PUT', '/api/auth/password', {
       token: a.user.accessToken,
       json: {
         currentAuthKey: a.user.authKey,
@@ -230,15 +234,18 @@ describe('security', () => {
         keyVersion: 1,
       },
     });
-    await api.request('GET', `/api/mindmaps/${a.map.id}/blob`, { token: a.user.accessToken });
+    // The password change ended every earlier session; the rest goes on with its new tokens.
+    const owner = { ...a.user, ...changed.body };
+    secrets.add(owner.accessToken).add(owner.refreshToken);
+    await api.request('GET', `/api/mindmaps/${a.map.id}/blob`, { token: owner.accessToken });
     await api.request('GET', `/api/public/shares/${a.share.token}/blob`);
     await api.request('GET', `/api/public/shares/${a.share.token}x`);
-    await api.request('POST', '/api/mindmaps', { token: a.user.accessToken, json: { encryptedTitle: a.map.encryptedTitle, envelope: 'oops' } });
+    await api.request('POST', '/api/mindmaps', { token: owner.accessToken, json: { encryptedTitle: a.map.encryptedTitle, envelope: 'oops' } });
     // A 5xx: the blob store goes away mid-suite (it is the last test, nothing needs it after).
     await t.s3!.stop();
-    const down = await api.upload(a.user, a.map.id, a.bytes[0]);
+    const down = await api.upload(owner, a.map.id, a.bytes[0]);
     expect(down.status).toBe(503);
-    await api.request('GET', `/api/mindmaps/${a.map.id}/blob`, { token: a.user.accessToken });
+    await api.request('GET', `/api/mindmaps/${a.map.id}/blob`, { token: owner.accessToken });
 
     const captured = logs.join('');
     expect(captured.length).toBeGreaterThan(1000);

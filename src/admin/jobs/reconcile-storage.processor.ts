@@ -1,18 +1,28 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { JobRegistry } from '../../queue/job-registry';
+import { ReconcileService } from '../reconcile/reconcile.service';
 import { StorageReconciler } from '../reconcile/storage-reconciler.service';
 
-/** Binds the reconcile job to its sweep; registered only where jobs run (worker, or inline mode). */
+/**
+ * Binds the reconcile jobs to the sweep: one an administrator asked for, and the scheduled one,
+ * which records its own run so `lastReconcile` shows it too. Registered only where jobs run
+ * (worker, or inline mode).
+ */
 @Injectable()
 export class ReconcileStorageProcessor implements OnModuleInit {
   constructor(
     private readonly registry: JobRegistry,
     private readonly reconciler: StorageReconciler,
+    private readonly reconcile: ReconcileService,
   ) {}
 
   onModuleInit(): void {
     this.registry.register('reconcile-storage', async ({ runId }) => {
       await this.reconciler.run(runId);
+    });
+    this.registry.register('reconcile-scheduled', async () => {
+      const run = await this.reconcile.record(null);
+      await this.reconciler.run(run.id);
     });
   }
 }

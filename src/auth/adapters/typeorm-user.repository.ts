@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { pgErrorOf, PG_UNIQUE_VIOLATION, SqlClient } from '../../database/sql-client';
 import { EmailTaken } from '../auth.errors';
-import type { AuthState, KdfParams, KeyBundle, User } from '../domain/user';
+import type { AccessChange, AuthState, KdfParams, KeyBundle, User } from '../domain/user';
 import { UserRepository } from '../ports/user.repository';
 import { toUser, USER_COLUMNS, userParams, UserRow } from './user.mapper';
 
@@ -34,7 +34,11 @@ export class TypeOrmUserRepository extends UserRepository {
   }
 
   async findAuthState(id: string): Promise<AuthState | undefined> {
-    return this.db.row<AuthState>('SELECT role, disabled FROM users WHERE id = $1', [id]);
+    return this.db.row<AuthState>('SELECT role, disabled, token_version AS "tokenVersion" FROM users WHERE id = $1', [id]);
+  }
+
+  async bumpTokenVersion(id: string): Promise<void> {
+    await this.db.execute('UPDATE users SET token_version = token_version + 1, updated_at = now() WHERE id = $1', [id]);
   }
 
   async anyAdmin(): Promise<boolean> {
@@ -50,7 +54,7 @@ export class TypeOrmUserRepository extends UserRepository {
     );
   }
 
-  async updateAccess(id: string, access: Partial<AuthState>): Promise<void> {
+  async updateAccess(id: string, access: AccessChange): Promise<void> {
     if (access.role === undefined && access.disabled === undefined) return;
     await this.db.execute(
       'UPDATE users SET role = COALESCE($2, role), disabled = COALESCE($3, disabled), updated_at = now() WHERE id = $1',

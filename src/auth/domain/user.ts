@@ -33,4 +33,9 @@ export interface User {
 export interface AuthState {
   role: Role;
   disabled: boolean;
+  /** Named by every access token; moving it on (logout-all, password change, disable) stops them all. */
+  tokenVersion: number;
 }
+
+/** What an administrator may change about who uses the API. */
+export type AccessChange = Partial<Pick<AuthState, 'role' | 'disabled'>>;

@@ -7,7 +7,8 @@ import { TokenService } from '../token.service';
 
 /**
  * Global guard: every route needs a valid HS256 access token unless marked @Public(). The user is
- * looked up on every request so that disabling an account takes effect at once.
+ * looked up on every request so that disabling an account, logging out everywhere or changing the
+ * password (each moves the token version on) takes effect at once.
  */
 @Injectable()
 export class AccessTokenGuard implements CanActivate {
@@ -27,7 +28,7 @@ export class AccessTokenGuard implements CanActivate {
     const claims = await this.tokens.verifyAccess(match[1]);
     if (!claims) throw new Unauthenticated();
     const state = await this.users.findAuthState(claims.sub);
-    if (!state || state.disabled) throw new Unauthenticated();
+    if (!state || state.disabled || state.tokenVersion !== claims.ver) throw new Unauthenticated();
     const principal: Principal = { userId: claims.sub, role: state.role };
     const required = this.reflector.getAllAndOverride<Principal['role'] | undefined>(REQUIRED_ROLE, targets);
     if (required && principal.role !== required) throw new Forbidden('administrators only');

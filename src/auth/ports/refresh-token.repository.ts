@@ -1,11 +1,22 @@
-import type { RefreshToken } from '../domain/refresh-token';
+import type { RefreshFamily, RefreshToken } from '../domain/refresh-token';
 
-/** Refresh tokens: only a hash of each secret is stored. */
+/**
+ * Refresh tokens and their families (logins): only a hash of each secret is stored. A token is
+ * live while it is unused, before its own and its family's end, and its family is not revoked, so
+ * revoking a family is one row. Joins the caller's UnitOfWork transaction.
+ */
 export abstract class RefreshTokenRepository {
+  abstract insertFamily(family: RefreshFamily): Promise<void>;
   abstract insert(token: RefreshToken): Promise<void>;
+  /**
+   * The token and its family, with the family's row locked until the transaction ends: every
+   * rotation and revocation of the family waits for it. Only correct inside a transaction.
+   */
+  abstract lockWithFamily(tokenId: string): Promise<{ token: RefreshToken; family: RefreshFamily } | undefined>;
   abstract findById(id: string): Promise<RefreshToken | undefined>;
-  /** Marks the token spent if it is still live; false when someone spent or revoked it first. */
-  abstract spend(id: string): Promise<boolean>;
+  abstract spend(id: string): Promise<void>;
   abstract revokeFamily(familyId: string): Promise<void>;
   abstract revokeAllForUser(userId: string): Promise<void>;
+  /** Deletes up to `limit` tokens past their end and families that are over; returns how many rows went. */
+  abstract purgeExpired(limit: number): Promise<number>;
 }

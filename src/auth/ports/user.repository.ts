@@ -1,4 +1,4 @@
-import type { AuthState, KdfParams, KeyBundle, User } from '../domain/user';
+import type { AccessChange, AuthState, KdfParams, KeyBundle, User } from '../domain/user';
 
 /**
  * Users and their key material. Emails are stored lower-cased; `create` rejects a taken email
@@ -10,9 +10,11 @@ export abstract class UserRepository {
   abstract findByEmail(email: string): Promise<User | undefined>;
   abstract findAuthState(id: string): Promise<AuthState | undefined>;
   abstract anyAdmin(): Promise<boolean>;
+  /** Moves the token version on, so access tokens signed before stop working. */
+  abstract bumpTokenVersion(id: string): Promise<void>;
   abstract replaceKeys(id: string, keys: KeyBundle, keyVersion: number): Promise<void>;
   /** Changes what the access guard checks on every request; other fields stay. */
-  abstract updateAccess(id: string, access: Partial<AuthState>): Promise<void>;
+  abstract updateAccess(id: string, access: AccessChange): Promise<void>;
   abstract replacePassword(
     id: string,
     change: { authKeyHash: string; kdf: KdfParams; classicalPrivEncrypted: Buffer; pqPrivEncrypted: Buffer },
