@@ -87,7 +87,7 @@ describe('sessions', () => {
     const user = await api.register();
     const change = await api.request<Tokens>('PUT', '/api/auth/password', {
       token: user.accessToken,
-      json: { currentAuthKey: user.authKey, newAuthKey: b64(32), kdf: kdf(), classicalPrivEncrypted: b64(60), pqPrivEncrypted: b64(90) },
+      json: { currentAuthKey: user.authKey, newAuthKey: b64(32), kdf: kdf(), classicalPrivEncrypted: b64(60), pqPrivEncrypted: b64(90), keyVersion: 1 },
     });
     expect(change.status).toBe(200);
     expect((await keys(user.accessToken)).status).toBe(401);
