@@ -41,7 +41,6 @@ describe.skipIf(!CHROMIUM_AVAILABLE)('making a map in the browser', () => {
     await editor.addSibling(texts[1]!);
     await editor.addChild(texts[2]!);
     await editor.waitForSaveState('saved');
-    await screenshot(laptop.page, 'editor');
 
     await laptop.page.reload();
     expect(await auth.isLocked()).toBe(true);
@@ -49,6 +48,7 @@ describe.skipIf(!CHROMIUM_AVAILABLE)('making a map in the browser', () => {
     await auth.unlock(password);
     await editor.loaded();
     expect(await editor.nodeTexts()).toEqual(expect.arrayContaining([title, ...texts]));
+    await screenshot(laptop.page, 'editor');
 
     const phone = await newPerson(browser, server.baseUrl);
     const phoneTraffic = captureTraffic(phone.context);
@@ -63,7 +63,47 @@ describe.skipIf(!CHROMIUM_AVAILABLE)('making a map in the browser', () => {
     const requests = [...(await traffic.settled()), ...(await phoneTraffic.settled())];
     expect(requests.filter((r) => r.url.includes('/api/mindmaps/')).length).toBeGreaterThan(3);
     expect(leakedSecrets(requests, [password, title, ...texts])).toEqual([]);
+    expect([...laptop.errors, ...phone.errors]).toEqual([]);
     await laptop.context.close();
     await phone.context.close();
+  });
+
+  it('deletes, moves, undoes and redoes with the keyboard, and re-parents a node by dragging it', async () => {
+    const person = await newPerson(browser, server.baseUrl);
+    await new AuthPages(person.page).register('kb@example.com', 'keyboard only please');
+    await new MapsPage(person.page).createMap('Plan');
+    const editor = new EditorPage(person.page);
+    await editor.loaded();
+    await editor.addChild('One');
+    await editor.addSibling('Two');
+    await editor.addSibling('Three');
+    expect(await editor.outline()).toBe('# Plan\n\n- One\n- Two\n- Three\n');
+
+    await editor.select('Three');
+    await person.page.keyboard.press('Alt+ArrowUp');
+    expect(await editor.outline()).toBe('# Plan\n\n- One\n- Three\n- Two\n');
+
+    await editor.select('One');
+    await editor.deleteSelected();
+    await editor.node('One').waitFor({ state: 'detached' });
+    await editor.undo();
+    await editor.node('One').waitFor();
+    await editor.redo();
+    await editor.node('One').waitFor({ state: 'detached' });
+    await editor.undo();
+    await editor.node('One').waitFor();
+
+    await editor.select('Two');
+    await editor.editSelected('Two, renamed');
+    await editor.drag('Three', 'Two, renamed');
+    expect(await editor.outline()).toBe('# Plan\n\n- One\n- Two, renamed\n  - Three\n');
+
+    await editor.waitForSaveState('saved');
+    await person.page.reload();
+    await new AuthPages(person.page).unlock('keyboard only please');
+    await editor.loaded();
+    expect(await editor.outline()).toBe('# Plan\n\n- One\n- Two, renamed\n  - Three\n');
+    expect(person.errors).toEqual([]);
+    await person.context.close();
   });
 });

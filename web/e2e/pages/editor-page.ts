@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import type { Download, Page } from 'playwright-core';
 
 /** The map editor, driven with the keyboard as a person would. */
@@ -69,10 +70,34 @@ export class EditorPage {
   }
 
   async export(label: string): Promise<Download> {
-    await this.page.locator('.menu summary', { hasText: 'Export' }).click();
+    await this.page.getByRole('button', { name: 'Export' }).click();
     const download = this.page.waitForEvent('download');
     await this.page.getByRole('menuitem', { name: label }).click();
     return download;
+  }
+
+  /** Downloads an export and answers its text. */
+  async exportText(label: string): Promise<string> {
+    const download = await this.export(label);
+    const path = await download.path();
+    return readFile(path, 'utf8');
+  }
+
+  /** The map as a Markdown outline (its structure, in order). */
+  async outline(): Promise<string> {
+    return this.exportText('Markdown outline');
+  }
+
+  /** Drags one node onto another with the mouse: it becomes the other's child. */
+  async drag(text: string, ontoText: string): Promise<void> {
+    const from = await this.node(text).boundingBox();
+    const to = await this.node(ontoText).boundingBox();
+    if (!from || !to) throw new Error('node not on screen');
+    await this.page.mouse.move(from.x + from.width / 2, from.y + from.height / 2);
+    await this.page.mouse.down();
+    await this.page.mouse.move(from.x + from.width / 2 + 10, from.y + from.height / 2 + 10, { steps: 5 });
+    await this.page.mouse.move(to.x + to.width / 2, to.y + to.height / 2, { steps: 10 });
+    await this.page.mouse.up();
   }
 
   async chooseConflict(option: 'Load theirs' | 'Keep mine' | 'Save mine as a copy'): Promise<void> {

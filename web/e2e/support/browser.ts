@@ -25,15 +25,28 @@ export async function launchBrowser(): Promise<Browser> {
   });
 }
 
+export interface Person {
+  context: BrowserContext;
+  page: Page;
+  /** Console errors and uncaught exceptions, CSP violations included: a spec expects none. */
+  errors: string[];
+}
+
 /** A person's browser: its own cookies and storage, like a separate device. */
-export async function newPerson(browser: Browser, baseUrl: string): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await browser.newContext({ baseURL: baseUrl, viewport: { width: 1280, height: 800 } });
+export async function newPerson(browser: Browser, baseUrl: string): Promise<Person> {
+  const context = await browser.newContext({ baseURL: baseUrl, viewport: { width: 1280, height: 800 }, acceptDownloads: true });
   await context.addInitScript((cost) => {
     (globalThis as { __MINDVAULT_TEST_KDF__?: unknown }).__MINDVAULT_TEST_KDF__ = cost;
   }, TEST_KDF);
   const page = await context.newPage();
   page.setDefaultTimeout(20_000);
-  return { context, page };
+  const errors: string[] = [];
+  page.on('pageerror', (error) => errors.push(`uncaught: ${error.message}`));
+  page.on('console', (message) => {
+    // A refused request (a 4xx the page handles) is logged by Chromium itself; that is no fault.
+    if (message.type() === 'error' && !message.text().startsWith('Failed to load resource')) errors.push(message.text());
+  });
+  return { context, page, errors };
 }
 
 export async function screenshot(page: Page, name: string): Promise<void> {

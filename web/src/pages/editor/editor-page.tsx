@@ -8,6 +8,7 @@ import type { VaultSession } from '../../session/vault-session';
 import { AppBar } from '../../ui/app-bar';
 import { downloadBlob, fileNameFor } from '../../ui/download';
 import { ErrorMessage } from '../../ui/error-message';
+import { Menu } from '../../ui/menu';
 import { SaveIndicator } from '../../ui/save-indicator';
 import { toast } from '../../ui/toast';
 import { Autosave, type SaveState } from './autosave';
@@ -140,16 +141,14 @@ export function EditorPage({ session, mapId }: { session: VaultSession; mapId: s
           <SaveIndicator state={state} onRetry={() => void autosave.current?.flush()} />
           <a href={`/maps/${mapId}/history`} onClick={leave}>History</a>
           <button type="button" onClick={() => setSharing(true)} disabled={title === null}>Share…</button>
-          <details class="menu">
-            <summary>Export</summary>
-            <div class="menu-items" role="menu">
-              {(Object.keys(TEXT_FORMATS) as TextFormat[]).map((format) => (
-                <button type="button" role="menuitem" key={format} onClick={() => exportText(format)}>{TEXT_FORMATS[format].label}</button>
-              ))}
-              <button type="button" role="menuitem" onClick={() => void exportImage('svg')}>SVG image</button>
-              <button type="button" role="menuitem" onClick={() => void exportImage('png')}>PNG image</button>
-            </div>
-          </details>
+          <Menu
+            label="Export"
+            items={[
+              ...(Object.keys(TEXT_FORMATS) as TextFormat[]).map((format) => ({ label: TEXT_FORMATS[format].label, run: () => exportText(format) })),
+              { label: 'SVG image', run: () => void exportImage('svg') },
+              { label: 'PNG image', run: () => void exportImage('png') },
+            ]}
+          />
         </div>
         <ErrorMessage failure={loadFailure ?? (state === 'conflict' ? null : failure)} />
         <p class="keys-hint">Tab: add child · Enter: add sibling · F2: edit · Delete: remove · Alt+↑/↓: move · Ctrl+Z / Ctrl+Y: undo / redo</p>
