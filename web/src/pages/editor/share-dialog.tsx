@@ -40,8 +40,9 @@ export function ShareDialog({ session, mapId, onClose }: { session: VaultSession
     try {
       const versionId = pinned ? await session.headVersion(mapId) : null;
       const days = EXPIRY_CHOICES[expiry]?.days;
-      setLink(await session.share(mapId, { ...(days !== undefined ? { expiresInDays: days } : {}), ...(versionId ? { versionId } : {}) }));
+      const url = await session.share(mapId, { ...(days !== undefined ? { expiresInDays: days } : {}), ...(versionId ? { versionId } : {}) });
       await load();
+      setLink(url);
     } catch (error) {
       setFailure(describeFailure(error));
     } finally {

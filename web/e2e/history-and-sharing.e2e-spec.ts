@@ -1,0 +1,121 @@
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { TestApp } from '../../test/utils/create-test-app';
+import { AuthPages } from './pages/auth-pages';
+import { EditorPage } from './pages/editor-page';
+import { HistoryPage } from './pages/history-page';
+import { MapsPage } from './pages/maps-page';
+import { ShareDialog, SharedMapPage } from './pages/share-pages';
+import { CHROMIUM_AVAILABLE, launchBrowser, newPerson, type Person, screenshot } from './support/browser';
+import { captureTraffic, leakedSecrets } from './support/traffic';
+import { startWebAppServer } from './support/web-app-server';
+
+const PASSWORD = 'history repeats itself';
+const TITLE = 'Garden';
+
+describe.skipIf(!CHROMIUM_AVAILABLE)('history and share links', () => {
+  let server: TestApp;
+  let browser: Browser;
+  let owner: Person;
+  let traffic: ReturnType<typeof captureTraffic>;
+  let editor: EditorPage;
+  const links: string[] = [];
+
+  beforeAll(async () => {
+    server = await startWebAppServer();
+    browser = await launchBrowser();
+    owner = await newPerson(browser, server.baseUrl);
+    traffic = captureTraffic(owner.context);
+    await new AuthPages(owner.page).register('hedy@example.com', PASSWORD);
+    await new MapsPage(owner.page).createMap(TITLE);
+    editor = new EditorPage(owner.page);
+    await editor.loaded();
+    await editor.addChild('Tomatoes');
+    await editor.waitForSaveState('saved');
+    await editor.addSibling('Basil');
+    await editor.waitForSaveState('saved');
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  it('lists versions, previews an old one read-only, and restores it as the latest', async () => {
+    await editor.openHistory();
+    const history = new HistoryPage(owner.page);
+    const versions = await history.versions();
+    expect(versions).toHaveLength(3);
+    expect(versions[0]).toContain('latest');
+
+    await history.preview(1);
+    expect((await history.previewTexts()).sort()).toEqual([TITLE, 'Tomatoes'].sort());
+    await screenshot(owner.page, 'history');
+    // read-only: F2 opens no text box in the preview
+    await owner.page.locator('[aria-label="Version preview"] me-tpc', { hasText: 'Tomatoes' }).click();
+    await owner.page.keyboard.press('F2');
+    expect(await owner.page.locator('#input-box').count()).toBe(0);
+
+    await history.restore();
+    await editor.loaded();
+    expect((await editor.nodeTexts()).sort()).toEqual([TITLE, 'Tomatoes'].sort());
+    await editor.openHistory();
+    expect(await history.versions()).toHaveLength(4);
+    await owner.page.getByRole('link', { name: '← Back to the map' }).click();
+    await editor.loaded();
+  });
+
+  it('opens a share link in a browser with no account, pinned or following the head', async () => {
+    await editor.openShareDialog();
+    const dialog = new ShareDialog(owner.page);
+    links.push(await dialog.createLink());
+    links.push(await dialog.createLink({ onlyThisVersion: true, expires: '7 days' }));
+    expect(links[0]).toMatch(new RegExp(`^${server.baseUrl}/s/[^/#]+#[A-Za-z0-9_-]{43}$`));
+    const listed = await dialog.links();
+    expect(listed).toHaveLength(2);
+    expect(listed.some((l) => l.includes('one version') && l.includes('expires'))).toBe(true);
+    expect(listed.some((l) => l.includes('latest version') && l.includes('no expiry'))).toBe(true);
+    await screenshot(owner.page, 'share-dialog');
+    await dialog.close();
+
+    await editor.select('Tomatoes');
+    await editor.addSibling('Mint');
+    await editor.waitForSaveState('saved');
+
+    const stranger = await newPerson(browser, server.baseUrl);
+    const strangerTraffic = captureTraffic(stranger.context);
+    const shared = new SharedMapPage(stranger.page);
+    await shared.open(links[0]!);
+    expect(await shared.title()).toBe(TITLE);
+    expect((await shared.nodeTexts()).sort()).toEqual([TITLE, 'Mint', 'Tomatoes'].sort());
+    await screenshot(stranger.page, 'shared-map');
+    await shared.open(links[1]!);
+    expect((await shared.nodeTexts()).sort()).toEqual([TITLE, 'Tomatoes'].sort());
+
+    const fragments = links.map((l) => l.split('#')[1]!);
+    const requests = await strangerTraffic.settled();
+    expect(requests.some((r) => r.url.includes('/api/public/shares/'))).toBe(true);
+    expect(leakedSecrets(requests, [...fragments, TITLE, 'Mint', 'Tomatoes'])).toEqual([]);
+    expect(stranger.errors).toEqual([]);
+    await stranger.context.close();
+  });
+
+  it('a revoked link says so, and nothing readable ever reached the server', async () => {
+    await editor.openShareDialog();
+    const dialog = new ShareDialog(owner.page);
+    await dialog.revoke(0);
+    await dialog.revoke(0);
+    expect(await dialog.links()).toEqual([]);
+    await dialog.close();
+
+    const stranger = await newPerson(browser, server.baseUrl);
+    const shared = new SharedMapPage(stranger.page);
+    await shared.open(links[0]!);
+    expect(await shared.error()).toBe('This link was revoked or has expired.');
+    await screenshot(stranger.page, 'shared-map-revoked');
+    await stranger.context.close();
+
+    const fragments = links.map((l) => l.split('#')[1]!);
+    expect(leakedSecrets(await traffic.settled(), [PASSWORD, TITLE, 'Tomatoes', 'Basil', 'Mint', ...fragments])).toEqual([]);
+    expect(owner.errors).toEqual([]);
+  });
+});
