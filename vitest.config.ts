@@ -1,9 +1,12 @@
+import { fileURLToPath } from 'node:url';
 import swc from 'unplugin-swc';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   // NOTE: SWC keeps decorator metadata, which esbuild drops and Nest's DI needs.
   plugins: [swc.vite({ module: { type: 'es6' } })],
+  // The browser specs (web/e2e) reuse the app's pure format code, which names the SDK by package.
+  resolve: { alias: { '@mindvault/client': fileURLToPath(new URL('client/src/index.ts', import.meta.url)) } },
   test: {
     include: ['src/**/*.spec.ts', 'test/**/*.e2e-spec.ts', 'test/**/*.contract-spec.ts', 'web/e2e/**/*.e2e-spec.ts'],
     globalSetup: ['test/utils/global-setup.ts'],

@@ -28,10 +28,22 @@ export function parseRoute(pathname: string): Route {
   return { name: 'not-found' };
 }
 
+/** Asked before an in-app navigation; answers false to stay (the editor, with unsaved edits). */
+type LeaveGuard = () => Promise<boolean>;
+let leaveGuard: LeaveGuard | null = null;
+
+export function setLeaveGuard(guard: LeaveGuard | null): void {
+  leaveGuard = guard;
+}
+
 export function navigate(path: string, options: { replace?: boolean } = {}): void {
-  if (options.replace) history.replaceState(null, '', path);
-  else history.pushState(null, '', path);
-  window.dispatchEvent(new Event(ROUTE_CHANGE));
+  const go = () => {
+    if (options.replace) history.replaceState(null, '', path);
+    else history.pushState(null, '', path);
+    window.dispatchEvent(new Event(ROUTE_CHANGE));
+  };
+  if (leaveGuard === null) return go();
+  void leaveGuard().then((leave) => leave && go());
 }
 
 export function useRoute(): Route {

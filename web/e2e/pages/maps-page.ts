@@ -33,14 +33,14 @@ export class MapsPage {
   }
 
   async rename(title: string, newTitle: string): Promise<void> {
-    await this.page.getByRole('button', { name: `Rename ${title}` }).click();
+    await this.page.getByRole('button', { name: `Rename ${title}` }).first().click();
     await this.page.getByLabel('New title').fill(newTitle);
     await this.page.getByRole('button', { name: 'Rename', exact: true }).click();
     await this.page.getByRole('link', { name: newTitle, exact: true }).waitFor();
   }
 
   async delete(title: string): Promise<void> {
-    await this.page.getByRole('button', { name: `Delete ${title}` }).click();
+    await this.page.getByRole('button', { name: `Delete ${title}` }).first().click();
     await this.page.getByRole('button', { name: 'Delete for good' }).click();
     await this.page.getByRole('link', { name: title, exact: true }).waitFor({ state: 'detached' });
   }

@@ -7,6 +7,7 @@ import MindElixir, { type MindElixirData, type NodeObj } from 'mind-elixir';
 import 'mind-elixir/style.css';
 import type { MindMapDocument, MindMapNode } from '../session/document';
 import type { EditorOptions, MapEditor } from './map-editor';
+import { renderSvg, svgToPng } from './svg-export';
 
 export function createMindElixirEditor(el: HTMLElement, initial: MindMapDocument, options: EditorOptions): MapEditor {
   const mind = new MindElixir({
@@ -43,18 +44,17 @@ export function createMindElixirEditor(el: HTMLElement, initial: MindMapDocument
       if (root) mind.selectNode(root);
       mind.container.focus();
     },
-    exportSvg: () => mind.exportSvg(),
-    async exportPng() {
-      // Without foreignObject the SVG draws onto a canvas without tainting it.
-      const png = await mind.exportPng(true);
-      if (png === null) throw new Error('the browser could not draw the map');
-      return png;
-    },
+    exportSvg: () => new Blob([svgOf(mind)], { type: 'image/svg+xml' }),
+    exportPng: () => svgToPng(svgOf(mind)),
     destroy() {
       mind.bus.removeListener('operation', onOperation);
       mind.destroy();
     },
   };
+}
+
+function svgOf(mind: MindElixir): string {
+  return renderSvg({ canvas: mind.nodes, background: mind.theme.cssVar['--bgcolor'] });
 }
 
 function toElixir(document: MindMapDocument): MindElixirData {

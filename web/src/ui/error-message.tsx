@@ -1,3 +1,4 @@
+import { onLinkClick } from '../router';
 import type { Failure } from '../session/failures';
 
 /** A failure as a page shows it; quota errors carry the way out (upgrade). */
@@ -6,7 +7,7 @@ export function ErrorMessage({ failure }: { failure: Failure | null }) {
   return (
     <p class={`error error-${failure.kind}`} role="alert">
       {failure.message}
-      {failure.kind === 'quota-exceeded' ? <> <a href="/account">See plans and upgrade</a></> : null}
+      {failure.kind === 'quota-exceeded' ? <> <a href="/account" onClick={onLinkClick}>See plans and upgrade</a></> : null}
     </p>
   );
 }

@@ -115,4 +115,21 @@ describe('Autosave', () => {
     await vi.advanceTimersByTimeAsync(500);
     expect(server.saved).toEqual([{ text: 'first', base: 'theirs' }]);
   });
+
+  it('saves the edits left unsaved when the page goes, from the final copy of the tree', async () => {
+    autosave.changed();
+    autosave.detach({ version: 1, root: { id: 'r', text: 'as the editor left it', children: [] } });
+    text = 'the editor is gone: never read again';
+    await vi.advanceTimersByTimeAsync(0);
+    expect(server.saved).toEqual([{ text: 'as the editor left it', base: 'v0' }]);
+    const seen = states.length;
+    await vi.advanceTimersByTimeAsync(5000);
+    expect(states.length).toBe(seen);
+  });
+
+  it('does not save on leaving when nothing changed', async () => {
+    autosave.detach({ version: 1, root: { id: 'r', text: 'same', children: [] } });
+    await vi.advanceTimersByTimeAsync(5000);
+    expect(server.saved).toEqual([]);
+  });
 });

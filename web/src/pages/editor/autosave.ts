@@ -26,6 +26,8 @@ export class Autosave {
   /** An edit came in while a save was under way: save again after it. */
   private editedDuringSave = false;
   private destroyed = false;
+  /** The tree as the editor left it, once the editor is gone. */
+  private frozen: MindMapDocument | undefined;
 
   constructor(
     private readonly deps: AutosaveDeps,
@@ -77,9 +79,15 @@ export class Autosave {
     await this.run();
   }
 
-  destroy(): void {
+  /**
+   * The page is going (the editor with it): unsaved edits still get their save, from this final
+   * copy of the tree, without telling the page about it any more.
+   */
+  detach(finalDocument: MindMapDocument): void {
+    this.frozen = finalDocument;
     this.destroyed = true;
-    clearTimeout(this.timer);
+    if (this.state === 'unsaved' || this.state === 'failed' || this.editedDuringSave) void this.flush();
+    else clearTimeout(this.timer);
   }
 
   private schedule(): void {
@@ -96,10 +104,9 @@ export class Autosave {
   }
 
   private async save(): Promise<void> {
-    if (this.destroyed) return;
     this.editedDuringSave = false;
     this.set('saving');
-    const document = this.deps.snapshot();
+    const document = this.frozen ?? this.deps.snapshot();
     try {
       this.base = await this.deps.save(document, this.base);
     } catch (error) {
@@ -109,7 +116,8 @@ export class Autosave {
     }
     if (this.editedDuringSave) {
       this.set('unsaved');
-      this.schedule();
+      if (this.frozen) void this.run();
+      else this.schedule();
     } else {
       this.set('saved');
     }

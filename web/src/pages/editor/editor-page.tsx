@@ -2,7 +2,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { createMindElixirEditor } from '../../editor/mind-elixir-editor';
 import type { MapEditor } from '../../editor/map-editor';
 import { TEXT_FORMATS, type TextFormat } from '../../formats';
-import { navigate, onLinkClick } from '../../router';
+import { onLinkClick, setLeaveGuard } from '../../router';
 import { describeFailure, type Failure } from '../../session/failures';
 import type { VaultSession } from '../../session/vault-session';
 import { AppBar } from '../../ui/app-bar';
@@ -58,14 +58,15 @@ export function EditorPage({ session, mapId }: { session: VaultSession; mapId: s
     })();
     return () => {
       cancelled = true;
-      autosave.current?.destroy();
+      if (editor.current) autosave.current?.detach(editor.current.document());
       editor.current?.destroy();
       autosave.current = null;
       editor.current = null;
     };
   }, [session, mapId]);
 
-  // Unsaved edits are never dropped silently: the browser asks before the page goes.
+  // Unsaved edits are never dropped silently: the browser asks before the page goes, and an
+  // in-app link first saves, then asks if saving failed.
   useEffect(() => {
     const warn = (event: BeforeUnloadEvent) => {
       if (!autosave.current?.dirty) return;
@@ -73,20 +74,17 @@ export function EditorPage({ session, mapId }: { session: VaultSession; mapId: s
       void autosave.current.flush();
     };
     window.addEventListener('beforeunload', warn);
-    return () => window.removeEventListener('beforeunload', warn);
+    setLeaveGuard(async () => {
+      const saver = autosave.current;
+      if (!saver?.dirty) return true;
+      if (saver.current !== 'conflict') await saver.flush();
+      return !saver.dirty || confirm('Some edits could not be saved. Leave anyway and lose them?');
+    });
+    return () => {
+      window.removeEventListener('beforeunload', warn);
+      setLeaveGuard(null);
+    };
   }, []);
-
-  const leave = async (event: MouseEvent) => {
-    const saver = autosave.current;
-    if (saver?.dirty) {
-      event.preventDefault();
-      await saver.flush();
-      if (saver.dirty && !confirm('Some edits are not saved yet. Leave anyway and lose them?')) return;
-      navigate((event.currentTarget as HTMLAnchorElement | null)?.getAttribute('href') ?? '/maps');
-      return;
-    }
-    onLinkClick(event);
-  };
 
   const resolveConflict = async (choice: ConflictChoice) => {
     const mapEditor = editor.current;
@@ -136,10 +134,10 @@ export function EditorPage({ session, mapId }: { session: VaultSession; mapId: s
       <AppBar />
       <main class="editor-page">
         <div class="editor-toolbar">
-          <a href="/maps" onClick={leave}>← Maps</a>
+          <a href="/maps" onClick={onLinkClick}>← Maps</a>
           <h1 class="map-name">{title ?? 'Opening…'}</h1>
           <SaveIndicator state={state} onRetry={() => void autosave.current?.flush()} />
-          <a href={`/maps/${mapId}/history`} onClick={leave}>History</a>
+          <a href={`/maps/${mapId}/history`} onClick={onLinkClick}>History</a>
           <button type="button" onClick={() => setSharing(true)} disabled={title === null}>Share…</button>
           <Menu
             label="Export"

@@ -1,0 +1,41 @@
+import type { Page } from 'playwright-core';
+
+/** Plan, storage, password and keys. */
+export class AccountPage {
+  constructor(private readonly page: Page) {}
+
+  async open(): Promise<void> {
+    await this.page.getByRole('link', { name: 'Account' }).click();
+    await this.page.getByRole('heading', { name: 'Account', exact: true }).waitFor();
+    await this.page.getByLabel('Storage used').waitFor();
+  }
+
+  async planText(): Promise<string> {
+    return (await this.page.getByRole('region', { name: 'Plan and storage' }).textContent()) ?? '';
+  }
+
+  async usage(): Promise<number> {
+    return Number(await this.page.getByLabel('Storage used').getAttribute('value'));
+  }
+
+  async upgradeOffered(): Promise<boolean> {
+    return (await this.page.getByRole('button', { name: /^Upgrade to/ }).count()) > 0;
+  }
+
+  async changePassword(current: string, next: string): Promise<void> {
+    const section = this.page.getByRole('region', { name: 'Change password' });
+    await section.getByLabel('Current password').fill(current);
+    await section.getByLabel('New password').fill(next);
+    await section.getByRole('button', { name: 'Change password' }).click();
+    await this.page.getByText('Password changed.').waitFor();
+  }
+
+  /** Answers the result line, e.g. "New keys (version 2); 1 map re-wrapped." */
+  async rotateKeys(): Promise<string> {
+    const section = this.page.getByRole('region', { name: 'Rotate keys' });
+    await section.getByRole('button', { name: 'Rotate keys' }).click();
+    const result = section.getByRole('status');
+    await result.waitFor();
+    return (await result.textContent()) ?? '';
+  }
+}
