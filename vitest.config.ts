@@ -1,4 +1,4 @@
-import { fileURLToPath } from 'node:url';
+import { resolve } from 'node:path';
 import swc from 'unplugin-swc';
 import { defineConfig } from 'vitest/config';
 
@@ -6,7 +6,7 @@ export default defineConfig({
   // NOTE: SWC keeps decorator metadata, which esbuild drops and Nest's DI needs.
   plugins: [swc.vite({ module: { type: 'es6' } })],
   // The browser specs (web/e2e) reuse the app's pure format code, which names the SDK by package.
-  resolve: { alias: { '@mindvault/client': fileURLToPath(new URL('client/src/index.ts', import.meta.url)) } },
+  resolve: { alias: { '@mindvault/client': resolve(__dirname, 'client/src/index.ts') } },
   test: {
     include: ['src/**/*.spec.ts', 'test/**/*.e2e-spec.ts', 'test/**/*.contract-spec.ts', 'web/e2e/**/*.e2e-spec.ts'],
     globalSetup: ['test/utils/global-setup.ts'],
