@@ -18,26 +18,36 @@ export {
 
 export { fromBase64, fromBase64Url, toBase64, toBase64Url } from './crypto/base64.js';
 
+export { ctx, uuidBytes, uuidFromBytes } from './crypto/context.js';
+
 export {
   type AccountKeys,
+  argon2idRaw,
   AUTH_KEY_INFO,
   checkKdfParams,
   DEFAULT_KDF_COST,
   DEFAULT_KDF_POLICY,
   deriveAccountKeys,
+  deriveKdfSalt,
   deriveMasterKey,
+  type DeriveInput,
   type DeriveOptions,
   INSECURE_TEST_KDF_POLICY,
   type KdfCost,
+  type KdfFormat,
   type KdfPolicy,
   KEY_ENCRYPTION_KEY_INFO,
   newKdfParams,
+  normalizeEmail,
   splitMasterKey,
 } from './crypto/kdf.js';
 
 export {
   type AccountKeyPairs,
   buildKeyBundle,
+  type BundleContext,
+  type BundleFormat,
+  deriveAccountMacKey,
   generateKeyPairs,
   keyPairsFromSecrets,
   MLKEM768_CIPHERTEXT_BYTES,
@@ -48,29 +58,45 @@ export {
   sealPrivateKey,
   sealPrivateKeys,
   unlockKeyBundle,
+  type UnlockedBundle,
   X25519_KEY_BYTES,
 } from './crypto/key-bundle.js';
 
 export {
   combineSharedSecrets,
   type CombinerInput,
+  decodeEnvelope,
   DEK_BYTES,
+  type EnvelopeContext,
+  envelopeFormat,
   generateDek,
   HYBRID_COMBINER_INFO,
+  LEGACY_WRAPPED_DEK_BYTES,
   publicKeysOf,
   type RecipientPublicKeys,
-  unwrapDek,
-  wrapDek,
+  unwrapOwnerDek,
+  type UnwrappedDek,
+  wrapOwnerDek,
   WRAPPED_DEK_BYTES,
+  WRAPPED_DEK_MAX_BYTES,
+  WRAPPED_DEK_MIN_BYTES,
 } from './crypto/hybrid-kem.js';
 
 export {
   CONTENT_MAGIC,
+  type ContentHeader,
   decryptDocument,
   decryptTitle,
+  deriveContentKey,
+  deriveTitleKey,
   DOCUMENT_PURPOSE,
   encryptDocument,
   encryptTitle,
+  type MapContext,
+  type OpenedDocument,
+  type OpenedTitle,
+  readContentHeader,
+  type SealedDocument,
   TITLE_PURPOSE,
 } from './crypto/content-cipher.js';
 
@@ -82,6 +108,7 @@ export {
   type LinkShare,
   openLinkShare,
   parseShareUrl,
+  type ShareKeys,
 } from './crypto/share-link.js';
 
 export {
@@ -93,6 +120,7 @@ export {
   type NewAccount,
   type NewKdfOptions,
   type PasswordChange,
+  type PasswordChangeMaterial,
 } from './crypto/account.js';
 
 export { type Rotation, type RotationInput, type RotatingMap, rotateAccountKeys } from './crypto/key-rotation.js';
@@ -137,5 +165,6 @@ export {
   Vault,
   type VaultOptions,
 } from './vault/vault.js';
-export { WrongPasswordError } from './vault/errors.js';
+export { RollbackError, type RolledBackItem, TamperingError, type TamperedItem, WrongPasswordError } from './vault/errors.js';
+export { type AccountState, DeviceState, type DeviceStateStore, type MapState, MemoryDeviceStateStore } from './vault/device-state.js';
 export { type OpenedShare, openShareLink, type OpenShareOptions, shareLinkApiBase } from './vault/share-links.js';

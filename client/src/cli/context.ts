@@ -7,6 +7,7 @@ import { INSECURE_TEST_KDF_POLICY } from '../crypto/kdf.js';
 import { Vault, type VaultOptions } from '../vault/vault.js';
 import { type CliConfig, configDir, ConfigStore, ConfigTokenStore } from './config.js';
 import { CliError, type CliIo } from './io.js';
+import { FileDeviceStateStore } from './state-file.js';
 
 export const DEFAULT_SERVER = 'http://localhost:3000';
 
@@ -32,11 +33,14 @@ const INSECURE_TEST_KDF: VaultOptions = {
 export class CliContext {
   readonly config: ConfigStore;
   readonly tokens: ConfigTokenStore;
+  /** What this device has seen of each account (rollback detection), beside config.json. */
+  readonly state: FileDeviceStateStore;
   private warned = false;
 
   constructor(readonly io: CliIo) {
     this.config = new ConfigStore(configDir(this.env));
     this.tokens = new ConfigTokenStore(this.config);
+    this.state = new FileDeviceStateStore(this.config.dir);
   }
 
   get env(): Readonly<Record<string, string | undefined>> {
@@ -59,12 +63,12 @@ export class CliContext {
   }
 
   vaultOptions(): VaultOptions {
-    if (this.env[ENV.insecureTestKdf] !== '1') return {};
+    if (this.env[ENV.insecureTestKdf] !== '1') return { state: this.state };
     if (!this.warned) {
       this.io.err(`mindvault: WARNING ${ENV.insecureTestKdf}=1: trivial Argon2id cost, for test suites only`);
       this.warned = true;
     }
-    return INSECURE_TEST_KDF;
+    return { ...INSECURE_TEST_KDF, state: this.state };
   }
 
   /** The logged-in session's API client and unlocked keys; the password is asked for (or read from the env). */

@@ -4,7 +4,7 @@
  */
 import { ApiError, NetworkError, SessionExpiredError } from '../api/api-error.js';
 import { MindvaultCryptoError } from '../crypto/errors.js';
-import { WrongPasswordError } from '../vault/errors.js';
+import { RollbackError, TamperingError, WrongPasswordError } from '../vault/errors.js';
 import * as account from './commands/account.js';
 import * as maps from './commands/maps.js';
 import { selftest, selftestUsage } from './commands/selftest.js';
@@ -29,6 +29,8 @@ const commands: Record<string, { run: Command; usage: string }> = {
   open: { run: sharing.open, usage: sharing.openUsage },
   passwd: { run: account.passwd, usage: account.passwdUsage },
   'rotate-keys': { run: account.rotateKeys, usage: account.rotateKeysUsage },
+  upgrade: { run: account.upgrade, usage: account.upgradeUsage },
+  unshare: { run: sharing.unshare, usage: sharing.unshareUsage },
   selftest: { run: (args, ctx) => selftest(args, ctx.io), usage: selftestUsage },
 };
 
@@ -46,7 +48,8 @@ export function usage(): string {
     `  ${ENV.password}      password for non-interactive use (else a prompt); never stored`,
     `  ${ENV.newPassword}  the new password for passwd`,
     '',
-    'The config directory holds the server URL and the session tokens only: no password, no keys.',
+    'The config directory holds the server URL, the session tokens and what this device has seen',
+    '(to catch a server serving older data as current): no password, no keys.',
   ].join('\n');
 }
 
@@ -78,6 +81,15 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
   }
 }
 
+const SAVING_COMMANDS = new Set(['push', 'new', 'restore', 'upgrade']);
+
+function refusing(command: string): string {
+  if (SAVING_COMMANDS.has(command)) return 'refusing to save';
+  if (command === 'share') return 'refusing to share';
+  if (command === 'rotate-keys' || command === 'passwd') return 'refusing to re-seal keys';
+  return 'refusing to use it';
+}
+
 function report(name: string, commandUsage: string, error: unknown, io: CliIo): number {
   const fail = (message: string, code = EXIT_FAILURE) => {
     io.err(`mindvault ${name}: ${message}`);
@@ -89,6 +101,13 @@ function report(name: string, commandUsage: string, error: unknown, io: CliIo): 
     return fail(`${(error as Error).message}\nusage: mindvault ${commandUsage.split(/\s{2,}/, 1)[0]}`, EXIT_USAGE);
   }
   if (error instanceof SessionExpiredError) return fail(`${error.message}: run \`mindvault login\``);
+  if (error instanceof TamperingError) return fail(`${error.sentence}: ${refusing(name)}${error.mapId !== null ? ` (map ${error.mapId})` : ''}`);
+  if (error instanceof RollbackError) {
+    return fail(`${error.message}; this device has seen newer data, so the server may be rolling you back: ${refusing(name)}`);
+  }
+  if (error instanceof ApiError && error.code === 'INVALID_CREDENTIALS' && name === 'login') {
+    return fail('wrong email or password (an account created before the v2 formats needs `mindvault upgrade` once)');
+  }
   if (error instanceof ApiError) return fail(`${error.code}: ${error.message}`);
   if (error instanceof NetworkError) return fail(`cannot reach the server: ${error.message}`);
   if (error instanceof WrongPasswordError || error instanceof CliError) return fail(error.message);

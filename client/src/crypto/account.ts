@@ -2,10 +2,10 @@
  * Account flows that need no server round trip beyond what the caller already fetched:
  * registration material, unlocking after login, and password change.
  */
-import type { ChangePasswordRequest, KdfParams, KeyBundleInput, KeyBundleResponse } from '../contract.js';
+import type { KdfParams, KeyBundleInput } from '../contract.js';
 import { toBase64 } from './base64.js';
 import { wipe } from './bytes.js';
-import { type DeriveOptions, deriveAccountKeys, type KdfCost, newKdfParams } from './kdf.js';
+import { type DeriveOptions, deriveAccountKeys, type KdfCost, type KdfFormat, newKdfParams } from './kdf.js';
 import { type AccountKeyPairs, buildKeyBundle, generateKeyPairs, sealPrivateKeys, unlockKeyBundle } from './key-bundle.js';
 
 export interface NewKdfOptions extends DeriveOptions {
@@ -17,18 +17,19 @@ export interface NewAccount {
   /** Spread into POST /api/auth/register together with `email`. */
   authKey: string;
   kdf: KdfParams;
+  /** Sealed for keyVersion 1. */
   keys: KeyBundleInput;
   /** The unlocked key pairs, so the client can start working without logging in again. */
   keyPairs: AccountKeyPairs;
   keyEncryptionKey: Uint8Array;
 }
 
-/** Fresh KDF parameters, fresh key pairs, sealed under the password. */
-export async function createAccount(password: string, options: NewKdfOptions = {}): Promise<NewAccount> {
+/** Fresh KDF parameters, fresh key pairs, sealed under the password (v2 formats). */
+export async function createAccount(email: string, password: string, options: NewKdfOptions = {}): Promise<NewAccount> {
   const kdf = newKdfParams(options.kdfCost);
-  const { authKey, keyEncryptionKey } = await deriveAccountKeys(password, kdf, options);
+  const { authKey, keyEncryptionKey } = await deriveAccountKeys({ email, password, params: kdf }, options);
   const keyPairs = generateKeyPairs();
-  const keys = await buildKeyBundle(keyPairs, keyEncryptionKey);
+  const keys = await buildKeyBundle(keyPairs, keyEncryptionKey, { keyVersion: 1 });
   return { authKey: toBase64(authKey), kdf, keys, keyPairs, keyEncryptionKey };
 }
 
@@ -39,48 +40,64 @@ export interface LoginKeys {
   keyEncryptionKey: Uint8Array;
 }
 
-/** Step one of login: the prelogin KDF parameters and the password give the authKey. */
-export async function deriveLoginKeys(password: string, kdf: KdfParams, options: DeriveOptions = {}): Promise<LoginKeys> {
-  const { authKey, keyEncryptionKey } = await deriveAccountKeys(password, kdf, options);
+/** Step one of login: the prelogin KDF parameters, the email and the password give the authKey. */
+export async function deriveLoginKeys(
+  input: { email: string; password: string; params: KdfParams; format?: KdfFormat },
+  options: DeriveOptions = {},
+): Promise<LoginKeys> {
+  const { authKey, keyEncryptionKey } = await deriveAccountKeys(input, options);
   return { authKey: toBase64(authKey), keyEncryptionKey };
 }
 
 export interface ChangePasswordInput {
+  email: string;
   currentPassword: string;
   /** The account's current parameters (from prelogin). */
   currentKdf: KdfParams;
-  /**
-   * The current bundle (GET /api/auth/keys); its private keys are re-sealed, not replaced, and its
-   * keyVersion goes with them (the server refuses keys re-sealed before a rotation).
-   */
-  bundle: KeyBundleResponse;
+  /** 'v1' while upgrading a legacy account: its current keys came from the v1 derivation. */
+  currentFormat?: KdfFormat;
+  /** The current bundle (GET /api/auth/keys); its private keys are re-sealed, not replaced. */
+  bundle: KeyBundleInput & { keyVersion: number };
   newPassword: string;
 }
 
+/** Body of PUT /api/auth/password, as far as the crypto core makes it. */
+export interface PasswordChangeMaterial {
+  currentAuthKey: string;
+  newAuthKey: string;
+  kdf: KdfParams;
+  classicalPrivEncrypted: string;
+  pqPrivEncrypted: string;
+  /** The keyVersion the re-sealed blobs are bound to (the bundle's). */
+  keyVersion: number;
+}
+
 export interface PasswordChange {
-  /** Body of PUT /api/auth/password. */
-  request: ChangePasswordRequest;
+  request: PasswordChangeMaterial;
   keyEncryptionKey: Uint8Array;
   keyPairs: AccountKeyPairs;
 }
 
 /**
- * Re-seals the same private keys under a key derived from the new password with a fresh salt.
- * Key pairs, envelopes and shares are untouched, so no map needs re-wrapping. A wrong current
- * password throws DecryptionError before anything is produced.
+ * Re-seals the same private keys (as v2 blobs) under a key derived from the new password with a
+ * fresh salt. Key pairs, envelopes and shares are untouched, so no map needs re-wrapping. A wrong
+ * current password throws DecryptionError before anything is produced.
  */
 export async function changePassword(input: ChangePasswordInput, options: NewKdfOptions = {}): Promise<PasswordChange> {
-  const current = await deriveAccountKeys(input.currentPassword, input.currentKdf, options);
-  const keyPairs = await unlockKeyBundle(input.bundle, current.keyEncryptionKey);
+  const current = await deriveAccountKeys(
+    { email: input.email, password: input.currentPassword, params: input.currentKdf, format: input.currentFormat ?? 'v2' },
+    options,
+  );
+  const { keyPairs } = await unlockKeyBundle(input.bundle, current.keyEncryptionKey);
   wipe(current.keyEncryptionKey);
   const kdf = newKdfParams(options.kdfCost);
-  const next = await deriveAccountKeys(input.newPassword, kdf, options);
+  const next = await deriveAccountKeys({ email: input.email, password: input.newPassword, params: kdf }, options);
   return {
     request: {
       currentAuthKey: toBase64(current.authKey),
       newAuthKey: toBase64(next.authKey),
       kdf,
-      ...(await sealPrivateKeys(keyPairs, next.keyEncryptionKey)),
+      ...(await sealPrivateKeys(keyPairs, next.keyEncryptionKey, { keyVersion: input.bundle.keyVersion })),
       keyVersion: input.bundle.keyVersion,
     },
     keyEncryptionKey: next.keyEncryptionKey,

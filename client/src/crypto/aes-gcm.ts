@@ -2,10 +2,11 @@
  * AES-256-GCM through WebCrypto, and the one sealed-blob shape every format here shares:
  *
  *   prefix (format-specific header) || nonce (12) || ciphertext || tag (16)
- *   AAD = prefix || nonce || UTF-8(purpose)
+ *   AAD = prefix || nonce || purpose
  *
- * The whole header is authenticated, and the purpose string keeps a blob sealed for one use
- * (say a title) from opening as another (say content) under the same key.
+ * The whole header is authenticated, and the purpose (v1: a UTF-8 label; v2: a ctx() encoding of
+ * the label and the blob's context, see context.ts) keeps a blob sealed for one use or place from
+ * opening as another under the same key.
  */
 import { asBufferSource, concatBytes, randomBytes, utf8, webCrypto } from './bytes.js';
 import { DecryptionError, InvalidInputError } from './errors.js';
@@ -66,12 +67,12 @@ export async function aesGcmDecrypt(
 export async function sealWithHeader(
   key: Uint8Array,
   prefix: Uint8Array,
-  purpose: string,
+  purpose: string | Uint8Array,
   plaintext: Uint8Array,
 ): Promise<Uint8Array<ArrayBuffer>> {
   const nonce = randomBytes(GCM_NONCE_BYTES);
   const header = concatBytes(prefix, nonce);
-  const body = await aesGcmEncrypt(key, nonce, plaintext, concatBytes(header, utf8(purpose)));
+  const body = await aesGcmEncrypt(key, nonce, plaintext, concatBytes(header, purposeBytes(purpose)));
   return concatBytes(header, body);
 }
 
@@ -80,7 +81,7 @@ export async function openWithHeader(
   key: Uint8Array,
   blob: Uint8Array,
   prefixLength: number,
-  purpose: string,
+  purpose: string | Uint8Array,
   what: string,
 ): Promise<Uint8Array<ArrayBuffer>> {
   const headerLength = prefixLength + GCM_NONCE_BYTES;
@@ -89,5 +90,9 @@ export async function openWithHeader(
   }
   const header = blob.subarray(0, headerLength);
   const nonce = blob.subarray(prefixLength, headerLength);
-  return aesGcmDecrypt(key, nonce, blob.subarray(headerLength), concatBytes(header, utf8(purpose)), what);
+  return aesGcmDecrypt(key, nonce, blob.subarray(headerLength), concatBytes(header, purposeBytes(purpose)), what);
+}
+
+function purposeBytes(purpose: string | Uint8Array): Uint8Array {
+  return typeof purpose === 'string' ? utf8(purpose) : purpose;
 }

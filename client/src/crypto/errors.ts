@@ -19,12 +19,16 @@ export abstract class MindvaultCryptoError extends Error {
  * - `authentication-failed`: the AEAD tag did not verify: wrong key (wrong password, wrong link,
  *   not our envelope) or tampered bytes. The two cannot be told apart, by design of AEAD.
  * - `key-mismatch`: a private key decrypted but does not belong to the public key next to it.
+ * - `not-authentic`: the account MAC of an owner envelope did not verify: it was not made by this
+ *   account for this map and keyVersion (planted, or moved from elsewhere), or is an
+ *   unauthenticated v1 envelope where v2 is required. Never used.
  */
 export type DecryptionFailure =
   | 'malformed'
   | 'unsupported-format'
   | 'authentication-failed'
-  | 'key-mismatch';
+  | 'key-mismatch'
+  | 'not-authentic';
 
 /** Anything encrypted could not be opened. Never accompanied by partial plaintext. */
 export class DecryptionError extends MindvaultCryptoError {

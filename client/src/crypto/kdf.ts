@@ -1,25 +1,42 @@
 /**
  * Password → account keys.
  *
- *   masterKey        = Argon2id(password, salt, m = memoryKiB, t = iterations, p = parallelism, 32 bytes)
- *   authKey          = HKDF-SHA-256(ikm = masterKey, salt = none, info = "mindvault/v1/auth-key", 32)
- *   keyEncryptionKey = HKDF-SHA-256(ikm = masterKey, salt = none, info = "mindvault/v1/key-encryption-key", 32)
+ * v2 (every account this client creates or upgrades):
+ *   email      = NFC(trim(email)), lower-cased
+ *   salt       = SHA-256(ctx("mindvault/v2/kdf-salt", email, serverSalt))                32 bytes
+ *   masterKey  = Argon2id v0x13(NFC(password), salt, m = memoryKiB, t = iterations, p = parallelism, 32)
+ *   authKey          = HKDF-SHA-256(masterKey, salt = none, info = "mindvault/v2/auth-key", 32)  → the server
+ *   keyEncryptionKey = HKDF-SHA-256(masterKey, salt = none, info = "mindvault/v2/key-encryption-key", 32)
  *
- * The password is NFC-normalised and UTF-8 encoded first, so the same password typed on systems
- * that compose accents differently derives the same keys. The server only ever sees authKey; the
- * two HKDF outputs are independent, so knowing authKey says nothing about the key-encryption key.
+ * Folding the email into the salt means a server cannot hand many accounts one salt and attack
+ * all their authKeys with one Argon2id run per guess: the salts differ whatever it sends.
+ *
+ * v1 (legacy, read only to upgrade an old account; see docs/crypto.md): the server's salt as is,
+ * labels "mindvault/v1/auth-key" and "mindvault/v1/key-encryption-key".
+ *
+ * Argon2id runs in WebAssembly (hash-wasm), in browsers and Node alike.
  */
-import { argon2idAsync } from '@noble/hashes/argon2.js';
-import { hkdf } from '@noble/hashes/hkdf.js';
 import { sha256 } from '@noble/hashes/sha2.js';
+import { hkdf } from '@noble/hashes/hkdf.js';
+import { argon2id } from 'hash-wasm';
 import type { KdfParams } from '../contract.js';
 import { fromBase64, toBase64 } from './base64.js';
 import { randomBytes, utf8, wipe } from './bytes.js';
+import { ctx } from './context.js';
 import { InvalidInputError, KdfPolicyError } from './errors.js';
 
-export const AUTH_KEY_INFO = 'mindvault/v1/auth-key';
-export const KEY_ENCRYPTION_KEY_INFO = 'mindvault/v1/key-encryption-key';
+export type KdfFormat = 'v1' | 'v2';
+
+const LABELS = {
+  v1: { auth: 'mindvault/v1/auth-key', kek: 'mindvault/v1/key-encryption-key' },
+  v2: { auth: 'mindvault/v2/auth-key', kek: 'mindvault/v2/key-encryption-key' },
+} as const;
+
+export const AUTH_KEY_INFO = LABELS.v2.auth;
+export const KEY_ENCRYPTION_KEY_INFO = LABELS.v2.kek;
+export const KDF_SALT_LABEL = 'mindvault/v2/kdf-salt';
 export const MASTER_KEY_BYTES = 32;
+/** Server salt of new accounts; the same length as the server's fake prelogin salts. */
 export const KDF_SALT_BYTES = 16;
 
 /** Cost for new accounts and password changes. */
@@ -48,11 +65,11 @@ export interface KdfPolicy {
   maxSaltBytes: number;
 }
 
-/** Floor is OWASP's Argon2id minimum (19 MiB, t = 2). Ceiling is noble's default 1 GiB budget. */
+/** The floor is the default cost itself: no server can talk this client below it. */
 export const DEFAULT_KDF_POLICY: Readonly<KdfPolicy> = Object.freeze({
-  minMemoryKiB: 19456,
+  minMemoryKiB: DEFAULT_KDF_COST.memoryKiB,
   maxMemoryKiB: 1048576,
-  minIterations: 2,
+  minIterations: DEFAULT_KDF_COST.iterations,
   maxIterations: 32,
   maxParallelism: 16,
   minSaltBytes: 16,
@@ -74,7 +91,7 @@ export interface AccountKeys {
   keyEncryptionKey: Uint8Array;
 }
 
-/** Fresh parameters for a new account or a password change: random 16-byte salt. */
+/** Fresh parameters for a new account or a password change: random 16-byte server salt. */
 export function newKdfParams(cost: Partial<KdfCost> = {}): KdfParams {
   const { memoryKiB, iterations, parallelism } = { ...DEFAULT_KDF_COST, ...cost };
   return { algorithm: 'argon2id', salt: toBase64(randomBytes(KDF_SALT_BYTES)), memoryKiB, iterations, parallelism };
@@ -87,7 +104,7 @@ function checkInteger(name: string, value: unknown, min: number, max: number): n
   return value;
 }
 
-/** Returns the decoded salt; throws KdfPolicyError for anything outside `policy`. */
+/** Returns the decoded server salt; throws KdfPolicyError for anything outside `policy`. */
 export function checkKdfParams(params: KdfParams, policy: KdfPolicy = DEFAULT_KDF_POLICY): Uint8Array {
   if (params === null || typeof params !== 'object') throw new KdfPolicyError('kdf parameters missing');
   if (params.algorithm !== 'argon2id') {
@@ -109,41 +126,72 @@ export function checkKdfParams(params: KdfParams, policy: KdfPolicy = DEFAULT_KD
   return salt;
 }
 
+/** The email as it enters the salt: NFC, surrounding whitespace dropped, lower case. */
+export function normalizeEmail(email: string): string {
+  if (typeof email !== 'string' || email.trim().length === 0) throw new InvalidInputError('email must be a non-empty string');
+  return email.normalize('NFC').trim().toLowerCase();
+}
+
+/** v2 Argon2id salt: the server's salt bound to the account's email. */
+export function deriveKdfSalt(email: string, serverSalt: Uint8Array): Uint8Array {
+  return sha256(ctx(KDF_SALT_LABEL, normalizeEmail(email), serverSalt));
+}
+
 export interface DeriveOptions {
   policy?: KdfPolicy;
 }
 
-/** Argon2id master key. Async so a browser's main thread is yielded to during the ~1 s of work. */
-export async function deriveMasterKey(password: string, params: KdfParams, options: DeriveOptions = {}): Promise<Uint8Array> {
+export interface DeriveInput {
+  password: string;
+  /** The account's email: part of the v2 salt. */
+  email: string;
+  params: KdfParams;
+  /** 'v2' unless opening a legacy account to upgrade it. */
+  format?: KdfFormat;
+}
+
+/** Argon2id (version 0x13) over raw bytes; exported for the test vectors and the benchmark. */
+export async function argon2idRaw(password: Uint8Array, salt: Uint8Array, cost: KdfCost): Promise<Uint8Array> {
+  return argon2id({
+    password,
+    salt,
+    iterations: cost.iterations,
+    memorySize: cost.memoryKiB,
+    parallelism: cost.parallelism,
+    hashLength: MASTER_KEY_BYTES,
+    outputType: 'binary',
+  });
+}
+
+/** Argon2id master key. Async: the WASM module loads once, then runs about 0.3 s at the default cost. */
+export async function deriveMasterKey(input: DeriveInput, options: DeriveOptions = {}): Promise<Uint8Array> {
+  const { password, params } = input;
   if (typeof password !== 'string' || password.length === 0) throw new InvalidInputError('password must be a non-empty string');
-  const salt = checkKdfParams(params, options.policy);
+  const serverSalt = checkKdfParams(params, options.policy);
+  const salt = (input.format ?? 'v2') === 'v2' ? deriveKdfSalt(input.email, serverSalt) : serverSalt;
   const passwordBytes = utf8(password.normalize('NFC'));
   try {
-    return await argon2idAsync(passwordBytes, salt, {
-      m: params.memoryKiB,
-      t: params.iterations,
-      p: params.parallelism,
-      dkLen: MASTER_KEY_BYTES,
-    });
+    return await argon2idRaw(passwordBytes, salt, params);
   } finally {
     wipe(passwordBytes);
   }
 }
 
 /** Splits a master key into the authKey and the key-encryption key. */
-export function splitMasterKey(masterKey: Uint8Array): AccountKeys {
+export function splitMasterKey(masterKey: Uint8Array, format: KdfFormat = 'v2'): AccountKeys {
   if (masterKey.length !== MASTER_KEY_BYTES) throw new InvalidInputError(`master key must be ${MASTER_KEY_BYTES} bytes`);
+  const labels = LABELS[format];
   return {
-    authKey: hkdf(sha256, masterKey, undefined, utf8(AUTH_KEY_INFO), 32),
-    keyEncryptionKey: hkdf(sha256, masterKey, undefined, utf8(KEY_ENCRYPTION_KEY_INFO), 32),
+    authKey: hkdf(sha256, masterKey, undefined, utf8(labels.auth), 32),
+    keyEncryptionKey: hkdf(sha256, masterKey, undefined, utf8(labels.kek), 32),
   };
 }
 
-/** Password + KDF parameters (from prelogin, or fresh from newKdfParams) → account keys. */
-export async function deriveAccountKeys(password: string, params: KdfParams, options: DeriveOptions = {}): Promise<AccountKeys> {
-  const masterKey = await deriveMasterKey(password, params, options);
+/** Password, email and KDF parameters (from prelogin, or fresh from newKdfParams) → account keys. */
+export async function deriveAccountKeys(input: DeriveInput, options: DeriveOptions = {}): Promise<AccountKeys> {
+  const masterKey = await deriveMasterKey(input, options);
   try {
-    return splitMasterKey(masterKey);
+    return splitMasterKey(masterKey, input.format ?? 'v2');
   } finally {
     wipe(masterKey);
   }

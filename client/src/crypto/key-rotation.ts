@@ -1,112 +1,98 @@
 /**
- * Key rotation: a new pair of key pairs, and every owned map's DEK re-wrapped for it: the map's
- * envelope and every distinct envelope recorded for its versions, so that the new keys alone open
- * every version and the old private keys can be destroyed. The DEKs themselves do not change, so
- * content blobs, titles and link shares stay valid as they are.
+ * Key rotation: a new pair of key pairs, and every owner envelope of every owned map — the map's
+ * and each distinct one recorded with its versions — re-wrapped for them (bound to the new
+ * keyVersion, authenticated under the new account MAC key). Data keys and their epochs do not
+ * change, so content blobs, titles and link shares stay valid as they are, and the old private
+ * keys are needed for nothing afterwards.
  */
-import type { Envelope, MapEnvelope, RotateKeysRequest, VersionEnvelope } from '../contract.js';
-import { DecryptionError, InvalidInputError } from './errors.js';
-import { publicKeysOf, unwrapDek, wrapDek } from './hybrid-kem.js';
-import { type AccountKeyPairs, buildKeyBundle, generateKeyPairs } from './key-bundle.js';
+import type { Envelope, KeyBundleInput } from '../contract.js';
 import { wipe } from './bytes.js';
+import { DecryptionError, InvalidInputError } from './errors.js';
+import { unwrapOwnerDek, wrapOwnerDek } from './hybrid-kem.js';
+import { type AccountKeyPairs, buildKeyBundle, generateKeyPairs } from './key-bundle.js';
 
-/** A map as a rotation sees it: its envelope and the envelopes recorded for its versions. */
-export interface RotatingMap {
+export interface RotationMapInput {
   id: string;
   envelope: Envelope;
-  /** Envelopes of the map's versions (GET .../versions); duplicates and the map's own are skipped. */
-  versionEnvelopes?: Envelope[];
+  /** The envelopes recorded with the map's versions (duplicates allowed; each is re-wrapped once). */
+  versionEnvelopes: Envelope[];
 }
 
 export interface RotationInput {
+  userId: string;
   /** Currently unlocked key pairs, which open every envelope in `maps`. */
   currentKeyPairs: AccountKeyPairs;
-  /** keyVersion from GET /api/auth/keys; the request carries this + 1. */
+  /** keyVersion from GET /api/auth/keys; the new bundle is sealed for this + 1. */
   currentKeyVersion: number;
   /** Seals the new private keys; rotation keeps the password. */
   keyEncryptionKey: Uint8Array;
-  /** The current authKey (base64): the server refuses a rotation without the password's proof. */
-  currentAuthKey: string;
   /** Every owned map: the server refuses a rotation that leaves one out (ROTATION_INCOMPLETE). */
-  maps: RotatingMap[];
+  maps: RotationMapInput[];
+  /** Accept unauthenticated v1 envelopes: only while upgrading a legacy account. */
+  allowLegacy?: boolean;
+}
+
+export interface RotatedEnvelope {
+  /** The envelope as stored now. */
+  previous: Envelope;
+  envelope: Envelope;
+}
+
+export interface RotatedMap {
+  id: string;
+  envelope: Envelope;
+  /** One entry per distinct version envelope of the input. */
+  versionEnvelopes: RotatedEnvelope[];
 }
 
 export interface Rotation {
-  /** Body of PUT /api/auth/keys. */
-  request: RotateKeysRequest;
+  keys: KeyBundleInput;
+  keyVersion: number;
+  maps: RotatedMap[];
   /** Use these once the server accepted the request; until then the current ones stay valid. */
   keyPairs: AccountKeyPairs;
 }
 
 /**
- * Pure apart from randomness: nothing is sent. A map envelope that does not open throws (naming the
- * map) before a request is produced, so a rotation never silently drops a map's key.
+ * Pure apart from randomness: nothing is sent. Any envelope that does not verify and open throws
+ * (naming the map) before a request is produced, so a rotation never re-signs a planted key nor
+ * silently drops a map's key.
  */
 export async function rotateAccountKeys(input: RotationInput): Promise<Rotation> {
   if (!Number.isInteger(input.currentKeyVersion) || input.currentKeyVersion < 1) {
     throw new InvalidInputError('currentKeyVersion must be a positive integer');
   }
+  const keyVersion = input.currentKeyVersion + 1;
   const keyPairs = generateKeyPairs();
-  const recipient = publicKeysOf(keyPairs);
-  const maps: MapEnvelope[] = [];
+  const maps: RotatedMap[] = [];
   for (const map of input.maps) {
-    const dek = await openNaming(map.envelope, input.currentKeyPairs, map.id);
-    try {
-      const versionEnvelopes: VersionEnvelope[] = [];
-      const seen = new Set([map.envelope.wrappedDek]);
-      for (const envelope of map.versionEnvelopes ?? []) {
-        if (seen.has(envelope.wrappedDek)) continue;
-        seen.add(envelope.wrappedDek);
-        versionEnvelopes.push({ previousWrappedDek: envelope.wrappedDek, envelope: await rewrapVersion(envelope, dek, input.currentKeyPairs, recipient) });
+    const rewrap = async (envelope: Envelope): Promise<Envelope> => {
+      let opened;
+      try {
+        opened = await unwrapOwnerDek(
+          envelope,
+          input.currentKeyPairs,
+          { userId: input.userId, mapId: map.id, keyVersion: input.currentKeyVersion },
+          { allowLegacy: input.allowLegacy === true },
+        );
+      } catch (cause) {
+        if (cause instanceof DecryptionError) throw new DecryptionError(cause.reason, `map ${map.id}: ${cause.message}`, { cause });
+        throw cause;
       }
-      maps.push({ id: map.id, envelope: await wrapDek(dek, recipient), ...(versionEnvelopes.length > 0 ? { versionEnvelopes } : {}) });
-    } finally {
-      wipe(dek);
+      try {
+        return await wrapOwnerDek(opened.dek, opened.epoch, keyPairs, { userId: input.userId, mapId: map.id, keyVersion });
+      } finally {
+        wipe(opened.dek);
+      }
+    };
+    const seen = new Set<string>();
+    const versionEnvelopes: RotatedEnvelope[] = [];
+    for (const previous of map.versionEnvelopes) {
+      if (seen.has(previous.wrappedDek)) continue;
+      seen.add(previous.wrappedDek);
+      versionEnvelopes.push({ previous, envelope: await rewrap(previous) });
     }
+    maps.push({ id: map.id, envelope: await rewrap(map.envelope), versionEnvelopes });
   }
-  return {
-    request: {
-      currentAuthKey: input.currentAuthKey,
-      keys: await buildKeyBundle(keyPairs, input.keyEncryptionKey),
-      keyVersion: input.currentKeyVersion + 1,
-      maps,
-    },
-    keyPairs,
-  };
-}
-
-/**
- * A version envelope the current keys cannot open was left behind by a rotation made before
- * rotations re-wrapped every version envelope; such versions were always read with the map's data
- * key (rotation never changed it), so that key is what its replacement wraps.
- */
-async function rewrapVersion(
-  envelope: Envelope,
-  mapDek: Uint8Array,
-  current: AccountKeyPairs,
-  recipient: ReturnType<typeof publicKeysOf>,
-): Promise<Envelope> {
-  let dek: Uint8Array;
-  try {
-    dek = await unwrapDek(envelope, current);
-  } catch (error) {
-    if (!(error instanceof DecryptionError)) throw error;
-    return wrapDek(mapDek, recipient);
-  }
-  try {
-    return await wrapDek(dek, recipient);
-  } finally {
-    wipe(dek);
-  }
-}
-
-async function openNaming(envelope: Envelope, keyPairs: AccountKeyPairs, mapId: string): Promise<Uint8Array> {
-  try {
-    return await unwrapDek(envelope, keyPairs);
-  } catch (cause) {
-    if (cause instanceof DecryptionError) {
-      throw new DecryptionError(cause.reason, `map ${mapId}: ${cause.message}`, { cause });
-    }
-    throw cause;
-  }
+  return { keys: await buildKeyBundle(keyPairs, input.keyEncryptionKey, { keyVersion }), keyVersion, maps, keyPairs };
 }

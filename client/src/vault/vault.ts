@@ -2,33 +2,55 @@
  * The flows of an unlocked account, on top of the crypto core and the HTTP client. A Vault holds
  * the account's private keys (and the key that seals them) in memory only; the server sees
  * ciphertext, wrapped keys and the authKey, never a password, a title or a document.
+ *
+ * The server is not trusted: every envelope, title, blob and key bundle is authenticated before
+ * use (TamperingError otherwise, and nothing is encrypted under an unverified key), and what the
+ * server presents as current is compared with what this device has seen (RollbackError). See
+ * docs/crypto.md.
  */
 import { ApiError } from '../api/api-error.js';
 import type { ProgressCallback } from '../api/http-client.js';
 import type { MindvaultApi } from '../api/mindvault-api.js';
 import type { MindMapDetail, MindMapSummary, SavedVersion } from '../api/schema.js';
-import type { Envelope } from '../contract.js';
-import { changePassword, createAccount, deriveLoginKeys, type NewKdfOptions } from '../crypto/account.js';
+import type { Envelope, KdfParams } from '../contract.js';
+import { changePassword, createAccount, deriveLoginKeys, type LoginKeys, type NewKdfOptions } from '../crypto/account.js';
 import { wipe } from '../crypto/bytes.js';
-import { decryptDocument, decryptTitle, encryptDocument, encryptTitle } from '../crypto/content-cipher.js';
-import { DecryptionError } from '../crypto/errors.js';
-import { generateDek, publicKeysOf, unwrapDek, wrapDek } from '../crypto/hybrid-kem.js';
-import { type AccountKeyPairs, unlockKeyBundle } from '../crypto/key-bundle.js';
+import {
+  decryptDocument,
+  decryptTitle,
+  deriveContentKey,
+  deriveTitleKey,
+  encryptDocument,
+  encryptTitle,
+  type OpenedTitle,
+  readContentHeader,
+} from '../crypto/content-cipher.js';
+import { DecryptionError, InvalidInputError } from '../crypto/errors.js';
+import { generateDek, publicKeysOf, unwrapOwnerDek, wrapOwnerDek } from '../crypto/hybrid-kem.js';
+import type { KdfFormat } from '../crypto/kdf.js';
+import { type AccountKeyPairs, type BundleFormat, unlockKeyBundle } from '../crypto/key-bundle.js';
 import { rotateAccountKeys } from '../crypto/key-rotation.js';
-import { buildShareUrl, createLinkShare } from '../crypto/share-link.js';
+import { buildShareUrl, createLinkShare, type LinkShare } from '../crypto/share-link.js';
 import type { MindMapDocument } from '../model/mind-map-document.js';
-import { WrongPasswordError } from './errors.js';
+import { DeviceState, type DeviceStateStore, MemoryDeviceStateStore } from './device-state.js';
+import { TamperingError, type TamperedItem, WrongPasswordError } from './errors.js';
 
 export interface Credentials {
   email: string;
   password: string;
 }
 
-/**
- * `kdfCost` sets the Argon2id cost of new parameters (register, password change); `policy` bounds
- * the parameters this client accepts from the server. Defaults are the production ones.
- */
-export type VaultOptions = NewKdfOptions;
+export interface VaultOptions extends NewKdfOptions {
+  /** Where this device remembers what it has seen (rollback detection); in memory by default. */
+  state?: DeviceStateStore;
+  /**
+   * Open an account still in the v1 formats and upgrade it at once. Off by default: the v1 key
+   * derivation takes the server's salt as is, so a client that fell back to it whenever a login
+   * failed would let a malicious server get authKeys of many accounts under one salt. A device
+   * that has opened the account in v2 never falls back, even with this set.
+   */
+  allowLegacyV1?: boolean;
+}
 
 /** A map's metadata with its title decrypted. */
 export interface MapInfo {
@@ -47,6 +69,8 @@ export interface PulledMap {
   title: string;
   versionId: string;
   document: MindMapDocument;
+  /** The version's authenticated save number (0 for a v1 blob). */
+  seq: number;
 }
 
 export interface HistoryEntry {
@@ -68,41 +92,64 @@ export interface ShareOptions {
   linkBaseUrl?: string;
   /** ISO-8601; the link stops working then. */
   expiresAt?: string;
-  /** Pin the link to this version instead of the head. */
+  /** Pin the link to this version: it carries that version's key only. */
   versionId?: string;
 }
 
-/** How many times a rotation is retried when a map was created while it ran. */
+/** How many times a rotation is retried when a map or version was saved while it ran. */
 const ROTATION_ATTEMPTS = 3;
 /** How many maps' version lists a rotation fetches at once. */
 const ROTATION_FETCHES = 8;
+/** A new map's first envelope and title are bound to this id until the server has assigned one. */
+const PENDING_MAP_ID = '00000000-0000-0000-0000-000000000000';
+
+interface OpenedVersion {
+  versionId: string;
+  document: MindMapDocument;
+  seq: number;
+  /** The version's own content key (v2 blobs), what a pinned link carries. */
+  contentKey: Uint8Array | null;
+}
 
 export class Vault {
   private constructor(
     readonly api: MindvaultApi,
     readonly email: string,
+    readonly userId: string,
     private keyPairs: AccountKeyPairs,
-    /** The account's key version `keyPairs` belong to; sent with every write of key material. */
+    /** The keyVersion `keyPairs` belong to; sent with every write of key material. */
     private keyVersion: number,
     private keyEncryptionKey: Uint8Array,
     /** The current authKey (base64): the server wants it, beside the session, to rotate keys. */
     private authKey: string,
+    private readonly state: DeviceState,
     private readonly options: VaultOptions,
   ) {}
 
   /** New KDF parameters and key pairs, sealed under the password; the server gets the authKey. */
   static async register(api: MindvaultApi, { email, password }: Credentials, options: VaultOptions = {}): Promise<Vault> {
-    const account = await createAccount(password, options);
-    await api.auth.register({ email, authKey: account.authKey, kdf: account.kdf, keys: account.keys });
-    return new Vault(api, email, account.keyPairs, 1, account.keyEncryptionKey, account.authKey, options);
+    const state = await DeviceState.load(options.state ?? new MemoryDeviceStateStore(), email);
+    const account = await createAccount(email, password, options);
+    const { userId } = await api.auth.register({ email, authKey: account.authKey, kdf: account.kdf, keys: account.keys });
+    await state.observeKeyVersion(userId, 1);
+    return new Vault(api, email, userId, account.keyPairs, 1, account.keyEncryptionKey, account.authKey, state, options);
   }
 
-  /** A fresh device: prelogin → Argon2id → login → fetch the key bundle → open it. */
+  /** A fresh device: prelogin → Argon2id → login → fetch the key bundle → verify and open it. */
   static async login(api: MindvaultApi, { email, password }: Credentials, options: VaultOptions = {}): Promise<Vault> {
+    const state = await DeviceState.load(options.state ?? new MemoryDeviceStateStore(), email);
     const kdf = await api.auth.prelogin(email);
-    const { authKey, keyEncryptionKey } = await deriveLoginKeys(password, kdf, options);
-    await api.auth.login({ email, authKey });
-    return Vault.open(api, email, keyEncryptionKey, authKey, options);
+    const keys = await deriveLoginKeys({ email, password, params: kdf }, options);
+    let userId: string;
+    try {
+      ({ userId } = await api.auth.login({ email, authKey: keys.authKey }));
+    } catch (error) {
+      if (!(error instanceof ApiError && error.code === 'INVALID_CREDENTIALS' && options.allowLegacyV1 === true && !state.knowsAccount)) {
+        throw error;
+      }
+      return Vault.upgradeLegacy(api, { email, password }, kdf, state, options);
+    }
+    return (await Vault.open(api, email, userId, keys, state, options, 'login')).vault;
   }
 
   /**
@@ -110,94 +157,147 @@ export class Vault {
    * re-derives the key-encryption key from the password without logging in again.
    */
   static async unlock(api: MindvaultApi, { email, password }: Credentials, options: VaultOptions = {}): Promise<Vault> {
+    const session = await api.http.tokens();
+    if (session === undefined) throw new InvalidInputError('no session: log in first');
+    const state = await DeviceState.load(options.state ?? new MemoryDeviceStateStore(), email);
     const kdf = await api.auth.prelogin(email);
-    const { authKey, keyEncryptionKey } = await deriveLoginKeys(password, kdf, options);
-    return Vault.open(api, email, keyEncryptionKey, authKey, options);
+    const keys = await deriveLoginKeys({ email, password, params: kdf }, options);
+    return (await Vault.open(api, email, session.userId, keys, state, options, 'unlock')).vault;
   }
 
-  private static async open(api: MindvaultApi, email: string, keyEncryptionKey: Uint8Array, authKey: string, options: VaultOptions): Promise<Vault> {
+  private static async open(
+    api: MindvaultApi,
+    email: string,
+    userId: string,
+    keys: LoginKeys,
+    state: DeviceState,
+    options: VaultOptions,
+    how: 'login' | 'unlock' | 'legacy',
+  ): Promise<{ vault: Vault; format: BundleFormat }> {
     const bundle = await api.auth.keys();
+    let unlocked;
     try {
-      return new Vault(api, email, await unlockKeyBundle(bundle, keyEncryptionKey), bundle.keyVersion, keyEncryptionKey, authKey, options);
+      unlocked = await unlockKeyBundle(bundle, keys.keyEncryptionKey);
     } catch (error) {
-      if (error instanceof DecryptionError && error.reason === 'authentication-failed') throw new WrongPasswordError({ cause: error });
+      // After a login the password is known to be right, so a bundle that does not open was not
+      // sealed by it; on unlock the two cannot be told apart.
+      if (error instanceof DecryptionError && how === 'unlock' && error.reason === 'authentication-failed') {
+        throw new WrongPasswordError({ cause: error });
+      }
+      if (error instanceof DecryptionError) throw new TamperingError('key-bundle', null, { cause: error });
       throw error;
     }
+    if (unlocked.format === 'v1' && how !== 'legacy') throw new TamperingError('key-bundle', null);
+    if (unlocked.format === 'v2') await state.observeKeyVersion(userId, bundle.keyVersion);
+    const vault = new Vault(api, email, userId, unlocked.keyPairs, bundle.keyVersion, keys.keyEncryptionKey, keys.authKey, state, options);
+    return { vault, format: unlocked.format };
+  }
+
+  /**
+   * A v1 account: log in with the v1 derivation, rotate to fresh keys with every envelope
+   * re-wrapped in v2 (trusting the v1 envelopes as found: v1 had nothing to check them with),
+   * then move the password to the v2 derivation. Titles and heads follow on their next save, or
+   * all at once with upgradeMaps().
+   */
+  private static async upgradeLegacy(api: MindvaultApi, { email, password }: Credentials, kdf: KdfParams, state: DeviceState, options: VaultOptions): Promise<Vault> {
+    const keys = await deriveLoginKeys({ email, password, params: kdf, format: 'v1' }, options);
+    const { userId } = await api.auth.login({ email, authKey: keys.authKey });
+    const { vault, format } = await Vault.open(api, email, userId, keys, state, options, 'legacy');
+    // A v2 bundle here means an earlier upgrade rotated but stopped before the password step.
+    if (format === 'v1') await vault.rotate(true);
+    await vault.changePasswordFrom('v1', password, password);
+    return vault;
+  }
+
+  /** The keyVersion of the keys this vault holds. */
+  get currentKeyVersion(): number {
+    return this.keyVersion;
   }
 
   async listMaps(): Promise<MapInfo[]> {
     const maps = await this.api.mindmaps.listAll();
-    return Promise.all(maps.map((map) => this.describe(map)));
+    const out: MapInfo[] = [];
+    for (const map of maps) out.push(await this.describe(map));
+    return out;
   }
 
   async getMap(mapId: string): Promise<MapInfo> {
     return this.describe(await this.api.mindmaps.get(mapId));
   }
 
-  /** A fresh data key, wrapped for this account; the title is encrypted under it. */
+  /**
+   * A fresh data key, wrapped for this account; the title encrypted under it. The server assigns
+   * the map's id, so the first envelope and title are bound to a placeholder id and replaced at
+   * once by ones bound to the real id (a map left with the placeholder is refused like a planted one).
+   */
   async createMap(input: { title: string; maxVersions?: number }): Promise<MapInfo> {
     const dek = generateDek();
     try {
-      const detail = await this.withCurrentKeys(async () =>
-        this.api.mindmaps.create({
-          encryptedTitle: await encryptTitle(input.title, dek),
-          envelope: await wrapDek(dek, publicKeysOf(this.keyPairs)),
+      const created = await this.withCurrentKeys(async () => {
+        const pending = { userId: this.userId, mapId: PENDING_MAP_ID };
+        return this.api.mindmaps.create({
+          encryptedTitle: await encryptTitle(input.title, 1, { ...pending, dek }),
+          envelope: await wrapOwnerDek(dek, 1, this.keyPairs, { ...pending, keyVersion: this.keyVersion }),
           keyVersion: this.keyVersion,
           ...(input.maxVersions !== undefined ? { maxVersions: input.maxVersions } : {}),
-        }),
-      );
+        });
+      });
+      const detail = await this.withCurrentKeys(async () => {
+        const bound = { userId: this.userId, mapId: created.id };
+        return this.api.mindmaps.update(created.id, {
+          encryptedTitle: await encryptTitle(input.title, 1, { ...bound, dek }),
+          envelope: await wrapOwnerDek(dek, 1, this.keyPairs, { ...bound, keyVersion: this.keyVersion }),
+          keyVersion: this.keyVersion,
+        });
+      });
+      await this.state.observeEpoch(detail.id, 1);
+      await this.state.observeTitle(detail.id, 1);
       return { ...summary(detail), title: input.title };
     } finally {
       wipe(dek);
     }
   }
 
-  /** Encrypts the document under the map's data key and uploads it as the new head. */
+  /**
+   * Encrypts the document under the map's verified data key as the save after the current head,
+   * and uploads it with `If-Match` on that head (412 VERSION_CONFLICT if another save won).
+   * A planted or moved envelope, or a head older than one seen here, refuses before any upload.
+   */
   async push(mapId: string, document: MindMapDocument, options: { ifMatch?: string; onProgress?: ProgressCallback } = {}): Promise<SavedVersion> {
     const detail = await this.api.mindmaps.get(mapId);
-    const dek = await this.dekOf(detail.envelope, `map ${mapId}`);
-    let blob: Uint8Array;
+    const { dek } = await this.mapKey(detail);
     try {
-      blob = await encryptDocument(document, dek);
+      const seq = (await this.currentHeadSeq(detail)) + 1;
+      const sealed = await encryptDocument(document, { userId: this.userId, mapId, dek, seq });
+      wipe(sealed.contentKey);
+      const ifMatch = options.ifMatch ?? detail.headVersionId ?? undefined;
+      const saved = await this.api.mindmaps.upload(mapId, sealed.blob, {
+        ...(ifMatch !== undefined ? { ifMatch } : {}),
+        ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+      });
+      await this.state.observeHead(mapId, seq, saved.versionId);
+      return saved;
     } finally {
       wipe(dek);
     }
-    return this.api.mindmaps.upload(mapId, blob, options);
   }
 
   /**
-   * Downloads a version (the head by default) and decrypts it with the envelope recorded for that
-   * version. After a key rotation old versions keep envelopes for the retired key pair, so the
-   * map's current envelope is tried next: rotation re-wraps the same data key.
+   * Downloads a version (the head by default), checks and decrypts it with the envelope recorded
+   * for that version (else the map's). The head is compared with the newest this device has seen;
+   * an explicit `versionId` is history browsing and is not.
    */
   async pull(mapId: string, options: { versionId?: string; onProgress?: ProgressCallback } = {}): Promise<PulledMap> {
     const detail = await this.api.mindmaps.get(mapId);
-    const download = await this.api.mindmaps.download(mapId, options);
-    const versions = await this.api.mindmaps.versions(mapId);
-    const recorded = versions.find((v) => v.versionId === download.versionId)?.envelope;
-    const candidates = recorded !== undefined && !sameEnvelope(recorded, detail.envelope) ? [recorded, detail.envelope] : [detail.envelope];
-    let failure: unknown;
-    for (const envelope of candidates) {
-      let dek: Uint8Array;
-      try {
-        dek = await unwrapDek(envelope, this.keyPairs);
-      } catch (error) {
-        if (!(error instanceof DecryptionError)) throw error;
-        failure = error;
-        continue;
-      }
-      try {
-        const document = await decryptDocument(download.bytes, dek);
-        const title = await this.titleOf(detail);
-        return { mapId, title, versionId: download.versionId, document };
-      } catch (error) {
-        if (!(error instanceof DecryptionError)) throw error;
-        failure = error;
-      } finally {
-        wipe(dek);
-      }
+    const { dek } = await this.mapKey(detail);
+    try {
+      const { title } = await this.titleOf(detail, dek);
+      const version = await this.readVersion(detail, options);
+      if (version.contentKey !== null) wipe(version.contentKey);
+      return { mapId, title, versionId: version.versionId, document: version.document, seq: version.seq };
+    } finally {
+      wipe(dek);
     }
-    throw failure;
   }
 
   async history(mapId: string): Promise<HistoryEntry[]> {
@@ -205,29 +305,39 @@ export class Vault {
     return versions.map((v) => ({ versionId: v.versionId, sizeBytes: v.sizeBytes, savedAt: v.savedAt, isHead: v.versionId === detail.headVersionId }));
   }
 
-  /** The server copies the old bytes and envelope into a new head: nothing to re-encrypt. */
-  restore(mapId: string, versionId: string): Promise<SavedVersion> {
-    return this.api.mindmaps.restore(mapId, versionId);
+  /**
+   * An old version saved again as the new head, re-encrypted here with the next seq. (The server's
+   * own restore copies the old blob, whose older seq would rightly look like a rollback.)
+   */
+  async restore(mapId: string, versionId: string): Promise<SavedVersion> {
+    const old = await this.pull(mapId, { versionId });
+    return this.push(mapId, old.document);
   }
 
   async rename(mapId: string, title: string): Promise<MapInfo> {
     const detail = await this.api.mindmaps.get(mapId);
-    const dek = await this.dekOf(detail.envelope, `map ${mapId}`);
+    const { dek } = await this.mapKey(detail);
     try {
-      const updated = await this.api.mindmaps.update(mapId, { encryptedTitle: await encryptTitle(title, dek) });
+      const revision = (await this.titleOf(detail, dek)).revision + 1;
+      const updated = await this.api.mindmaps.update(mapId, {
+        encryptedTitle: await encryptTitle(title, revision, { userId: this.userId, mapId, dek }),
+      });
+      await this.state.observeTitle(mapId, revision);
       return { ...summary(updated), title };
     } finally {
       wipe(dek);
     }
   }
 
-  deleteMap(mapId: string): Promise<void> {
-    return this.api.mindmaps.delete(mapId);
+  async deleteMap(mapId: string): Promise<void> {
+    await this.api.mindmaps.delete(mapId);
+    await this.state.forgetMap(mapId);
   }
 
   /**
-   * A link share: the map's data key wrapped under a fresh random link key, which goes only into
-   * the URL fragment. Anyone holding the URL can read the map (or the pinned version).
+   * A link share. Without `versionId` the link carries the map's data key at its current epoch
+   * (it follows the head until a link of the map is revoked); with one it carries that version's
+   * own content key and the title key only, so it opens that version and nothing else.
    */
   share(mapId: string, options: ShareOptions = {}): Promise<CreatedShare> {
     return this.withCurrentKeys(() => this.shareOnce(mapId, options));
@@ -235,50 +345,119 @@ export class Vault {
 
   private async shareOnce(mapId: string, options: ShareOptions): Promise<CreatedShare> {
     const detail = await this.api.mindmaps.get(mapId);
-    const dek = await this.dekOf(detail.envelope, `map ${mapId}`);
-    let linkKey: Uint8Array;
-    let envelope: Envelope;
+    const { dek, epoch } = await this.mapKey(detail);
+    let link: LinkShare;
     try {
-      ({ linkKey, envelope } = await createLinkShare(dek));
+      if (options.versionId === undefined) {
+        link = await createLinkShare({ kind: 'map', userId: this.userId, mapId, epoch, dek });
+      } else {
+        const version = await this.readVersion(detail, { versionId: options.versionId });
+        if (version.contentKey === null) {
+          throw new InvalidInputError('this version predates the v2 format and has no key of its own: save the map again and share that version');
+        }
+        const titleKey = deriveTitleKey(dek, mapId);
+        try {
+          link = await createLinkShare({ kind: 'version', userId: this.userId, mapId, seq: version.seq, contentKey: version.contentKey, titleKey });
+        } finally {
+          wipe(version.contentKey, titleKey);
+        }
+      }
     } finally {
       wipe(dek);
     }
     try {
       const created = await this.api.shares.create(mapId, {
-        envelope,
+        envelope: link.envelope,
         keyVersion: this.keyVersion,
         ...(options.expiresAt !== undefined ? { expiresAt: options.expiresAt } : {}),
         ...(options.versionId !== undefined ? { versionId: options.versionId } : {}),
       });
-      const url = buildShareUrl(options.linkBaseUrl ?? this.api.http.baseUrl, created.token, linkKey);
+      const url = buildShareUrl(options.linkBaseUrl ?? this.api.http.baseUrl, created.token, link.linkKey);
       return { url, shareId: created.shareId, token: created.token };
     } finally {
-      wipe(linkKey);
+      wipe(link.linkKey);
+    }
+  }
+
+  /**
+   * Revokes a link, then gives the map a fresh data key (epoch + 1) for every version saved
+   * afterwards, so the link's holder cannot read them even with the server's help. Old versions
+   * keep their envelopes. Other unpinned links of the map keep the versions saved before, not
+   * those after: share again to give them on.
+   */
+  async revokeShare(mapId: string, shareId: string): Promise<void> {
+    await this.api.shares.revoke(mapId, shareId);
+    await this.rekey(mapId);
+  }
+
+  /** A fresh data key for the map's future versions; the title re-encrypted under it. */
+  async rekey(mapId: string): Promise<void> {
+    const detail = await this.api.mindmaps.get(mapId);
+    const current = await this.mapKey(detail);
+    const next = generateDek();
+    try {
+      const title = await this.titleOf(detail, current.dek);
+      const epoch = current.epoch + 1;
+      await this.withCurrentKeys(async () => {
+        const bound = { userId: this.userId, mapId };
+        return this.api.mindmaps.update(mapId, {
+          encryptedTitle: await encryptTitle(title.title, title.revision + 1, { ...bound, dek: next }),
+          envelope: await wrapOwnerDek(next, epoch, this.keyPairs, { ...bound, keyVersion: this.keyVersion }),
+          keyVersion: this.keyVersion,
+        });
+      });
+      await this.state.observeEpoch(mapId, epoch);
+      await this.state.observeTitle(mapId, title.revision + 1);
+    } finally {
+      wipe(current.dek, next);
     }
   }
 
   /**
    * New key pairs; every owned map's data key, and every distinct key recorded for its versions,
-   * re-wrapped for them in one request, so the new keys alone open every version. A map or
-   * version saved meanwhile makes the server refuse (ROTATION_INCOMPLETE): the lists are fetched
-   * again and the rotation retried. Data keys do not change, so blobs, titles and share links stay valid.
+   * re-wrapped for them in one request, so the new keys alone open every version and the old
+   * private keys can be destroyed. A map or version saved meanwhile makes the server refuse
+   * (ROTATION_INCOMPLETE): the lists are fetched again and the rotation retried.
    */
   async rotateKeys(): Promise<{ keyVersion: number; maps: number }> {
+    return this.rotate(false);
+  }
+
+  private async rotate(allowLegacy: boolean): Promise<{ keyVersion: number; maps: number }> {
     for (let attempt = 1; ; attempt++) {
-      await this.adoptCurrentKeys();
+      if (!allowLegacy) await this.adoptCurrentKeys();
       const maps = await this.api.mindmaps.listAll();
       const versions = await mapLimit(maps, ROTATION_FETCHES, (m) => this.api.mindmaps.versions(m.id));
       const rotation = await rotateAccountKeys({
+        userId: this.userId,
         currentKeyPairs: this.keyPairs,
         currentKeyVersion: this.keyVersion,
         keyEncryptionKey: this.keyEncryptionKey,
-        currentAuthKey: this.authKey,
-        maps: maps.map((m, i) => ({ id: m.id, envelope: m.envelope, versionEnvelopes: versions[i]!.map((v) => v.envelope) })),
+        allowLegacy,
+        maps: maps.map((m, i) => ({
+          id: m.id,
+          envelope: m.envelope,
+          // The map's own envelope also replaces every version envelope equal to it (server rule).
+          versionEnvelopes: versions[i]!.map((v) => v.envelope).filter((e) => e.wrappedDek !== m.envelope.wrappedDek),
+        })),
+      }).catch((error: unknown) => {
+        if (error instanceof DecryptionError) throw new TamperingError('envelope', /map ([0-9a-f-]{36})/.exec(error.message)?.[1] ?? null, { cause: error });
+        throw error;
       });
       try {
-        const saved = await this.api.auth.rotateKeys(rotation.request);
+        const saved = await this.api.auth.rotateKeys({
+          currentAuthKey: this.authKey,
+          keys: rotation.keys,
+          keyVersion: rotation.keyVersion,
+          maps: rotation.maps.map((m) => ({
+            id: m.id,
+            envelope: m.envelope,
+            versionEnvelopes: m.versionEnvelopes.map((v) => ({ previousWrappedDek: v.previous.wrappedDek, envelope: v.envelope })),
+          })),
+        });
         this.keyPairs = rotation.keyPairs;
         this.keyVersion = saved.keyVersion;
+        await this.state.observeKeyVersion(this.userId, saved.keyVersion);
         return { keyVersion: saved.keyVersion, maps: maps.length };
       } catch (error) {
         const retry = error instanceof ApiError && (error.code === 'ROTATION_INCOMPLETE' || error.code === 'KEY_VERSION_CONFLICT');
@@ -293,11 +472,15 @@ export class Vault {
    * token pair for this one, which the HTTP client adopts.
    */
   async changePassword(currentPassword: string, newPassword: string): Promise<void> {
+    await this.changePasswordFrom('v2', currentPassword, newPassword);
+  }
+
+  private async changePasswordFrom(currentFormat: KdfFormat, currentPassword: string, newPassword: string): Promise<void> {
     const currentKdf = await this.api.auth.prelogin(this.email);
     const bundle = await this.api.auth.keys();
     let change;
     try {
-      change = await changePassword({ currentPassword, currentKdf, bundle, newPassword }, this.options);
+      change = await changePassword({ email: this.email, currentPassword, currentKdf, currentFormat, bundle, newPassword }, this.options);
     } catch (error) {
       if (error instanceof DecryptionError && error.reason === 'authentication-failed') throw new WrongPasswordError({ cause: error });
       throw error;
@@ -308,6 +491,37 @@ export class Vault {
     this.keyPairs = change.keyPairs;
     this.keyVersion = bundle.keyVersion;
     this.authKey = change.request.newAuthKey;
+    await this.state.observeKeyVersion(this.userId, bundle.keyVersion);
+  }
+
+  /**
+   * Brings every map to the v2 formats: a v1 title is re-encrypted, a v1 head saved again as v2.
+   * Returns how many maps changed. (Old v1 versions stay readable as they are.)
+   */
+  async upgradeMaps(): Promise<number> {
+    let changed = 0;
+    for (const map of await this.api.mindmaps.listAll()) {
+      let touched = false;
+      const { dek } = await this.mapKey(map);
+      try {
+        const title = await this.titleOf(map, dek);
+        if (title.format === 'v1') {
+          await this.rename(map.id, title.title);
+          touched = true;
+        }
+      } finally {
+        wipe(dek);
+      }
+      if (map.headVersionId !== null) {
+        const head = await this.api.mindmaps.download(map.id);
+        if (readContentHeader(head.bytes).format === 'v1') {
+          await this.push(map.id, (await this.pull(map.id)).document);
+          touched = true;
+        }
+      }
+      if (touched) changed++;
+    }
+    return changed;
   }
 
   /** Revokes the session on the server and forgets the keys here. */
@@ -324,13 +538,21 @@ export class Vault {
     wipe(this.keyEncryptionKey, this.keyPairs.classical.secretKey, this.keyPairs.pq.seed, this.keyPairs.pq.secretKey);
   }
 
-  /** The server's key bundle, adopted when another device rotated since this vault was opened. */
+  /** The server's key bundle, adopted (verified, not older) when another device rotated since this vault was opened. */
   private async adoptCurrentKeys(): Promise<void> {
     const bundle = await this.api.auth.keys();
-    if (bundle.keyVersion !== this.keyVersion || bundle.classicalPublicKey !== publicKeysOf(this.keyPairs).classicalPublicKey) {
-      this.keyPairs = await unlockKeyBundle(bundle, this.keyEncryptionKey);
-      this.keyVersion = bundle.keyVersion;
+    if (bundle.keyVersion === this.keyVersion && bundle.classicalPublicKey === publicKeysOf(this.keyPairs).classicalPublicKey) return;
+    let unlocked;
+    try {
+      unlocked = await unlockKeyBundle(bundle, this.keyEncryptionKey);
+    } catch (error) {
+      if (error instanceof DecryptionError) throw new TamperingError('key-bundle', null, { cause: error });
+      throw error;
     }
+    if (unlocked.format !== 'v2') throw new TamperingError('key-bundle', null);
+    await this.state.observeKeyVersion(this.userId, bundle.keyVersion);
+    this.keyPairs = unlocked.keyPairs;
+    this.keyVersion = bundle.keyVersion;
   }
 
   /**
@@ -348,36 +570,97 @@ export class Vault {
     }
   }
 
-  private async describe(map: MindMapSummary): Promise<MapInfo> {
-    return { ...summary(map), title: await this.titleOf(map) };
+  /** The map's current data key: its envelope verified (account MAC, context) and its epoch not older than seen. */
+  private async mapKey(map: { id: string; envelope: Envelope }): Promise<{ dek: Uint8Array; epoch: number }> {
+    let opened;
+    try {
+      opened = await unwrapOwnerDek(map.envelope, this.keyPairs, { userId: this.userId, mapId: map.id, keyVersion: this.keyVersion });
+    } catch (error) {
+      throw refusal('envelope', map.id, error);
+    }
+    try {
+      await this.state.observeEpoch(map.id, opened.epoch);
+    } catch (error) {
+      wipe(opened.dek);
+      throw error;
+    }
+    return { dek: opened.dek, epoch: opened.epoch };
   }
 
-  private async titleOf(map: { id: string; encryptedTitle: string; envelope: Envelope }): Promise<string> {
-    const dek = await this.dekOf(map.envelope, `map ${map.id}`);
+  private async titleOf(map: { id: string; encryptedTitle: string }, dek: Uint8Array): Promise<OpenedTitle> {
+    let opened: OpenedTitle;
     try {
-      return await decryptTitle(map.encryptedTitle, dek);
+      opened = await decryptTitle(map.encryptedTitle, { userId: this.userId, mapId: map.id, dek });
+    } catch (error) {
+      throw refusal('title', map.id, error);
+    }
+    await this.state.observeTitle(map.id, opened.revision);
+    return opened;
+  }
+
+  /** The head when `versionId` is absent (checked against the newest seen, then recorded). */
+  private async readVersion(detail: MindMapDetail | MindMapSummary, options: { versionId?: string; onProgress?: ProgressCallback }): Promise<OpenedVersion> {
+    const download = await this.api.mindmaps.download(detail.id, options);
+    const versions = await this.api.mindmaps.versions(detail.id);
+    const recorded = versions.find((v) => v.versionId === download.versionId)?.envelope;
+    const candidates = recorded !== undefined && recorded.wrappedDek !== detail.envelope.wrappedDek ? [recorded, detail.envelope] : [detail.envelope];
+    let failure: Error | undefined;
+    for (const envelope of candidates) {
+      let dek: Uint8Array;
+      try {
+        ({ dek } = await unwrapOwnerDek(envelope, this.keyPairs, { userId: this.userId, mapId: detail.id, keyVersion: this.keyVersion }));
+      } catch (error) {
+        failure = refusal('envelope', detail.id, error);
+        continue;
+      }
+      try {
+        const opened = await decryptDocument(download.bytes, { userId: this.userId, mapId: detail.id, dek });
+        if (options.versionId === undefined) await this.state.observeHead(detail.id, opened.seq, download.versionId);
+        const header = readContentHeader(download.bytes);
+        const contentKey = header.format === 'v2' ? deriveContentKey(dek, detail.id, header.seq, header.versionNonce) : null;
+        return { versionId: download.versionId, document: opened.document, seq: opened.seq, contentKey };
+      } catch (error) {
+        if (!(error instanceof DecryptionError)) throw error;
+        failure = refusal('content', detail.id, error);
+      } finally {
+        wipe(dek);
+      }
+    }
+    throw failure ?? new TamperingError('content', detail.id);
+  }
+
+  /** seq of the map's current head, verified: from this device's memory, else the head itself. */
+  private async currentHeadSeq(detail: MindMapDetail): Promise<number> {
+    if (detail.headVersionId === null) {
+      this.state.checkEmpty(detail.id);
+      return 0;
+    }
+    const seen = this.state.map(detail.id);
+    if (seen.headVersionId === detail.headVersionId) return seen.headSeq;
+    const head = await this.readVersion(detail, {});
+    if (head.contentKey !== null) wipe(head.contentKey);
+    return head.seq;
+  }
+
+  private async describe(map: MindMapSummary): Promise<MapInfo> {
+    const { dek } = await this.mapKey(map);
+    try {
+      return { ...summary(map), title: (await this.titleOf(map, dek)).title };
     } finally {
       wipe(dek);
     }
   }
+}
 
-  private async dekOf(envelope: Envelope, what: string): Promise<Uint8Array> {
-    try {
-      return await unwrapDek(envelope, this.keyPairs);
-    } catch (error) {
-      if (error instanceof DecryptionError) throw new DecryptionError(error.reason, `${what}: ${error.message}`, { cause: error });
-      throw error;
-    }
-  }
+/** A DecryptionError about `item` of `mapId` becomes the TamperingError callers branch on. */
+function refusal(item: TamperedItem, mapId: string, error: unknown): Error {
+  if (error instanceof DecryptionError) return new TamperingError(item, mapId, { cause: error });
+  return error instanceof Error ? error : new Error(String(error));
 }
 
 function summary(map: MindMapSummary | MindMapDetail): Omit<MapInfo, 'title'> {
   const { id, headVersionId, sizeBytes, versionCount, createdAt, updatedAt } = map;
   return { id, headVersionId, sizeBytes, versionCount, createdAt, updatedAt };
-}
-
-function sameEnvelope(a: Envelope, b: Envelope): boolean {
-  return a.wrappedDek === b.wrappedDek && a.ephClassicalPublic === b.ephClassicalPublic;
 }
 
 /** `fn` over `items`, at most `limit` at a time, answers in order. */

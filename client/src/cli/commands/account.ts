@@ -15,7 +15,8 @@ export const loginUsage = 'login --email EMAIL [--server URL]      log in on thi
 export const logoutUsage = 'logout                                  end the session here and on the server';
 export const statusUsage = 'status                                  server, account and config directory in use';
 export const passwdUsage = 'passwd                                  change the password (new one: prompt or MINDVAULT_NEW_PASSWORD)';
-export const rotateKeysUsage = 'rotate-keys                             new key pairs, every map re-wrapped for them';
+export const rotateKeysUsage = 'rotate-keys                             new key pairs, every map and version key re-wrapped for them';
+export const upgradeUsage = 'upgrade --email EMAIL [--server URL]    move an account made before v2 to the v2 formats (keys, password, titles, heads)';
 
 export async function register(args: string[], ctx: CliContext): Promise<number> {
   const { values } = parseArgs({ args, options: { ...serverOption, ...emailOption }, strict: true });
@@ -109,5 +110,27 @@ export async function rotateKeys(args: string[], ctx: CliContext): Promise<numbe
   } finally {
     vault.lock();
   }
+  return EXIT_OK;
+}
+
+/**
+ * Logs in allowing the v1 key derivation (only here: see VaultOptions.allowLegacyV1), which
+ * upgrades keys and password at once, then brings every title and head to v2. Run on an account
+ * already in v2, it just re-saves whatever title or head is still v1.
+ */
+export async function upgrade(args: string[], ctx: CliContext): Promise<number> {
+  const { values } = parseArgs({ args, options: { ...serverOption, ...emailOption }, strict: true });
+  const config = await ctx.config.load();
+  const email = ctx.email(values.email ?? config.session?.email);
+  const server = ctx.serverUrl(config, values.server);
+  const password = await ctx.password(`Password for ${email}: `);
+  const options = { ...ctx.vaultOptions(), allowLegacyV1: true };
+  let changed = 0;
+  await startSession(ctx, server, email, async (api) => {
+    const vault = await Vault.login(api, { email, password }, options);
+    changed = await vault.upgradeMaps();
+    return vault;
+  });
+  ctx.io.err(`${email} is on the v2 formats; ${changed} map(s) re-saved`);
   return EXIT_OK;
 }

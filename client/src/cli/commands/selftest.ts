@@ -20,11 +20,10 @@ import {
   type NewKdfOptions,
   openLinkShare,
   parseShareUrl,
-  publicKeysOf,
   rotateAccountKeys,
   unlockKeyBundle,
-  unwrapDek,
-  wrapDek,
+  unwrapOwnerDek,
+  wrapOwnerDek,
 } from '../../index.js';
 import { type CliIo, EXIT_OK } from '../io.js';
 
@@ -40,36 +39,42 @@ export async function selftest(args: string[], io: CliIo): Promise<number> {
     ? { kdfCost: { memoryKiB: 256, iterations: 1, parallelism: 1 }, policy: INSECURE_TEST_KDF_POLICY }
     : {};
   const password = 'selftest password';
+  const email = 'selftest@mindvault.invalid';
+  const userId = '00000000-0000-4000-8000-000000000001';
+  const mapId = '00000000-0000-4000-8000-000000000002';
 
   const started = performance.now();
-  const account = await createAccount(password, options);
+  const account = await createAccount(email, password, options);
   const kdfMs = performance.now() - started;
-  const login = await deriveLoginKeys(password, account.kdf, options);
+  const login = await deriveLoginKeys({ email, password, params: account.kdf }, options);
   check(login.authKey === account.authKey, 'authKey');
-  const keys = await unlockKeyBundle(account.keys, login.keyEncryptionKey);
+  const { keyPairs } = await unlockKeyBundle({ ...account.keys, keyVersion: 1 }, login.keyEncryptionKey);
 
   const dek = generateDek();
   const doc = createDocument('selftest');
-  const envelope = await wrapDek(dek, publicKeysOf(keys));
-  const blob = await encryptDocument(doc, dek);
-  const title = await encryptTitle('selftest', dek);
-  const opened = await unwrapDek(envelope, keys);
-  check((await decryptDocument(blob, opened)).root.id === doc.root.id, 'document');
-  check((await decryptTitle(title, opened)) === 'selftest', 'title');
+  const place = { userId, mapId };
+  const envelope = await wrapOwnerDek(dek, 1, keyPairs, { ...place, keyVersion: 1 });
+  const { blob } = await encryptDocument(doc, { ...place, dek, seq: 1 });
+  const title = await encryptTitle('selftest', 1, { ...place, dek });
+  const opened = await unwrapOwnerDek(envelope, keyPairs, { ...place, keyVersion: 1 });
+  check((await decryptDocument(blob, { ...place, dek: opened.dek })).document.root.id === doc.root.id, 'document');
+  check((await decryptTitle(title, { ...place, dek: opened.dek })).title === 'selftest', 'title');
 
-  const share = await createLinkShare(dek);
+  const share = await createLinkShare({ kind: 'map', ...place, epoch: 1, dek });
   const { linkKey } = parseShareUrl(buildShareUrl('https://mindvault.invalid', 'token', share.linkKey));
-  check((await decryptTitle(title, await openLinkShare(share.envelope, linkKey))) === 'selftest', 'share link');
+  const shared = await openLinkShare(share.envelope, linkKey);
+  check(shared.kind === 'map' && (await decryptTitle(title, { ...place, dek: shared.dek })).title === 'selftest', 'share link');
 
   const rotation = await rotateAccountKeys({
-    currentKeyPairs: keys,
+    userId,
+    currentKeyPairs: keyPairs,
     currentKeyVersion: 1,
     keyEncryptionKey: login.keyEncryptionKey,
-    currentAuthKey: login.authKey,
-    maps: [{ id: 'selftest', envelope }],
+    maps: [{ id: mapId, envelope, versionEnvelopes: [] }],
   });
-  const rotated = await unlockKeyBundle(rotation.request.keys, login.keyEncryptionKey);
-  check((await decryptTitle(title, await unwrapDek(rotation.request.maps[0]!.envelope, rotated))) === 'selftest', 'rotation');
+  const rotated = await unlockKeyBundle({ ...rotation.keys, keyVersion: 2 }, login.keyEncryptionKey);
+  const rewrapped = await unwrapOwnerDek(rotation.maps[0]!.envelope, rotated.keyPairs, { ...place, keyVersion: 2 });
+  check((await decryptTitle(title, { ...place, dek: rewrapped.dek })).title === 'selftest', 'rotation');
 
   const { memoryKiB, iterations, parallelism } = account.kdf;
   const isDefault = memoryKiB === DEFAULT_KDF_COST.memoryKiB && iterations === DEFAULT_KDF_COST.iterations;

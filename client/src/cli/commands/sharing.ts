@@ -8,6 +8,7 @@ import { progress } from '../progress.js';
 import { documentFormat, emit } from './maps.js';
 
 export const shareUsage = 'share ID [--expires 7d|ISO-TIME] [--version V] [--link-base URL]   create a read-only link; the key is in its #fragment';
+export const unshareUsage = 'unshare ID SHARE_ID                      revoke a link; versions saved afterwards get a new key it cannot open';
 export const openUsage = 'open LINK [--server URL] [-o FILE] [--format json|outline]         read a shared map (no account needed)';
 
 export async function share(args: string[], ctx: CliContext): Promise<number> {
@@ -34,6 +35,19 @@ export async function share(args: string[], ctx: CliContext): Promise<number> {
   return EXIT_OK;
 }
 
+export async function unshare(args: string[], ctx: CliContext): Promise<number> {
+  const { positionals: rest } = parseArgs({ args, options: {}, strict: true, allowPositionals: true });
+  const [mapId, shareId] = positionals(rest, 'ID', 'SHARE_ID');
+  const { vault } = await ctx.unlock();
+  try {
+    await vault.revokeShare(mapId!, shareId!);
+  } finally {
+    vault.lock();
+  }
+  ctx.io.err(`share ${shareId} revoked; the map has a new key for versions saved from now on (other links of it stop following the head)`);
+  return EXIT_OK;
+}
+
 export async function open(args: string[], ctx: CliContext): Promise<number> {
   const { values, positionals: rest } = parseArgs({
     args,
@@ -55,7 +69,7 @@ export async function open(args: string[], ctx: CliContext): Promise<number> {
     shown.done();
   }
   await emit(ctx, formatDocument(opened.document, format), values.output);
-  ctx.io.err(`opened "${opened.title}" version ${opened.versionId}`);
+  ctx.io.err(`opened ${opened.title === null ? '(title not readable with this link)' : `"${opened.title}"`} version ${opened.versionId}`);
   return EXIT_OK;
 }
 
