@@ -28,10 +28,10 @@ export function range(start: number, end: number, step = 1): number[] {
  * Independent AES-256-GCM open (node:crypto, not WebCrypto): checks the documented byte layout
  * `prefix || nonce || ciphertext || tag` with AAD `prefix || nonce || purpose` from the outside.
  */
-export function openIndependently(key: Uint8Array, blob: Uint8Array, prefixLength: number, purpose: string): Uint8Array {
+export function openIndependently(key: Uint8Array, blob: Uint8Array, prefixLength: number, purpose: string | Uint8Array): Uint8Array {
   const headerEnd = prefixLength + 12;
   const decipher = createDecipheriv('aes-256-gcm', key, blob.subarray(prefixLength, headerEnd));
-  decipher.setAAD(Buffer.concat([blob.subarray(0, headerEnd), Buffer.from(purpose, 'utf8')]));
+  decipher.setAAD(Buffer.concat([blob.subarray(0, headerEnd), typeof purpose === 'string' ? Buffer.from(purpose, 'utf8') : purpose]));
   decipher.setAuthTag(blob.subarray(blob.length - 16));
   return Uint8Array.from(Buffer.concat([decipher.update(blob.subarray(headerEnd, blob.length - 16)), decipher.final()]));
 }

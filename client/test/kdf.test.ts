@@ -33,36 +33,50 @@ describe('argon2id (the library we rely on)', () => {
 });
 
 describe('account key derivation', () => {
-  it('derives the pinned master key, authKey and key-encryption key', async () => {
-    const master = await deriveMasterKey(v1.PASSWORD, v1.KDF, { policy });
+  const email = 'ada@example.com';
+  const v2 = (password: string, params: KdfParams = v1.KDF) => deriveAccountKeys({ email, password, params }, { policy });
+
+  it('derives the pinned v1 master key, authKey and key-encryption key (legacy path)', async () => {
+    const master = await deriveMasterKey({ email, password: v1.PASSWORD, params: v1.KDF, format: 'v1' }, { policy });
     expect(toHex(master)).toBe(v1.MASTER_KEY_HEX);
-    const keys = splitMasterKey(fromHex(v1.MASTER_KEY_HEX));
+    const keys = splitMasterKey(fromHex(v1.MASTER_KEY_HEX), 'v1');
     expect(toHex(keys.authKey)).toBe(v1.AUTH_KEY_HEX);
     expect(toHex(keys.keyEncryptionKey)).toBe(v1.KEY_ENCRYPTION_KEY_HEX);
   });
 
+  it('binds the salt to the email: one server salt gives two accounts different keys', async () => {
+    const ada = await v2(v1.PASSWORD);
+    const bob = await deriveAccountKeys({ email: 'bob@example.com', password: v1.PASSWORD, params: v1.KDF }, { policy });
+    expect(toHex(bob.authKey)).not.toBe(toHex(ada.authKey));
+    const legacy = await deriveAccountKeys({ email, password: v1.PASSWORD, params: v1.KDF, format: 'v1' }, { policy });
+    expect(toHex(legacy.authKey)).not.toBe(toHex(ada.authKey));
+    const sameAccount = await deriveAccountKeys({ email: ' ADA@Example.com ', password: v1.PASSWORD, params: v1.KDF }, { policy });
+    expect(toHex(sameAccount.authKey)).toBe(toHex(ada.authKey));
+  });
+
   it('keeps authKey and the key-encryption key independent', async () => {
-    const keys = await deriveAccountKeys(v1.PASSWORD, v1.KDF, { policy });
+    const keys = await v2(v1.PASSWORD);
     expect(keys.authKey).toHaveLength(32);
     expect(keys.keyEncryptionKey).toHaveLength(32);
     expect(toHex(keys.authKey)).not.toBe(toHex(keys.keyEncryptionKey));
   });
 
   it('gives different keys for a different password or salt', async () => {
-    const other = await deriveAccountKeys('correct horse battery staplf', v1.KDF, { policy });
-    expect(toHex(other.authKey)).not.toBe(v1.AUTH_KEY_HEX);
-    const resalted = await deriveAccountKeys(v1.PASSWORD, newKdfParams({ memoryKiB: 256, iterations: 1 }), { policy });
-    expect(toHex(resalted.authKey)).not.toBe(v1.AUTH_KEY_HEX);
+    const base = await v2(v1.PASSWORD);
+    const other = await v2('correct horse battery staplf');
+    expect(toHex(other.authKey)).not.toBe(toHex(base.authKey));
+    const resalted = await v2(v1.PASSWORD, newKdfParams({ memoryKiB: 256, iterations: 1 }));
+    expect(toHex(resalted.authKey)).not.toBe(toHex(base.authKey));
   });
 
   it('normalises the password to NFC, so composed and decomposed accents match', async () => {
-    const composed = await deriveAccountKeys('caf\u00e9', v1.KDF, { policy });
-    const decomposed = await deriveAccountKeys('cafe\u0301', v1.KDF, { policy });
+    const composed = await v2('caf\u00e9');
+    const decomposed = await v2('cafe\u0301');
     expect(toHex(decomposed.authKey)).toBe(toHex(composed.authKey));
   });
 
   it('refuses an empty password', async () => {
-    await expect(deriveAccountKeys('', v1.KDF, { policy })).rejects.toThrow(InvalidInputError);
+    await expect(v2('')).rejects.toThrow(InvalidInputError);
   });
 });
 
@@ -81,15 +95,17 @@ describe('KDF parameters', () => {
   });
 
   it('refuses, by default, a cost a malicious server could brute-force cheaply', async () => {
-    await expect(deriveAccountKeys(v1.PASSWORD, v1.KDF)).rejects.toThrow(KdfPolicyError);
+    await expect(deriveAccountKeys({ email: 'ada@example.com', password: v1.PASSWORD, params: v1.KDF })).rejects.toThrow(KdfPolicyError);
   });
 
   const base: KdfParams = { ...v1.KDF, memoryKiB: 65536, iterations: 3 };
   it.each<[string, Partial<KdfParams>]>([
     ['another algorithm', { algorithm: 'scrypt' as 'argon2id' }],
-    ['memory below the floor', { memoryKiB: 19455 }],
+    ['memory below the default 64 MiB', { memoryKiB: 65535 }],
+    ['the old 19 MiB floor', { memoryKiB: 19456 }],
     ['memory above 1 GiB', { memoryKiB: 1048577 }],
     ['one iteration', { iterations: 1 }],
+    ['two iterations (below the default 3)', { iterations: 2 }],
     ['absurd iterations', { iterations: 1000 }],
     ['fractional iterations', { iterations: 2.5 }],
     ['zero parallelism', { parallelism: 0 }],

@@ -6,14 +6,15 @@ import {
   fromBase64,
   generateKeyPairs,
   keyPairsFromSecrets,
-  type KeyBundleInput,
   toBase64,
   unlockKeyBundle,
 } from '../src/index.js';
+import { ctx } from '../src/crypto/context.js';
 import * as v1 from './fixtures/v1-vectors.js';
 import { flipped, fromHex, openIndependently, range, toHex } from './helpers.js';
 
 const kek = fromHex(v1.KEY_ENCRYPTION_KEY_HEX);
+const legacyBundle = { ...v1.BUNDLE, keyVersion: 1 };
 
 function fixedKeyPairs() {
   return keyPairsFromSecrets(new Uint8Array(32).fill(0x11), Uint8Array.from(range(0, 64)));
@@ -47,7 +48,7 @@ describe('key pairs', () => {
 
 describe('key bundle', () => {
   it('produces the contract KeyBundleInput with the documented sizes', async () => {
-    const bundle = await buildKeyBundle(generateKeyPairs(), kek);
+    const bundle = await buildKeyBundle(generateKeyPairs(), kek, { keyVersion: 1 });
     expect(Object.keys(bundle).sort()).toEqual(['classicalPrivEncrypted', 'classicalPublicKey', 'pqPrivEncrypted', 'pqPublicKey']);
     expect(fromBase64(bundle.classicalPublicKey)).toHaveLength(32);
     expect(fromBase64(bundle.pqPublicKey)).toHaveLength(1184);
@@ -57,14 +58,38 @@ describe('key bundle', () => {
 
   it('round-trips: the unlocked keys equal the generated ones', async () => {
     const keys = generateKeyPairs();
-    const unlocked = await unlockKeyBundle(await buildKeyBundle(keys, kek), kek);
+    const { keyPairs: unlocked, format } = await unlockKeyBundle({ ...(await buildKeyBundle(keys, kek, { keyVersion: 4 })), keyVersion: 4 }, kek);
+    expect(format).toBe('v2');
     expect(unlocked.classical.secretKey).toEqual(keys.classical.secretKey);
     expect(unlocked.pq.seed).toEqual(keys.pq.seed);
     expect(unlocked.pq.secretKey).toEqual(keys.pq.secretKey);
   });
 
-  it('still opens the pinned v1 bundle', async () => {
-    const unlocked = await unlockKeyBundle(v1.BUNDLE, kek);
+  it('binds v2 blobs to their keyVersion: an older bundle relabelled as current does not open', async () => {
+    const bundle = await buildKeyBundle(generateKeyPairs(), kek, { keyVersion: 4 });
+    for (const keyVersion of [3, 5]) {
+      const error = await expectDecryptionError(unlockKeyBundle({ ...bundle, keyVersion }, kek));
+      expect(error.reason).toBe('authentication-failed');
+    }
+  });
+
+  it('lays out the v2 private-key blob as documented (checked with node:crypto)', async () => {
+    const bundle = await buildKeyBundle(fixedKeyPairs(), kek, { keyVersion: 7 });
+    const blob = fromBase64(bundle.pqPrivEncrypted);
+    expect([blob[0], blob[1], blob.length]).toEqual([0x02, 0x01, 94]);
+    const aad = ctx('mindvault/v2/private-key/ml-kem-768', Uint8Array.of(0, 0, 0, 7));
+    expect(openIndependently(kek, blob, 2, aad)).toEqual(Uint8Array.from(range(0, 64)));
+  });
+
+  it('refuses a bundle whose two blobs have different formats', async () => {
+    const bundle = await buildKeyBundle(fixedKeyPairs(), kek, { keyVersion: 1 });
+    const mixed = { ...bundle, classicalPrivEncrypted: v1.BUNDLE.classicalPrivEncrypted, keyVersion: 1 };
+    expect((await expectDecryptionError(unlockKeyBundle(mixed, kek))).reason).toBe('malformed');
+  });
+
+  it('still opens the pinned v1 bundle, saying it is v1', async () => {
+    const { keyPairs: unlocked, format } = await unlockKeyBundle(legacyBundle, kek);
+    expect(format).toBe('v1');
     expect(unlocked.classical.secretKey).toEqual(new Uint8Array(32).fill(0x11));
     expect(unlocked.pq.seed).toEqual(Uint8Array.from(range(0, 64)));
   });
@@ -77,7 +102,7 @@ describe('key bundle', () => {
 
   it('refuses a wrong key-encryption key (wrong password)', async () => {
     const wrong = flipped(kek, 0);
-    const error = await expectDecryptionError(unlockKeyBundle(v1.BUNDLE, wrong));
+    const error = await expectDecryptionError(unlockKeyBundle(legacyBundle, wrong));
     expect(error.reason).toBe('authentication-failed');
   });
 
@@ -92,7 +117,7 @@ describe('key bundle', () => {
     it.each(Object.entries(regions))('any flipped byte in the %s throws', async (_region, indices) => {
       for (const i of indices) {
         for (const mask of [0x01, 0x80]) {
-          const tampered: KeyBundleInput = { ...v1.BUNDLE, [field]: toBase64(flipped(blob, i, mask)) };
+          const tampered = { ...legacyBundle, [field]: toBase64(flipped(blob, i, mask)) };
           await expectDecryptionError(unlockKeyBundle(tampered, kek));
         }
       }
@@ -100,24 +125,24 @@ describe('key bundle', () => {
 
     it('truncation and extension throw', async () => {
       for (const bytes of [blob.subarray(0, blob.length - 1), blob.subarray(0, 1), new Uint8Array(0), Uint8Array.of(...blob, 0)]) {
-        await expectDecryptionError(unlockKeyBundle({ ...v1.BUNDLE, [field]: toBase64(bytes) }, kek));
+        await expectDecryptionError(unlockKeyBundle({ ...legacyBundle, [field]: toBase64(bytes) }, kek));
       }
     });
   });
 
   it('refuses the two private-key blobs swapped (AAD binds which key)', async () => {
     const keys = fixedKeyPairs();
-    const pqAsClassical = await buildKeyBundle(keys, kek);
-    const swapped = { ...pqAsClassical, classicalPrivEncrypted: pqAsClassical.pqPrivEncrypted, pqPrivEncrypted: pqAsClassical.classicalPrivEncrypted };
+    const pqAsClassical = await buildKeyBundle(keys, kek, { keyVersion: 1 });
+    const swapped = { ...pqAsClassical, classicalPrivEncrypted: pqAsClassical.pqPrivEncrypted, pqPrivEncrypted: pqAsClassical.classicalPrivEncrypted, keyVersion: 1 };
     const error = await expectDecryptionError(unlockKeyBundle(swapped, kek));
     expect(error.reason).toBe('authentication-failed');
   });
 
   it('refuses private keys paired with someone else’s public keys', async () => {
-    const other = await buildKeyBundle(generateKeyPairs(), kek);
+    const other = await buildKeyBundle(generateKeyPairs(), kek, { keyVersion: 1 });
     for (const mixed of [
-      { ...v1.BUNDLE, classicalPublicKey: other.classicalPublicKey },
-      { ...v1.BUNDLE, pqPublicKey: other.pqPublicKey },
+      { ...legacyBundle, classicalPublicKey: other.classicalPublicKey },
+      { ...legacyBundle, pqPublicKey: other.pqPublicKey },
     ]) {
       const error = await expectDecryptionError(unlockKeyBundle(mixed, kek));
       expect(error.reason).toBe('key-mismatch');
@@ -126,9 +151,9 @@ describe('key bundle', () => {
 
   it('refuses public keys of the wrong length or bad base64', async () => {
     for (const bad of [
-      { ...v1.BUNDLE, classicalPublicKey: toBase64(new Uint8Array(31)) },
-      { ...v1.BUNDLE, pqPublicKey: toBase64(new Uint8Array(1183)) },
-      { ...v1.BUNDLE, classicalPrivEncrypted: '*' },
+      { ...legacyBundle, classicalPublicKey: toBase64(new Uint8Array(31)) },
+      { ...legacyBundle, pqPublicKey: toBase64(new Uint8Array(1183)) },
+      { ...legacyBundle, classicalPrivEncrypted: '*' },
     ]) {
       const error = await expectDecryptionError(unlockKeyBundle(bad, kek));
       expect(error.reason).toBe('malformed');

@@ -5,126 +5,122 @@ import {
   decryptDocument,
   deriveLoginKeys,
   encryptDocument,
+  type Envelope,
+  fromBase64,
   generateDek,
   INSECURE_TEST_KDF_POLICY,
   InvalidInputError,
-  type RotatingMap,
-  publicKeysOf,
   rotateAccountKeys,
   toBase64,
   unlockKeyBundle,
-  unwrapDek,
-  wrapDek,
-  fromBase64,
+  unwrapOwnerDek,
+  wrapOwnerDek,
 } from '../src/index.js';
 import * as v1 from './fixtures/v1-vectors.js';
 import { FAST_KDF, flipped } from './helpers.js';
 
+const email = 'rotate@example.com';
+const userId = '3f2504e0-4f89-41d3-9a0c-0305e82c3301';
+const mapIds = ['00000000-0000-4000-8000-000000000000', '00000000-0000-4000-8000-000000000001', '00000000-0000-4000-8000-000000000002'];
+
+/** Each map has a current DEK (epoch 2) and an older one (epoch 1) recorded with its first version. */
 async function accountWithMaps(count: number) {
-  const account = await createAccount('rotate me', FAST_KDF);
-  const deks = Array.from({ length: count }, () => generateDek());
-  const maps: RotatingMap[] = await Promise.all(
-    deks.map(async (dek, i) => ({ id: `00000000-0000-4000-8000-00000000000${i}`, envelope: await wrapDek(dek, publicKeysOf(account.keyPairs)) })),
+  const account = await createAccount(email, 'rotate me', FAST_KDF);
+  const maps = await Promise.all(
+    mapIds.slice(0, count).map(async (id) => {
+      const old = generateDek();
+      const current = generateDek();
+      const place = { userId, mapId: id, keyVersion: 1 };
+      const oldEnvelope = await wrapOwnerDek(old, 1, account.keyPairs, place);
+      const envelope = await wrapOwnerDek(current, 2, account.keyPairs, place);
+      const oldBlob = (await encryptDocument(v1.DOCUMENT, { userId, mapId: id, dek: old, seq: 1 })).blob;
+      return { id, old, current, envelope, oldEnvelope, oldBlob, versionEnvelopes: [oldEnvelope, oldEnvelope, envelope] as Envelope[] };
+    }),
   );
-  const blobs = await Promise.all(deks.map((dek) => encryptDocument(v1.DOCUMENT, dek)));
-  return { account, deks, maps, blobs };
+  return { account, maps };
 }
 
 describe('key rotation', () => {
-  it('re-wraps every map so that the new keys alone open it', async () => {
-    const { account, deks, maps, blobs } = await accountWithMaps(3);
+  it('re-wraps every map and every distinct version envelope so that the new keys alone open them', async () => {
+    const { account, maps } = await accountWithMaps(3);
     const rotation = await rotateAccountKeys({
+      userId,
       currentKeyPairs: account.keyPairs,
       currentKeyVersion: 1,
       keyEncryptionKey: account.keyEncryptionKey,
-      currentAuthKey: account.authKey,
-      maps,
+      maps: maps.map(({ id, envelope, versionEnvelopes }) => ({ id, envelope, versionEnvelopes })),
     });
-    const { request } = rotation;
-    expect(request.keyVersion).toBe(2);
-    expect(request.maps.map((m) => m.id)).toEqual(maps.map((m) => m.id));
-    expect(request.keys.classicalPublicKey).not.toBe(account.keys.classicalPublicKey);
-    expect(request.keys.pqPublicKey).not.toBe(account.keys.pqPublicKey);
+    expect(rotation.keyVersion).toBe(2);
+    expect(rotation.maps.map((m) => m.id)).toEqual(maps.map((m) => m.id));
+    expect(rotation.keys.classicalPublicKey).not.toBe(account.keys.classicalPublicKey);
 
     // A later login: password → KEK → the new bundle; the old key pairs play no part.
-    const login = await deriveLoginKeys('rotate me', account.kdf, { policy: INSECURE_TEST_KDF_POLICY });
-    const newKeys = await unlockKeyBundle(request.keys, login.keyEncryptionKey);
-    for (const [i, map] of request.maps.entries()) {
-      const dek = await unwrapDek(map.envelope, newKeys);
-      expect(dek).toEqual(deks[i]);
-      expect(await decryptDocument(blobs[i]!, dek)).toEqual(v1.DOCUMENT);
+    const login = await deriveLoginKeys({ email, password: 'rotate me', params: account.kdf }, { policy: INSECURE_TEST_KDF_POLICY });
+    const { keyPairs: newKeys } = await unlockKeyBundle({ ...rotation.keys, keyVersion: 2 }, login.keyEncryptionKey);
+    for (const [i, map] of rotation.maps.entries()) {
+      const place = { userId, mapId: map.id, keyVersion: 2 };
+      expect(await unwrapOwnerDek(map.envelope, newKeys, place)).toMatchObject({ dek: maps[i]!.current, epoch: 2 });
+      // Duplicates collapse: one entry per distinct version envelope, the previous one named.
+      expect(map.versionEnvelopes.map((v) => v.previous.wrappedDek)).toEqual([maps[i]!.oldEnvelope.wrappedDek, maps[i]!.envelope.wrappedDek]);
+      const old = await unwrapOwnerDek(map.versionEnvelopes[0]!.envelope, newKeys, place);
+      expect(old).toMatchObject({ dek: maps[i]!.old, epoch: 1 });
+      expect((await decryptDocument(maps[i]!.oldBlob, { userId, mapId: map.id, dek: old.dek })).document).toEqual(v1.DOCUMENT);
     }
   });
 
-  it('re-wraps every distinct version envelope once, named by the wrappedDek it replaces', async () => {
-    const { account, deks, maps } = await accountWithMaps(1);
-    const oldDek = generateDek();
-    const recipient = publicKeysOf(account.keyPairs);
-    const older = await wrapDek(oldDek, recipient);
-    const sameKeyOtherWrap = await wrapDek(deks[0]!, recipient);
-    const map = { ...maps[0]!, versionEnvelopes: [maps[0]!.envelope, older, older, sameKeyOtherWrap] };
-    const { request, keyPairs } = await rotateAccountKeys({
-      currentKeyPairs: account.keyPairs,
-      currentKeyVersion: 1,
-      keyEncryptionKey: account.keyEncryptionKey,
-      currentAuthKey: account.authKey,
-      maps: [map],
-    });
-    expect(request.currentAuthKey).toBe(account.authKey);
-    const rotated = request.maps[0]!;
-    expect(rotated.versionEnvelopes!.map((v) => v.previousWrappedDek)).toEqual([older.wrappedDek, sameKeyOtherWrap.wrappedDek]);
-    expect(await unwrapDek(rotated.versionEnvelopes![0]!.envelope, keyPairs)).toEqual(oldDek);
-    expect(await unwrapDek(rotated.versionEnvelopes![1]!.envelope, keyPairs)).toEqual(deks[0]);
-  });
-
-  it("gives a version envelope the current keys cannot open (left by an older rotation) the map's data key", async () => {
-    const { account, deks, maps } = await accountWithMaps(1);
-    const retired = await createAccount('retired', FAST_KDF);
-    const stranded = await wrapDek(deks[0]!, publicKeysOf(retired.keyPairs));
-    const { request, keyPairs } = await rotateAccountKeys({
-      currentKeyPairs: account.keyPairs,
-      currentKeyVersion: 2,
-      keyEncryptionKey: account.keyEncryptionKey,
-      currentAuthKey: account.authKey,
-      maps: [{ ...maps[0]!, versionEnvelopes: [stranded] }],
-    });
-    const [version] = request.maps[0]!.versionEnvelopes!;
-    expect(version!.previousWrappedDek).toBe(stranded.wrappedDek);
-    expect(await unwrapDek(version!.envelope, keyPairs)).toEqual(deks[0]);
-  });
-
-  it('leaves the old keys unable to open the new envelopes', async () => {
+  it('leaves the old keys unable to open (or verify) the new envelopes', async () => {
     const { account, maps } = await accountWithMaps(2);
-    const { request } = await rotateAccountKeys({
+    const rotation = await rotateAccountKeys({
+      userId,
       currentKeyPairs: account.keyPairs,
       currentKeyVersion: 4,
       keyEncryptionKey: account.keyEncryptionKey,
-      currentAuthKey: account.authKey,
-      maps,
+      maps: maps.map(({ id }) => ({ id, envelope: maps.find((m) => m.id === id)!.envelope, versionEnvelopes: [] })),
+    }).catch((e: unknown) => e);
+    // The envelopes were made for keyVersion 1, so a rotation that claims 4 is refused.
+    expect(rotation).toBeInstanceOf(DecryptionError);
+
+    const good = await rotateAccountKeys({
+      userId,
+      currentKeyPairs: account.keyPairs,
+      currentKeyVersion: 1,
+      keyEncryptionKey: account.keyEncryptionKey,
+      maps: maps.map(({ id, envelope }) => ({ id, envelope, versionEnvelopes: [] })),
     });
-    expect(request.keyVersion).toBe(5);
-    for (const map of request.maps) await expect(unwrapDek(map.envelope, account.keyPairs)).rejects.toBeInstanceOf(DecryptionError);
+    for (const map of good.maps) {
+      await expect(unwrapOwnerDek(map.envelope, account.keyPairs, { userId, mapId: map.id, keyVersion: 2 })).rejects.toBeInstanceOf(DecryptionError);
+    }
   });
 
   it('handles an account with no maps', async () => {
     const { account } = await accountWithMaps(0);
-    const { request } = await rotateAccountKeys({ currentKeyPairs: account.keyPairs, currentKeyVersion: 1, keyEncryptionKey: account.keyEncryptionKey, currentAuthKey: account.authKey, maps: [] });
-    expect(request.maps).toEqual([]);
+    const rotation = await rotateAccountKeys({ userId, currentKeyPairs: account.keyPairs, currentKeyVersion: 1, keyEncryptionKey: account.keyEncryptionKey, maps: [] });
+    expect(rotation.maps).toEqual([]);
   });
 
-  it('throws, naming the map, when an envelope does not open', async () => {
+  it('throws, naming the map, when an envelope does not verify — a planted key is never re-signed', async () => {
     const { account, maps } = await accountWithMaps(2);
     const bytes = fromBase64(maps[1]!.envelope.wrappedDek);
-    const broken = [maps[0]!, { ...maps[1]!, envelope: { ...maps[1]!.envelope, wrappedDek: toBase64(flipped(bytes, 20)) } }];
+    const broken = [
+      { id: maps[0]!.id, envelope: maps[0]!.envelope, versionEnvelopes: [] },
+      { id: maps[1]!.id, envelope: { ...maps[1]!.envelope, wrappedDek: toBase64(flipped(bytes, 20)) }, versionEnvelopes: [] },
+    ];
     await expect(
-      rotateAccountKeys({ currentKeyPairs: account.keyPairs, currentKeyVersion: 1, keyEncryptionKey: account.keyEncryptionKey, currentAuthKey: account.authKey, maps: broken }),
+      rotateAccountKeys({ userId, currentKeyPairs: account.keyPairs, currentKeyVersion: 1, keyEncryptionKey: account.keyEncryptionKey, maps: broken }),
     ).rejects.toThrow(new RegExp(`map ${maps[1]!.id}`));
+  });
+
+  it('takes v1 envelopes only when upgrading', async () => {
+    const { account } = await accountWithMaps(0);
+    const legacy = [{ id: mapIds[0]!, envelope: v1.ENVELOPE, versionEnvelopes: [] }];
+    const input = { userId, currentKeyPairs: account.keyPairs, currentKeyVersion: 1, keyEncryptionKey: account.keyEncryptionKey, maps: legacy };
+    await expect(rotateAccountKeys(input)).rejects.toMatchObject({ reason: 'not-authentic' });
   });
 
   it('refuses a nonsensical current key version', async () => {
     const { account } = await accountWithMaps(0);
     await expect(
-      rotateAccountKeys({ currentKeyPairs: account.keyPairs, currentKeyVersion: 0, keyEncryptionKey: account.keyEncryptionKey, currentAuthKey: account.authKey, maps: [] }),
+      rotateAccountKeys({ userId, currentKeyPairs: account.keyPairs, currentKeyVersion: 0, keyEncryptionKey: account.keyEncryptionKey, maps: [] }),
     ).rejects.toThrow(InvalidInputError);
   });
 });

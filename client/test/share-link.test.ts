@@ -16,24 +16,27 @@ import {
   InvalidInputError,
   openLinkShare,
   parseShareUrl,
-  publicKeysOf,
   toBase64,
-  unwrapDek,
-  wrapDek,
+  unwrapOwnerDek,
+  wrapOwnerDek,
 } from '../src/index.js';
+import { deriveTitleKey } from '../src/crypto/content-cipher.js';
 import * as v1 from './fixtures/v1-vectors.js';
 import { flipped, fromHex, range, toHex } from './helpers.js';
+
+const place = { userId: '3f2504e0-4f89-41d3-9a0c-0305e82c3301', mapId: 'c0ffee00-1234-4abc-8def-0123456789ab' };
+const mapLink = (dek: Uint8Array) => createLinkShare({ kind: 'map', ...place, epoch: 1, dek });
 
 async function expectDecryptionError(promise: Promise<unknown>): Promise<void> {
   await expect(promise).rejects.toBeInstanceOf(DecryptionError);
 }
 
 describe('link shares', () => {
-  it('derives the pinned share KEK from a fixed link key', () => {
-    expect(toHex(deriveShareKek(new Uint8Array(32).fill(7)))).toBe(v1.SHARE_KEK_HEX);
+  it('derives the pinned v1 share KEK from a fixed link key', () => {
+    expect(toHex(deriveShareKek(new Uint8Array(32).fill(7), 'v1'))).toBe(v1.SHARE_KEK_HEX);
   });
 
-  it('opens an envelope built independently from the documented layout', async () => {
+  it('still opens a v1 link envelope built independently from the documented layout', async () => {
     const nonce = new Uint8Array(12).fill(9);
     const cipher = createCipheriv('aes-256-gcm', fromHex(v1.SHARE_KEK_HEX), nonce);
     cipher.setAAD(Buffer.from('mindvault/v1/envelope/share-link'));
@@ -43,15 +46,15 @@ describe('link shares', () => {
       ephPqCiphertext: toBase64(new Uint8Array(1088)),
       wrappedDek: toBase64(Buffer.concat([nonce, body])),
     };
-    expect(await openLinkShare(envelope, new Uint8Array(32).fill(7))).toEqual(new Uint8Array(32).fill(v1.DEK_BYTE));
+    expect(await openLinkShare(envelope, new Uint8Array(32).fill(7))).toEqual({ kind: 'legacy', dek: new Uint8Array(32).fill(v1.DEK_BYTE) });
   });
 
-  it('lets a public reader decrypt title and content from the link alone', async () => {
+  it('lets a public reader decrypt title and content from a map link alone', async () => {
     // Owner side.
     const dek = generateDek();
-    const encryptedTitle = await encryptTitle('Shared plan', dek);
-    const blob = await encryptDocument(v1.DOCUMENT, dek);
-    const share = await createLinkShare(dek);
+    const encryptedTitle = await encryptTitle('Shared plan', 1, { ...place, dek });
+    const { blob } = await encryptDocument(v1.DOCUMENT, { ...place, dek, seq: 3 });
+    const share = await mapLink(dek);
     const url = buildShareUrl('https://mindvault.example', 'tok_abc-123', share.linkKey);
     expect(url).toMatch(/^https:\/\/mindvault\.example\/s\/tok_abc-123#[A-Za-z0-9_-]{43}$/);
 
@@ -59,33 +62,51 @@ describe('link shares', () => {
     const { token, linkKey } = parseShareUrl(url);
     expect(token).toBe('tok_abc-123');
     const publicShare = { encryptedTitle, envelope: share.envelope };
-    const readerDek = await openLinkShare(publicShare.envelope, linkKey);
-    expect(await decryptTitle(publicShare.encryptedTitle, readerDek)).toBe('Shared plan');
-    expect(await decryptDocument(blob, readerDek)).toEqual(v1.DOCUMENT);
+    const keys = await openLinkShare(publicShare.envelope, linkKey);
+    expect(keys).toEqual({ kind: 'map', ...place, epoch: 1, dek });
+    if (keys.kind !== 'map') throw new Error('unreachable');
+    expect((await decryptTitle(publicShare.encryptedTitle, { ...place, dek: keys.dek })).title).toBe('Shared plan');
+    expect((await decryptDocument(blob, { ...place, dek: keys.dek })).document).toEqual(v1.DOCUMENT);
   });
 
-  it('writes a contract-shaped envelope with zero placeholders and a 60-byte wrapped DEK', async () => {
-    const { envelope, linkKey } = await createLinkShare(generateDek());
+  it('a version link carries that version key and the title key, and opens no other version', async () => {
+    const dek = generateDek();
+    const pinned = await encryptDocument(v1.DOCUMENT, { ...place, dek, seq: 3 });
+    const later = await encryptDocument(v1.DOCUMENT, { ...place, dek, seq: 4 });
+    const titleKey = deriveTitleKey(dek, place.mapId);
+    const share = await createLinkShare({ kind: 'version', ...place, seq: 3, contentKey: pinned.contentKey, titleKey });
+    const keys = await openLinkShare(share.envelope, share.linkKey);
+    expect(keys).toEqual({ kind: 'version', ...place, seq: 3, contentKey: pinned.contentKey, titleKey });
+    if (keys.kind !== 'version') throw new Error('unreachable');
+    expect((await decryptDocument(pinned.blob, { ...place, contentKey: keys.contentKey })).document).toEqual(v1.DOCUMENT);
+    await expectDecryptionError(decryptDocument(later.blob, { ...place, contentKey: keys.contentKey }));
+    expect(JSON.stringify(keys)).not.toContain(JSON.stringify(Array.from(dek)));
+  });
+
+  it('writes contract-shaped envelopes with zero placeholders and 98- or 134-byte wrapped keys', async () => {
+    const { envelope, linkKey } = await mapLink(generateDek());
     expect(linkKey).toHaveLength(32);
     expect(fromBase64(envelope.ephClassicalPublic)).toEqual(new Uint8Array(32));
     expect(fromBase64(envelope.ephPqCiphertext)).toEqual(new Uint8Array(1088));
-    expect(fromBase64(envelope.wrappedDek)).toHaveLength(60);
+    expect(fromBase64(envelope.wrappedDek)).toHaveLength(98);
+    const version = await createLinkShare({ kind: 'version', ...place, seq: 1, contentKey: generateDek(), titleKey: generateDek() });
+    expect(fromBase64(version.envelope.wrappedDek)).toHaveLength(134);
   });
 
   it('gives every share its own link key', async () => {
     const dek = generateDek();
-    const a = await createLinkShare(dek);
-    const b = await createLinkShare(dek);
+    const a = await mapLink(dek);
+    const b = await mapLink(dek);
     expect(toHex(a.linkKey)).not.toBe(toHex(b.linkKey));
     await expectDecryptionError(openLinkShare(a.envelope, b.linkKey));
   });
 
   it('throws for any flipped byte of any envelope field', async () => {
-    const { envelope, linkKey } = await createLinkShare(generateDek());
+    const { envelope, linkKey } = await mapLink(generateDek());
     const cases: [keyof Envelope, number[]][] = [
       ['ephClassicalPublic', range(0, 32)],
       ['ephPqCiphertext', [...range(0, 8), ...range(8, 1080, 13), ...range(1080, 1088)]],
-      ['wrappedDek', range(0, 60)],
+      ['wrappedDek', range(0, 98)],
     ];
     for (const [field, indices] of cases) {
       const bytes = fromBase64(envelope[field]);
@@ -96,9 +117,9 @@ describe('link shares', () => {
   it('does not cross over with owner envelopes', async () => {
     const keys = generateKeyPairs();
     const dek = generateDek();
-    const share = await createLinkShare(dek);
-    await expectDecryptionError(unwrapDek(share.envelope, keys));
-    const owner = await wrapDek(dek, publicKeysOf(keys));
+    const share = await mapLink(dek);
+    await expectDecryptionError(unwrapOwnerDek(share.envelope, keys, { ...place, keyVersion: 1 }));
+    const owner = await wrapOwnerDek(dek, 1, keys, { ...place, keyVersion: 1 });
     await expectDecryptionError(openLinkShare(owner, share.linkKey));
   });
 

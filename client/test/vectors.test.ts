@@ -176,8 +176,8 @@ describe('v2 vectors: must refuse', () => {
     it(`refuses: ${r.what}`, async () => {
       let attempt: Promise<unknown>;
       if (r.item === 'ownerEnvelope') attempt = unwrapOwnerDek(v.ownerEnvelope.envelope, keyPairs, r.context as never);
-      else if (r.item === 'document') attempt = decryptDocument(fromBase64(v.document.blob), { ...(r.context as never), dek: fromHex(v.ownerEnvelope.dek) });
-      else if (r.item === 'title') attempt = decryptTitle(v.title.encryptedTitle, { ...(r.context as never), dek: fromHex(v.ownerEnvelope.dek) });
+      else if (r.item === 'document') attempt = decryptDocument(fromBase64(v.document.blob), { ...(r.context as { userId: string; mapId: string }), dek: fromHex(v.ownerEnvelope.dek) });
+      else if (r.item === 'title') attempt = decryptTitle(v.title.encryptedTitle, { ...(r.context as { userId: string; mapId: string }), dek: fromHex(v.ownerEnvelope.dek) });
       else attempt = unlockKeyBundle({ ...v.account.bundle, ...r.context }, fromHex(v.account.keyEncryptionKey));
       await expect(attempt).rejects.toMatchObject({ name: 'DecryptionError' });
     });
