@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -27,24 +27,18 @@ import {
   startS3rverProcess,
   waitForHttp,
 } from './infra';
+import type { Figure } from './figure';
 import { BenchUser, createMap, register, seedVersions } from './seed';
 
 /**
  * `npm run bench [-- name…]`: every figure is a ratio of two things measured side by side in this
- * run, on this machine, against the same PostgreSQL, Redis and s3rver. Names: api-get, upload,
- * quota, rss, prune. `--profile` runs the API under `node --cpu-prof` (profiles in bench/results/).
+ * run, on this machine, against the same PostgreSQL, Redis and s3rver, or a measure against its
+ * goal. Names: api-get, upload, quota, rss, prune, crypto (the client: unlock, push/pull CPU,
+ * Argon2id). A subset updates its own figures in bench/results/latest.json and keeps the others.
+ * `--profile` runs the API under `node --cpu-prof` (profiles in bench/results/).
  */
 const MiB = 1024 * 1024;
 const RESULTS = resolve(DIST, '..', 'bench', 'results');
-
-interface Figure {
-  name: string;
-  goal: string;
-  ratio: number;
-  pass: boolean | null;
-  raw: Record<string, unknown>;
-  note?: string;
-}
 
 interface Env {
   pg: Postgres;
@@ -76,21 +70,28 @@ async function main(): Promise<void> {
     if (want('quota')) figures.push(await benchQuota(env));
     if (want('rss')) figures.push(await benchRss(env));
     if (want('prune')) figures.push(await benchPrune(env));
+    if (want('crypto')) {
+      // ESM (the client package is): loaded at run time, after the client was built.
+      const { benchCrypto } = await import('./crypto-client.mjs');
+      figures.push(...(await benchCrypto(env.apiUrl, resolve(DIST, '..'))));
+    }
   } finally {
     await tearDown(env);
   }
   print(figures);
-  if (selected.length === 0) {
-    const out = {
-      date: new Date().toISOString(),
-      node: process.version,
-      machine: { cpus: (await import('node:os')).cpus().length, totalMemMiB: Math.round((await import('node:os')).totalmem() / MiB) },
-      blobStore: 's3rver (S3 API on loopback, its own process)',
-      figures,
-    };
-    writeFileSync(resolve(RESULTS, 'latest.json'), `${JSON.stringify(out, null, 2)}\n`);
-    console.log(`\nwritten to bench/results/latest.json`);
-  }
+  const file = resolve(RESULTS, 'latest.json');
+  // A subset replaces its own figures (by name) and keeps the rest of the last full run.
+  const kept = selected.length === 0 || !existsSync(file) ? [] : (JSON.parse(readFileSync(file, 'utf8')) as { figures: Figure[] }).figures;
+  const fresh = new Set(figures.map((f) => f.name));
+  const out = {
+    date: new Date().toISOString(),
+    node: process.version,
+    machine: { cpus: (await import('node:os')).cpus().length, totalMemMiB: Math.round((await import('node:os')).totalmem() / MiB) },
+    blobStore: 's3rver (S3 API on loopback, its own process)',
+    figures: [...kept.filter((f) => !fresh.has(f.name)), ...figures],
+  };
+  writeFileSync(file, `${JSON.stringify(out, null, 2)}\n`);
+  console.log(`\nwritten to bench/results/latest.json`);
 }
 
 async function setUp(profile: boolean): Promise<Env> {

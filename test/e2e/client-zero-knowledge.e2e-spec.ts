@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import Redis from 'ioredis';
 import { Client as MinioClient } from 'minio';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import {
   createDocument,
   deriveAccountKeys,
@@ -10,7 +11,7 @@ import {
   openShareLink,
   parseShareUrl,
   unlockKeyBundle,
-  unwrapDek,
+  unwrapOwnerDek,
   Vault,
   type VaultOptions,
 } from '../../client/src/index';
@@ -22,8 +23,8 @@ const FAST_KDF: VaultOptions = { kdfCost: { memoryKiB: 64, iterations: 1, parall
 
 /**
  * The zero-knowledge claim, checked from the outside: after a full client session (register,
- * push, pull on a second device, share, open the link) the server's database and blob store
- * hold no plaintext and no key that opens it, in any encoding.
+ * push, pull on a second device, share, open the link) the server's database, blob store and
+ * (with BullMQ) Redis hold no plaintext and no key that opens it, in any encoding.
  */
 describe('the reference client against the real server (PostgreSQL + S3)', () => {
   let t: TestApp;
@@ -34,59 +35,7 @@ describe('the reference client against the real server (PostgreSQL + S3)', () =>
   afterAll(() => t?.close());
 
   it('leaves no marker, title, password or key anywhere in the database or the blob store', async () => {
-    const tag = randomBytes(6).toString('hex');
-    const email = `zk-${tag}@example.com`;
-    const password = `correct horse battery ${tag} staple`;
-    const title = `Quarterly secret plans ${tag}`;
-    const marker = `ZK-MARKER-${randomBytes(12).toString('hex')}`;
-    const document: MindMapDocument = createDocument(title);
-    document.root.children.push(
-      { id: 'n1', text: `launch codes: ${marker}`, children: [{ id: 'n2', text: 'Ünïcödé → 思维导图 🗺️', children: [] }] },
-      { id: 'n3', text: 'second branch', children: [], position: { x: 10, y: -4.5 } },
-    );
-
-    // Device 1: a new account, a map, a version.
-    const device1 = new MindvaultApi({ baseUrl: t.baseUrl });
-    const vault1 = await Vault.register(device1, { email, password }, FAST_KDF);
-    const map = await vault1.createMap({ title });
-    const saved = await vault1.push(map.id, document);
-    expect(saved.sizeBytes).toBeGreaterThan(0);
-
-    // Device 2: nothing but email and password.
-    const device2 = new MindvaultApi({ baseUrl: t.baseUrl });
-    const vault2 = await Vault.login(device2, { email, password }, FAST_KDF);
-    expect((await vault2.listMaps()).map((m) => m.title)).toEqual([title]);
-    const pulled = await vault2.pull(map.id);
-    expect(pulled).toMatchObject({ mapId: map.id, title, versionId: saved.versionId });
-    expect(pulled.document).toEqual(document);
-
-    // A link share, opened with no account at all.
-    const share = await vault2.share(map.id);
-    expect(new URL(share.url).pathname).toBe(`/s/${share.token}`);
-    const opened = await openShareLink(share.url);
-    expect(opened).toEqual({ title, versionId: saved.versionId, document });
-
-    // Every secret the client holds, to look for on the server.
-    const { linkKey } = parseShareUrl(share.url);
-    const keys = await deriveAccountKeys(password, await device2.auth.prelogin(email), { policy: INSECURE_TEST_KDF_POLICY });
-    const keyPairs = await unlockKeyBundle(await device2.auth.keys(), keys.keyEncryptionKey);
-    const dek = await unwrapDek((await device2.mindmaps.get(map.id)).envelope, keyPairs);
-    const plaintext = Buffer.from(JSON.stringify(document), 'utf8');
-
-    const secrets: Secret[] = [
-      text('marker', marker),
-      text('title', title),
-      text('password', password),
-      text('unicode node text', 'Ünïcödé → 思维导图'),
-      bytes('document plaintext (first 48 bytes)', plaintext.subarray(0, 48)),
-      bytes('link key', linkKey),
-      bytes('data key', dek),
-      bytes('key-encryption key', keys.keyEncryptionKey),
-      bytes('authKey (the server may keep only a hash)', keys.authKey),
-      bytes('X25519 private key', keyPairs.classical.secretKey),
-      bytes('ML-KEM-768 seed', keyPairs.pq.seed),
-    ];
-
+    const { email, secrets } = await clientSession(t);
     const rows = await databaseCells(t);
     const objects = await storedObjects(t.config.blob as S3BlobStoreConfig);
 
@@ -111,6 +60,127 @@ describe('the reference client against the real server (PostgreSQL + S3)', () =>
     }
   });
 });
+
+describe.skipIf(!inject('redisUrl'))('the reference client against the real server on BullMQ (Redis too)', () => {
+  let t: TestApp;
+  let redis: Redis;
+
+  beforeAll(async () => {
+    t = await createTestApp({ blob: 's3', queue: 'bullmq' });
+    redis = new Redis(inject('redisUrl'), { lazyConnect: true, maxRetriesPerRequest: 1 });
+    await redis.connect();
+  });
+  afterAll(async () => {
+    await redis?.quit();
+    await t?.close();
+  });
+
+  it('leaves no marker, title, password or key in any Redis key or value (nor the database or blob store)', async () => {
+    // maxVersions 1: the second save queues a prune job, so the queue holds this account's jobs.
+    const { secrets, mapId } = await clientSession(t, { maxVersions: 1 });
+    const cells = await redisCells(redis);
+
+    // The scan sees what it should: this app's BullMQ keys, and a job naming the map.
+    const ours = cells.filter((c) => c.where.startsWith(`${t.config.queue.prefix}:`));
+    expect(ours.length).toBeGreaterThan(0);
+    expect(ours.some((c) => c.bytes.includes(Buffer.from(mapId)))).toBe(true);
+
+    expect(findings(cells, secrets)).toEqual([]);
+    expect(findings(await databaseCells(t), secrets)).toEqual([]);
+    expect(findings(await storedObjects(t.config.blob as S3BlobStoreConfig), secrets)).toEqual([]);
+  });
+});
+
+/**
+ * Register, create a map, save twice, pull on a second device, share and open the link; returns
+ * every secret the client holds, to look for on the server.
+ */
+async function clientSession(t: TestApp, options: { maxVersions?: number } = {}): Promise<{ email: string; mapId: string; secrets: Secret[] }> {
+  const tag = randomBytes(6).toString('hex');
+  const email = `zk-${tag}@example.com`;
+  const password = `correct horse battery ${tag} staple`;
+  const title = `Quarterly secret plans ${tag}`;
+  const marker = `ZK-MARKER-${randomBytes(12).toString('hex')}`;
+  const document: MindMapDocument = createDocument(title);
+  document.root.children.push(
+    { id: 'n1', text: `launch codes: ${marker}`, children: [{ id: 'n2', text: 'Ünïcödé → 思维导图 🗺️', children: [] }] },
+    { id: 'n3', text: 'second branch', children: [], position: { x: 10, y: -4.5 } },
+  );
+
+  // Device 1: a new account, a map, two versions.
+  const device1 = new MindvaultApi({ baseUrl: t.baseUrl });
+  const vault1 = await Vault.register(device1, { email, password }, FAST_KDF);
+  const map = await vault1.createMap({ title, ...options });
+  await vault1.push(map.id, createDocument('draft'));
+  const saved = await vault1.push(map.id, document);
+  expect(saved.sizeBytes).toBeGreaterThan(0);
+
+  // Device 2: nothing but email and password.
+  const device2 = new MindvaultApi({ baseUrl: t.baseUrl });
+  const vault2 = await Vault.login(device2, { email, password }, FAST_KDF);
+  expect((await vault2.listMaps()).map((m) => m.title)).toEqual([title]);
+  const pulled = await vault2.pull(map.id);
+  expect(pulled).toMatchObject({ mapId: map.id, title, versionId: saved.versionId, seq: 2 });
+  expect(pulled.document).toEqual(document);
+
+  // A link share, opened with no account at all.
+  const share = await vault2.share(map.id);
+  expect(new URL(share.url).pathname).toBe(`/s/${share.token}`);
+  const opened = await openShareLink(share.url);
+  expect(opened).toEqual({ title, versionId: saved.versionId, document });
+
+  const { linkKey } = parseShareUrl(share.url);
+  const keys = await deriveAccountKeys({ email, password, params: await device2.auth.prelogin(email) }, { policy: INSECURE_TEST_KDF_POLICY });
+  const bundle = await device2.auth.keys();
+  const { keyPairs } = await unlockKeyBundle(bundle, keys.keyEncryptionKey);
+  const { dek } = await unwrapOwnerDek((await device2.mindmaps.get(map.id)).envelope, keyPairs, {
+    userId: vault2.userId,
+    mapId: map.id,
+    keyVersion: bundle.keyVersion,
+  });
+  const plaintext = Buffer.from(JSON.stringify(document), 'utf8');
+  return {
+    email,
+    mapId: map.id,
+    secrets: [
+      text('marker', marker),
+      text('title', title),
+      text('password', password),
+      text('unicode node text', 'Ünïcödé → 思维导图'),
+      bytes('document plaintext (first 48 bytes)', plaintext.subarray(0, 48)),
+      bytes('link key', linkKey),
+      bytes('data key', dek),
+      bytes('key-encryption key', keys.keyEncryptionKey),
+      bytes('authKey (the server may keep only a hash)', keys.authKey),
+      bytes('X25519 private key', keyPairs.classical.secretKey),
+      bytes('ML-KEM-768 seed', keyPairs.pq.seed),
+    ],
+  };
+}
+
+/** Every key of the Redis database and every value under it, whatever its type. */
+async function redisCells(redis: Redis): Promise<Cell[]> {
+  const cells: Cell[] = [];
+  let cursor = '0';
+  do {
+    const [next, keys] = await redis.scanBuffer(cursor, 'COUNT', 500);
+    cursor = next.toString();
+    for (const key of keys) {
+      const name = key.toString('latin1');
+      cells.push({ where: `redis key ${name}`, bytes: key });
+      const type = await redis.type(key);
+      let values: Buffer[] = [];
+      if (type === 'string') values = [(await redis.getBuffer(key)) ?? Buffer.alloc(0)];
+      else if (type === 'hash') values = Object.entries(await redis.hgetallBuffer(key)).flatMap(([f, v]) => [Buffer.from(f), v]);
+      else if (type === 'list') values = await redis.lrangeBuffer(key, 0, -1);
+      else if (type === 'set') values = await redis.smembersBuffer(key);
+      else if (type === 'zset') values = await redis.zrangeBuffer(key, 0, -1, 'WITHSCORES');
+      else if (type === 'stream') values = [Buffer.from(JSON.stringify(await redis.xrange(key, '-', '+')))];
+      for (const value of values) cells.push({ where: `redis ${type} ${name}`, bytes: value });
+    }
+  } while (cursor !== '0');
+  return cells;
+}
 
 interface Cell {
   where: string;
