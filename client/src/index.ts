@@ -123,7 +123,7 @@ export {
   type PasswordChangeMaterial,
 } from './crypto/account.js';
 
-export { type Rotation, type RotationInput, type RotatingMap, rotateAccountKeys } from './crypto/key-rotation.js';
+export { type RotatedEnvelope, type RotatedMap, type Rotation, type RotationInput, type RotationMapInput, rotateAccountKeys } from './crypto/key-rotation.js';
 
 export {
   createDocument,

@@ -8,7 +8,7 @@
 import type { Envelope, KeyBundleInput } from '../contract.js';
 import { wipe } from './bytes.js';
 import { DecryptionError, InvalidInputError } from './errors.js';
-import { unwrapOwnerDek, wrapOwnerDek } from './hybrid-kem.js';
+import { envelopeFormat, unwrapOwnerDek, wrapOwnerDek } from './hybrid-kem.js';
 import { type AccountKeyPairs, buildKeyBundle, generateKeyPairs } from './key-bundle.js';
 
 export interface RotationMapInput {
@@ -66,33 +66,43 @@ export async function rotateAccountKeys(input: RotationInput): Promise<Rotation>
   const keyPairs = generateKeyPairs();
   const maps: RotatedMap[] = [];
   for (const map of input.maps) {
-    const rewrap = async (envelope: Envelope): Promise<Envelope> => {
-      let opened;
+    const place = { userId: input.userId, mapId: map.id };
+    const open = async (envelope: Envelope) => {
       try {
-        opened = await unwrapOwnerDek(
-          envelope,
-          input.currentKeyPairs,
-          { userId: input.userId, mapId: map.id, keyVersion: input.currentKeyVersion },
-          { allowLegacy: input.allowLegacy === true },
-        );
+        return await unwrapOwnerDek(envelope, input.currentKeyPairs, { ...place, keyVersion: input.currentKeyVersion }, { allowLegacy: input.allowLegacy === true });
       } catch (cause) {
         if (cause instanceof DecryptionError) throw new DecryptionError(cause.reason, `map ${map.id}: ${cause.message}`, { cause });
         throw cause;
       }
-      try {
-        return await wrapOwnerDek(opened.dek, opened.epoch, keyPairs, { userId: input.userId, mapId: map.id, keyVersion });
-      } finally {
-        wipe(opened.dek);
-      }
     };
-    const seen = new Set<string>();
-    const versionEnvelopes: RotatedEnvelope[] = [];
-    for (const previous of map.versionEnvelopes) {
-      if (seen.has(previous.wrappedDek)) continue;
-      seen.add(previous.wrappedDek);
-      versionEnvelopes.push({ previous, envelope: await rewrap(previous) });
+    const wrap = (opened: { dek: Uint8Array; epoch: number }) => wrapOwnerDek(opened.dek, opened.epoch, keyPairs, { ...place, keyVersion });
+    const current = await open(map.envelope);
+    try {
+      const seen = new Set<string>();
+      const versionEnvelopes: RotatedEnvelope[] = [];
+      for (const previous of map.versionEnvelopes) {
+        if (seen.has(previous.wrappedDek)) continue;
+        seen.add(previous.wrappedDek);
+        let opened;
+        try {
+          opened = await open(previous);
+        } catch (error) {
+          // v1 rotations re-wrapped only the map's envelope, leaving its versions with envelopes for
+          // retired keys; those versions were always read with the map's data key (rotation never
+          // changed it), so that key is what the replacement wraps. Never in v2: there it is tampering.
+          if (!(input.allowLegacy === true && error instanceof DecryptionError && envelopeFormat(previous) === 'v1')) throw error;
+          opened = { dek: Uint8Array.from(current.dek), epoch: current.epoch };
+        }
+        try {
+          versionEnvelopes.push({ previous, envelope: await wrap(opened) });
+        } finally {
+          wipe(opened.dek);
+        }
+      }
+      maps.push({ id: map.id, envelope: await wrap(current), versionEnvelopes });
+    } finally {
+      wipe(current.dek);
     }
-    maps.push({ id: map.id, envelope: await rewrap(map.envelope), versionEnvelopes });
   }
   return { keys: await buildKeyBundle(keyPairs, input.keyEncryptionKey, { keyVersion }), keyVersion, maps, keyPairs };
 }

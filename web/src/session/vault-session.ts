@@ -197,6 +197,8 @@ export class VaultSession {
 }
 
 /** A share link (`/s/<token>#<key>`), opened with no account; the key never leaves this page. */
-export function openSharedMap(link: string): Promise<{ title: string; document: MindMapDocument }> {
-  return openShareLink(link, { apiBaseUrl: location.origin });
+export async function openSharedMap(link: string): Promise<{ title: string; document: MindMapDocument }> {
+  const opened = await openShareLink(link, { apiBaseUrl: location.origin });
+  // A version link's title no longer opens once the owner gave the map a new key.
+  return { title: opened.title ?? 'Shared map', document: opened.document };
 }
