@@ -81,7 +81,7 @@ describe.skipIf(!inject('redisUrl'))('the reference client against the real serv
     const cells = await redisCells(redis);
 
     // The scan sees what it should: this app's BullMQ keys, and a job naming the map.
-    const ours = cells.filter((c) => c.where.startsWith(`${t.config.queue.prefix}:`));
+    const ours = cells.filter((c) => c.where.includes(` ${t.config.queue.prefix}:`));
     expect(ours.length).toBeGreaterThan(0);
     expect(ours.some((c) => c.bytes.includes(Buffer.from(mapId)))).toBe(true);
 
