@@ -135,7 +135,8 @@ describe('the mindvault CLI against the real server', () => {
     expect(wrong.code).toBe(1);
     expect(wrong.stderr).toMatch(/wrong password/);
     const badLogin = await mindvault(['login', '--email', email, '--server', t.baseUrl], { ...env, MINDVAULT_PASSWORD: 'wrong' });
-    expect(badLogin.stderr).toMatch(/INVALID_CREDENTIALS/);
+    expect(badLogin.code).toBe(1);
+    expect(badLogin.stderr).toMatch(/mindvault login: wrong email or password/);
 
     const usage = await mindvault(['pull'], env);
     expect(usage.code).toBe(2);
