@@ -212,6 +212,8 @@ export function appEnv(options: { databaseUrl: string; redisUrl: string; s3: S3S
     S3_REGION: 'us-east-1',
     JWT_SECRET: options.jwtSecret,
     AUTH_RATE_LIMIT_PER_MINUTE: '1000000',
+    METRICS_PORT: '0',
+    WORKER_METRICS_PORT: '0',
     // The bench measures speed, not quotas: nobody here should ever hit one.
     FREE_STORAGE_BYTES: String(1024 ** 4),
   };

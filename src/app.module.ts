@@ -12,6 +12,8 @@ import { DatabaseModule } from './database/database.module';
 import { HealthModule } from './health/health.module';
 import { MindMapsJobsModule } from './mindmaps/jobs/mindmaps-jobs.module';
 import { MindMapsModule } from './mindmaps/mindmaps.module';
+import { DiagnosticsModule } from './observability/diagnostics/diagnostics.module';
+import { ObservabilityModule } from './observability/observability.module';
 import { PublicModule } from './public/public.module';
 import { SharesModule } from './shares/shares.module';
 
@@ -24,6 +26,7 @@ export class AppModule {
       imports: [
         ConfigModule.forRoot(config),
         DatabaseModule.forRoot(databaseUrl),
+        ObservabilityModule.forRoot(config, 'api'),
         HealthModule,
         AuthModule,
         MindMapsModule,
@@ -32,6 +35,7 @@ export class AppModule {
         PublicModule,
         AdminModule,
         ...(config.queue.redisUrl ? [] : [MindMapsJobsModule, AdminJobsModule, AuthJobsModule]),
+        ...(config.diagnostics.enabled ? [DiagnosticsModule] : []),
       ],
       providers: [{ provide: APP_FILTER, useClass: AppExceptionFilter }],
     };

@@ -5,6 +5,7 @@ import { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
 import { MindMapsJobsModule } from './mindmaps/jobs/mindmaps-jobs.module';
+import { ObservabilityModule } from './observability/observability.module';
 import { BullMqWorker } from './queue/bullmq-worker';
 import { QueueModule } from './queue/queue.module';
 
@@ -14,7 +15,15 @@ export class WorkerModule {
   static forRoot(config: AppConfig, databaseUrl: string): DynamicModule {
     return {
       module: WorkerModule,
-      imports: [ConfigModule.forRoot(config), DatabaseModule.forRoot(databaseUrl), QueueModule, MindMapsJobsModule, AdminJobsModule, AuthJobsModule],
+      imports: [
+        ConfigModule.forRoot(config),
+        DatabaseModule.forRoot(databaseUrl),
+        ObservabilityModule.forRoot(config, 'worker'),
+        QueueModule,
+        MindMapsJobsModule,
+        AdminJobsModule,
+        AuthJobsModule,
+      ],
       providers: [BullMqWorker],
     };
   }

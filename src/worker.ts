@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { Logger as PinoNestLogger } from 'nestjs-pino';
 import { nestLogLevels } from './bootstrap/log-levels';
 import { runUntilSignal } from './bootstrap/run-until-signal';
 import { ConfigError, loadConfig } from './config/app-config';
@@ -13,7 +14,9 @@ async function main(): Promise<void> {
   }
   const app = await NestFactory.createApplicationContext(WorkerModule.forRoot(config, config.database.url), {
     logger: nestLogLevels(config.logLevel),
+    bufferLogs: true,
   });
+  app.useLogger(app.get(PinoNestLogger));
   new Logger('Worker').log('processing jobs');
   runUntilSignal(() => app.close());
 }

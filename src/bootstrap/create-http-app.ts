@@ -6,6 +6,8 @@ import { keepRawBodyOfMarkedRoutes } from '../common/http/raw-body';
 import { createValidationPipe } from '../common/http/validation.pipe';
 import { AppConfig } from '../config/app-config';
 import { BLOB_CONTENT_TYPE } from '../mindmaps/map-content.controller';
+import { instrumentHttp } from '../observability/instrument-http';
+import { requestIdGenerator } from '../observability/logging/request-id';
 import { addSecurityHeaders, helmetHeaders } from './security-headers';
 import { setUpSwagger } from './swagger';
 import { nestLogLevels } from './log-levels';
@@ -29,14 +31,21 @@ export async function createHttpApp(
   databaseUrl: string,
   create: NestAppFactory = nestFactory,
 ): Promise<NestFastifyApplication> {
-  const adapter = new FastifyAdapter({ bodyLimit: JSON_BODY_LIMIT, logger: false, trustProxy: false });
+  const adapter = new FastifyAdapter({
+    bodyLimit: JSON_BODY_LIMIT,
+    logger: false,
+    trustProxy: config.http.trustProxy,
+    genReqId: requestIdGenerator(config.http.trustProxy),
+  });
   // Blobs are not parsed: the handler streams the raw request straight to the blob store.
   adapter.getInstance().addContentTypeParser(BLOB_CONTENT_TYPE, (_request, _payload, done) => done(null, undefined));
   // Signed webhooks need their exact bytes; only routes marked @KeepRawBody() keep a copy.
   adapter.getInstance().addHook('onRoute', keepRawBodyOfMarkedRoutes);
   const app = await create(AppModule.forRoot(config, databaseUrl), adapter, {
     logger: nestLogLevels(config.logLevel) as LogLevel[],
+    bufferLogs: true,
   });
+  instrumentHttp(app, config);
   // NOTE: the API serves JSON and bytes only; the CSP would also block the Swagger UI page.
   addSecurityHeaders(app.getHttpAdapter().getInstance(), await helmetHeaders({ contentSecurityPolicy: false }));
   app.useGlobalPipes(createValidationPipe());

@@ -10,7 +10,23 @@ describe('loadConfig', () => {
     expect(config.uploads.maxBlobBytes).toBe(32 * 1024 * 1024);
     expect(config.tiers.free.storageLimitBytes).toBe(100 * 1024 * 1024);
     expect(config.tiers.team.storageLimitBytes).toBe(100 * 1024 ** 3);
-    expect(config.http).toEqual({ port: 3000, host: '0.0.0.0' });
+    expect(config.http).toEqual({ port: 3000, host: '0.0.0.0', trustProxy: false });
+  });
+
+  it('keeps metrics on loopback unless a token guards them, and diagnostics off', () => {
+    const config = loadConfig({});
+    expect(config.metrics).toEqual({ enabled: true, host: '127.0.0.1', port: 9464, workerPort: 9465, token: undefined });
+    expect(config.diagnostics.enabled).toBe(false);
+    expect(() => loadConfig({ METRICS_HOST: '0.0.0.0' })).toThrow(/METRICS_TOKEN/);
+    expect(() => loadConfig({ METRICS_HOST: '0.0.0.0', METRICS_TOKEN: 'short' })).toThrow(/METRICS_TOKEN/);
+    expect(loadConfig({ METRICS_HOST: '0.0.0.0', METRICS_TOKEN: 'x'.repeat(32) }).metrics.host).toBe('0.0.0.0');
+    expect(loadConfig({ METRICS_HOST: '0.0.0.0', METRICS_ENABLED: 'false' }).metrics.enabled).toBe(false);
+  });
+
+  it('logs human-readable lines in development and JSON elsewhere', () => {
+    expect(loadConfig({}).logFormat).toBe('pretty');
+    expect(loadConfig({ NODE_ENV: 'test' }).logFormat).toBe('json');
+    expect(loadConfig({ NODE_ENV: 'test', LOG_FORMAT: 'pretty' }).logFormat).toBe('pretty');
   });
 
   it('refuses to start in production with the default JWT secret', () => {

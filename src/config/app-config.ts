@@ -23,7 +23,8 @@ const GiB = 1024 * MiB;
 /** The typed configuration, built once from the environment and injected where needed. */
 export abstract class AppConfig {
   abstract readonly env: 'development' | 'production' | 'test';
-  abstract readonly http: { port: number; host: string };
+  /** `trustProxy`: requests arrive through a trusted reverse proxy (its X-Forwarded-For and X-Request-Id count). */
+  abstract readonly http: { port: number; host: string; trustProxy: boolean };
   /** `url` unset means: start the embedded PostgreSQL under `embeddedDir`. */
   abstract readonly database: { url?: string; embeddedDir: string; embeddedPort: number };
   /**
@@ -60,6 +61,24 @@ export abstract class AppConfig {
   abstract readonly logLevel: string;
   /** The built browser app (index.html, assets/) served at `/`; absent: only the API is served. */
   abstract readonly web: { distDir: string };
+  abstract readonly logFormat: 'json' | 'pretty';
+  /**
+   * The metrics listener (Prometheus text at /metrics, the queue dashboard at /queues): its own
+   * port, loopback by default; `token`, when set, is required of every request to it.
+   */
+  abstract readonly metrics: MetricsConfig;
+  /** Server-Timing headers and the admin diagnostics route; off unless asked for. */
+  abstract readonly diagnostics: { enabled: boolean };
+}
+
+export interface MetricsConfig {
+  enabled: boolean;
+  host: string;
+  /** The API's port; 0 picks a free one. */
+  port: number;
+  /** The worker's port; 0 picks a free one. */
+  workerPort: number;
+  token?: string;
 }
 
 export interface StripeConfig {
@@ -115,6 +134,10 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
         'CHECKOUT_SUCCESS_URL, CHECKOUT_CANCEL_URL: set all six or none',
     );
   }
+  const metricsHost = parsed.METRICS_HOST ?? '127.0.0.1';
+  if (parsed.METRICS_ENABLED !== 'false' && !isLoopback(metricsHost) && !parsed.METRICS_TOKEN) {
+    throw new ConfigError('invalid environment:\n  METRICS_TOKEN: must be set when METRICS_HOST is not a loopback address');
+  }
   const stripe: StripeConfig | undefined = parsed.STRIPE_SECRET_KEY
     ? {
         secretKey: parsed.STRIPE_SECRET_KEY,
@@ -137,7 +160,7 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
 
   return {
     env: nodeEnv,
-    http: { port: parsed.PORT ?? 3000, host: parsed.HOST ?? '0.0.0.0' },
+    http: { port: parsed.PORT ?? 3000, host: parsed.HOST ?? '0.0.0.0', trustProxy: parsed.TRUST_PROXY === 'true' },
     database: { url: parsed.DATABASE_URL, embeddedDir: resolve(dataDir, 'pg'), embeddedPort: parsed.EMBEDDED_PG_PORT ?? 54329 },
     queue: { redisUrl: parsed.REDIS_URL, prefix: parsed.QUEUE_PREFIX ?? 'mindvault', debounceMs: parsed.JOB_DEBOUNCE_MS ?? 1000 },
     blob,
@@ -163,7 +186,21 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     publicApi: { rateLimitPerMinute: parsed.PUBLIC_RATE_LIMIT_PER_MINUTE ?? 60 },
     logLevel: parsed.LOG_LEVEL ?? 'info',
     web: { distDir: resolve(parsed.WEB_DIST_DIR ?? 'web/dist') },
+    logFormat: (parsed.LOG_FORMAT ?? (nodeEnv === 'development' ? 'pretty' : 'json')) as AppConfig['logFormat'],
+    metrics: {
+      enabled: parsed.METRICS_ENABLED !== 'false',
+      host: metricsHost,
+      port: parsed.METRICS_PORT ?? 9464,
+      workerPort: parsed.WORKER_METRICS_PORT ?? 9465,
+      token: parsed.METRICS_TOKEN,
+    },
+    diagnostics: { enabled: parsed.DIAGNOSTICS_ENABLED === 'true' },
   };
+}
+
+/** 127.0.0.0/8, ::1 and localhost: addresses no other machine can reach. */
+function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
 }
 
 function stripEmpty(env: Record<string, string | undefined>): Record<string, string> {

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, IsUrl, Max, Min, MinLength } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min, MinLength } from 'class-validator';
 
 /** Every environment variable the service reads; nothing else reads process.env. */
 export class EnvSchema {
@@ -112,4 +112,36 @@ export class EnvSchema {
 
   @IsOptional() @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL?: string;
+
+  /** json: one JSON object a line (production); pretty: human-readable lines. Default by NODE_ENV. */
+  @IsOptional() @IsIn(['json', 'pretty'])
+  LOG_FORMAT?: string;
+
+  /** true: the peer is a trusted proxy (client IP from X-Forwarded-For, its X-Request-Id kept). */
+  @IsOptional() @IsIn(['true', 'false'])
+  TRUST_PROXY?: string;
+
+  /** false: no metrics listener, no per-request metrics hooks. */
+  @IsOptional() @IsIn(['true', 'false'])
+  METRICS_ENABLED?: string;
+
+  /** Address of the metrics listener (metrics, queue dashboard); anything but loopback needs METRICS_TOKEN. */
+  @IsOptional() @IsString()
+  METRICS_HOST?: string;
+
+  /** Port of the API's metrics listener (0: any free port). */
+  @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(65535)
+  METRICS_PORT?: number;
+
+  /** Port of the worker's metrics listener (0: any free port). */
+  @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(65535)
+  WORKER_METRICS_PORT?: number;
+
+  /** Bearer token the metrics listener asks for (also accepted as a Basic-auth password). */
+  @IsOptional() @IsString() @MinLength(16) @Matches(/^[\x21-\x7e]+$/, { message: 'METRICS_TOKEN must be printable ASCII without spaces' })
+  METRICS_TOKEN?: string;
+
+  /** true: Server-Timing headers and GET /api/admin/diagnostics. */
+  @IsOptional() @IsIn(['true', 'false'])
+  DIAGNOSTICS_ENABLED?: string;
 }

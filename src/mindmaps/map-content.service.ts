@@ -25,6 +25,7 @@ import {
 } from './mindmaps.errors';
 import { MapVersionRepository } from './ports/map-version.repository';
 import { MindMapRepository } from './ports/mind-map.repository';
+import { UploadMeter } from './ports/upload-meter';
 
 export interface UploadRequest {
   body: Readable;
@@ -50,6 +51,7 @@ export class MapContentService {
     private readonly pruner: PruneScheduler,
     private readonly uow: UnitOfWork,
     private readonly config: AppConfig,
+    private readonly meter: UploadMeter,
   ) {}
 
   /** The contract's rule 1, checked before the map is even looked up. */
@@ -101,6 +103,7 @@ export class MapContentService {
     const plan = await this.tiers.planFor(map.ownerId);
     const projected = (await this.usage.usageOf(map.ownerId)) + size;
     if (projected > plan.storageLimitBytes) {
+      this.meter.quotaRefused(plan.tier);
       throw new StorageQuotaExceeded(plan.tier, projected, plan.storageLimitBytes);
     }
     const versionId = randomUUID();
@@ -119,7 +122,10 @@ export class MapContentService {
         if (moved.outcome === 'conflict') throw new VersionConflict((await this.maps.findOwned(map.id, map.ownerId))?.headVersionId ?? null);
         pruneDue = moved.overLimit;
         const charged = await this.usage.tryAdd(map.ownerId, size, plan.storageLimitBytes);
-        if (!charged.ok) throw new StorageQuotaExceeded(plan.tier, charged.usageBytes + size, plan.storageLimitBytes);
+        if (!charged.ok) {
+          this.meter.quotaRefused(plan.tier);
+          throw new StorageQuotaExceeded(plan.tier, charged.usageBytes + size, plan.storageLimitBytes);
+        }
         // Envelopes are read under the map's row lock that moveHead took, never before it: a key
         // rotation re-points every version of the map under that same lock, so what is read here
         // is what the rotation leaves in force (an envelope read earlier could be a replaced one).
@@ -142,6 +148,7 @@ export class MapContentService {
       await this.janitor.discard(objectKey, 'version not recorded', { userId: map.ownerId, mapId: map.id, versionId });
       throw error;
     }
+    this.meter.saved(options.restoreOf ? 'restore' : 'upload', size);
     // NOTE: only a map past its maxVersions needs the worker: queueing a prune on every save cost
     // about a quarter of an upload's CPU in the API (and a prune missed here is the overdue sweep's).
     if (pruneDue) await this.pruner.schedule(map.id);

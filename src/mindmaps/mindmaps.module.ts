@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { BillingModule } from '../billing/billing.module';
 import { KeysModule } from '../keys/keys.module';
+import { MetricsModule } from '../observability/metrics/metrics.module';
 import { QueueModule } from '../queue/queue.module';
 import { StorageModule } from '../storage/storage.module';
 import { TypeOrmMapVersionRepository } from './adapters/typeorm-map-version.repository';
@@ -20,7 +21,7 @@ const repositories = [
 ];
 
 @Module({
-  imports: [StorageModule, BillingModule, QueueModule, KeysModule],
+  imports: [StorageModule, BillingModule, QueueModule, KeysModule, MetricsModule],
   controllers: [MindMapsController, MapContentController],
   providers: [...repositories, MindMapsService, MapContentService, PruneVersionsService, PruneScheduler],
   exports: [MindMapsService, MapContentService, PruneVersionsService],

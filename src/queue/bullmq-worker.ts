@@ -1,11 +1,16 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { Queue, Worker } from 'bullmq';
+import { Job, Queue, Worker } from 'bullmq';
 import { AppConfig } from '../config/app-config';
 import { createRedisConnection } from './bullmq-connection';
 import { JobRegistry } from './job-registry';
 import { JobName, QUEUE_NAME, recurringJobs } from './jobs';
 
 const CONCURRENCY = 4;
+
+/** How long the attempt ran, from BullMQ's own timestamps (ms). */
+function runMs(job: Job): number | undefined {
+  return job.processedOn && job.finishedOn ? job.finishedOn - job.processedOn : undefined;
+}
 
 /** Consumes the queue in the worker process and dispatches each job to its registered processor. */
 @Injectable()
@@ -40,8 +45,15 @@ export class BullMqWorker implements OnApplicationBootstrap, OnApplicationShutdo
       prefix: this.config.queue.prefix,
       concurrency: CONCURRENCY,
     });
+    // One line per attempt: job id, name and outcome (never the payload).
+    this.worker.on('completed', (job) =>
+      this.logger.log({ jobId: job.id, job: job.name, outcome: 'completed', attempt: job.attemptsMade, ms: runMs(job) }, 'job completed'),
+    );
     this.worker.on('failed', (job, error) =>
-      this.logger.warn(`job ${job?.name} ${job?.id} attempt ${job?.attemptsMade} failed: ${error.message}`),
+      this.logger.warn(
+        { jobId: job?.id, job: job?.name, outcome: 'failed', attempt: job?.attemptsMade, ms: job ? runMs(job) : undefined, error: error.message },
+        'job failed',
+      ),
     );
     this.worker.on('error', (error) => this.logger.error(`worker error: ${error.message}`));
   }

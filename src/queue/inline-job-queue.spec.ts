@@ -2,14 +2,20 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../config/app-config';
 import { InlineJobQueue } from './inline-job-queue';
+import { JobMeter } from './job-meter';
 import { JobRegistry } from './job-registry';
+
+/** Runs are not what these tests look at. */
+class NoJobMeter extends JobMeter {
+  observe(): void {}
+}
 
 describe('the in-process queue', () => {
   let queue: InlineJobQueue | undefined;
   afterEach(() => queue?.beforeApplicationShutdown());
 
   function setUp(handler: (mapId: string) => Promise<void>) {
-    const registry = new JobRegistry();
+    const registry = new JobRegistry(new NoJobMeter());
     registry.register('prune-versions', ({ mapId }) => handler(mapId));
     // A 1 ms backoff: the retry schedule is the same, only shorter.
     queue = new InlineJobQueue(registry, loadConfig({ JOB_DEBOUNCE_MS: '30', LOG_LEVEL: 'silent' }), 1);

@@ -2,7 +2,7 @@ import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap }
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { AppConfig } from '../config/app-config';
-import { JobQueue, QueueCounts } from './job-queue';
+import { JobCount, JobQueue, QueueCounts } from './job-queue';
 import { JobRegistry } from './job-registry';
 import { dedupKey, JOB_ATTEMPTS, JOB_BACKOFF_MS, JobName, JobPayloads, recurringJobs } from './jobs';
 
@@ -15,9 +15,10 @@ import { dedupKey, JOB_ATTEMPTS, JOB_BACKOFF_MS, JobName, JobPayloads, recurring
 @Injectable()
 export class InlineJobQueue extends JobQueue implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('InlineJobQueue');
-  private readonly pending = new Map<string, { timer: NodeJS.Timeout; run: () => void }>();
-  private readonly running = new Set<Promise<void>>();
+  private readonly pending = new Map<string, { name: JobName; timer: NodeJS.Timeout; run: () => void }>();
+  private readonly running = new Map<Promise<void>, JobName>();
   private readonly timers: NodeJS.Timeout[] = [];
+  private readonly failedByName = new Map<JobName, number>();
   private failed = 0;
   /** Runs a function in the async context this queue was built in, at start-up: outside any request. */
   private readonly detached = AsyncLocalStorage.snapshot();
@@ -43,14 +44,28 @@ export class InlineJobQueue extends JobQueue implements OnApplicationBootstrap, 
         this.running.delete(job);
         for (const wake of this.waiters.splice(0)) wake();
       });
-      this.running.add(job);
+      this.running.set(job, name);
     };
     const timer = this.detached(() => setTimeout(run, this.config.queue.debounceMs));
-    this.pending.set(key, { timer, run: () => this.detached(run) });
+    this.pending.set(key, { name, timer, run: () => this.detached(run) });
   }
 
   async counts(): Promise<QueueCounts> {
     return { waiting: this.pending.size, active: this.running.size, failed: this.failed };
+  }
+
+  /** Jobs in their debounce window count as delayed (as on BullMQ); a retry's backoff counts as active. */
+  async jobCounts(): Promise<JobCount[]> {
+    const counts: JobCount[] = [];
+    const tally = (state: JobCount['state'], names: Iterable<JobName>) => {
+      const byName = new Map<JobName, number>();
+      for (const name of names) byName.set(name, (byName.get(name) ?? 0) + 1);
+      for (const [job, count] of byName) counts.push({ state, job, count });
+    };
+    tally('delayed', [...this.pending.values()].map((p) => p.name));
+    tally('active', this.running.values());
+    for (const [job, count] of this.failedByName) counts.push({ state: 'failed', job, count });
+    return counts;
   }
 
   async ping(): Promise<void> {}
@@ -85,6 +100,7 @@ export class InlineJobQueue extends JobQueue implements OnApplicationBootstrap, 
         const message = error instanceof Error ? error.message : String(error);
         if (attempt >= JOB_ATTEMPTS) {
           this.failed++;
+          this.failedByName.set(name, (this.failedByName.get(name) ?? 0) + 1);
           this.logger.error(`job ${dedupKey(name, payload)} failed after ${attempt} attempts: ${message}`);
           return;
         }

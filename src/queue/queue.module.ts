@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
+import { MetricsModule } from '../observability/metrics/metrics.module';
 import { BullMqJobQueue } from './bullmq-job-queue';
 import { InlineJobQueue } from './inline-job-queue';
 import { JobQueue } from './job-queue';
@@ -7,6 +8,7 @@ import { JobRegistry } from './job-registry';
 
 /** Picks the queue from config: BullMQ when REDIS_URL is set, else in-process. */
 @Module({
+  imports: [MetricsModule],
   providers: [
     JobRegistry,
     {

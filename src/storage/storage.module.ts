@@ -1,5 +1,8 @@
 import { Module } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
+import { AppMetrics } from '../observability/metrics/app-metrics';
+import { MeteredBlobStore } from '../observability/metrics/metered-blob-store';
+import { MetricsModule } from '../observability/metrics/metrics.module';
 import { TypeOrmOrphanLedger } from './adapters/typeorm-orphan-ledger';
 import { TypeOrmUsageLedger } from './adapters/typeorm-usage-ledger';
 import { createBlobStore } from './blob-store.factory';
@@ -13,8 +16,17 @@ import { UsageLedger } from './ports/usage-ledger';
  * usage counters and the ledger of objects awaiting deletion.
  */
 @Module({
+  imports: [MetricsModule],
   providers: [
-    { provide: BlobStore, inject: [AppConfig], useFactory: (config: AppConfig) => createBlobStore(config.blob) },
+    {
+      provide: BlobStore,
+      inject: [AppConfig, AppMetrics],
+      useFactory: async (config: AppConfig, metrics: AppMetrics): Promise<BlobStore> => {
+        const store = await createBlobStore(config.blob);
+        const timeRequests = config.diagnostics.enabled;
+        return config.metrics.enabled || timeRequests ? new MeteredBlobStore(store, metrics, timeRequests) : store;
+      },
+    },
     { provide: UsageLedger, useClass: TypeOrmUsageLedger },
     { provide: OrphanLedger, useClass: TypeOrmOrphanLedger },
     ObjectJanitor,

@@ -250,6 +250,8 @@ describe('security', () => {
     const captured = logs.join('');
     expect(captured.length).toBeGreaterThan(1000);
     expect(captured).toContain('BLOB_STORE_UNAVAILABLE');
+    // The per-request lines are scanned too: the share token travels in that route's path.
+    expect(captured).toContain('"route":"/api/public/shares/:token/blob"');
     const found = [...secrets].filter((s) => s.length >= 16 && captured.includes(s));
     expect(found.map((s) => `${s.slice(0, 12)}… (${s.length} chars)`)).toEqual([]);
     for (const bytes of a.bytes) expect(captured.includes(bytes.subarray(0, 48).toString('latin1'))).toBe(false);

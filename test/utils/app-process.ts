@@ -65,7 +65,8 @@ export interface AppProcess {
 export function spawnApp(kind: 'api' | 'worker', env: Record<string, string>): AppProcess {
   const script = join(APP_BUILD_DIR, 'src', kind === 'api' ? 'main.js' : 'worker.js');
   const child = spawn(process.execPath, ['--enable-source-maps', script], {
-    env: { PATH: process.env.PATH ?? '', ...env },
+    // Metrics listeners on any free port: several of these processes run side by side.
+    env: { PATH: process.env.PATH ?? '', METRICS_PORT: '0', WORKER_METRICS_PORT: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

@@ -6,6 +6,7 @@ import { Test } from '@nestjs/testing';
 import { inject } from 'vitest';
 import { createHttpApp, NestAppFactory } from '../../src/bootstrap/create-http-app';
 import { AppConfig, loadConfig } from '../../src/config/app-config';
+import { OpsServer } from '../../src/observability/ops/ops-server';
 import { RunningS3rver, startS3rver } from './s3rver';
 import { createTestDatabase, TestDatabase } from './test-database';
 
@@ -33,6 +34,8 @@ export interface TestApp {
   db: TestDatabase;
   /** The S3 server behind the app, when `blob: 's3'`. */
   s3?: RunningS3rver;
+  /** The metrics listener (loopback, its own port), unless METRICS_ENABLED=false. */
+  metricsUrl?: string;
   close(): Promise<void>;
 }
 
@@ -48,6 +51,9 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     PUBLIC_RATE_LIMIT_PER_MINUTE: '100000',
     JOB_DEBOUNCE_MS: '20',
     DATABASE_URL: db.url,
+    // Any free port: test apps run side by side.
+    METRICS_PORT: '0',
+    WORKER_METRICS_PORT: '0',
   };
   if (options.blob === 's3') {
     s3 = await startS3rver();
@@ -73,6 +79,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     config,
     db,
     s3,
+    metricsUrl: config.metrics.enabled ? app.get(OpsServer).url() : undefined,
     close: async () => {
       await app.close();
       await db.drop();

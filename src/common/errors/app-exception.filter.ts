@@ -28,7 +28,7 @@ export class AppExceptionFilter implements ExceptionFilter {
     const error = this.toAppError(exception);
     if (error.status >= 500) {
       const detail = exception instanceof Error ? describeWithCauses(exception) : String(exception);
-      this.logger.error(`${request.method} ${request.routeOptions?.url ?? '?'} [${request.id}] ${error.code}: ${detail}`);
+      this.logger.error({ reqId: request.id, method: request.method, route: request.routeOptions?.url ?? null, code: error.code }, detail);
     }
     if (reply.sent) return;
     void reply.status(error.status).header('content-type', 'application/json; charset=utf-8').send(toErrorBody(error));

@@ -106,6 +106,20 @@ export class TypeOrmMindMapRepository extends MindMapRepository {
     return rows.map((r) => r.id);
   }
 
+  async overdueBacklog(): Promise<{ maps: number; oldestSince: Date | null }> {
+    // A map's versions oldest first: the one at position maxVersions (0-based) is the save that took
+    // it over its limit, i.e. when its prune became due.
+    const rows = await this.db.rows<{ maps: string; oldest: Date | null }>(
+      `SELECT count(*) AS maps, min(due.saved_at) AS oldest
+       FROM mind_maps m
+       CROSS JOIN LATERAL (
+         SELECT v.saved_at FROM map_versions v WHERE v.map_id = m.id ORDER BY v.seq OFFSET m.max_versions LIMIT 1
+       ) due
+       WHERE m.version_count > m.max_versions`,
+    );
+    return { maps: Number(rows[0]?.maps ?? 0), oldestSince: rows[0]?.oldest ?? null };
+  }
+
   async removedVersions(id: string, count: number): Promise<void> {
     await this.db.execute('UPDATE mind_maps SET version_count = version_count - $2 WHERE id = $1', [id, count]);
   }

@@ -33,6 +33,11 @@ export class PruneVersionsService {
     }
   }
 
+  /** Maps waiting for a prune, and since when the longest-waiting one has; for the metrics. */
+  overdueBacklog(): Promise<{ maps: number; oldestSince: Date | null }> {
+    return this.maps.overdueBacklog();
+  }
+
   /** Returns how many versions it removed. */
   async prune(mapId: string): Promise<number> {
     const removed = await this.uow.run(async () => {

@@ -51,6 +51,11 @@ export abstract class MindMapRepository {
   ): Promise<HeadMove>;
   /** Maps holding more versions than their maxVersions, oldest first. */
   abstract listOverdueIds(limit: number): Promise<string[]>;
+  /**
+   * How many maps hold more versions than they may, and since when the longest-waiting one has: the
+   * save time of its version that first went past maxVersions (null when none is overdue).
+   */
+  abstract overdueBacklog(): Promise<{ maps: number; oldestSince: Date | null }>;
   abstract removedVersions(id: string, count: number): Promise<void>;
   /** Replaces each listed map's envelope, in one statement. In a transaction only (the rows locked). */
   abstract replaceEnvelopes(items: { id: string; envelope: Envelope }[]): Promise<void>;

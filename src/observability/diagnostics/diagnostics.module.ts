@@ -1,0 +1,27 @@
+import { Module, OnModuleInit } from '@nestjs/common';
+import { APP_INTERCEPTOR } from '@nestjs/core';
+import { DataSource } from 'typeorm';
+import { QueueModule } from '../../queue/queue.module';
+import { StorageModule } from '../../storage/storage.module';
+import { databasePool } from '../metrics/database-pool.collector';
+import { AuthTimingInterceptor } from './auth-timing.interceptor';
+import { DiagnosticsController } from './diagnostics.controller';
+import { DiagnosticsService } from './diagnostics.service';
+import { timeQueries } from './query-timing';
+
+/**
+ * DIAGNOSTICS_ENABLED=true only (imported by AppModule then): the admin diagnostics route and the
+ * measurements behind Server-Timing (the header itself is set by addServerTiming).
+ */
+@Module({
+  imports: [QueueModule, StorageModule],
+  controllers: [DiagnosticsController],
+  providers: [DiagnosticsService, { provide: APP_INTERCEPTOR, useClass: AuthTimingInterceptor }],
+})
+export class DiagnosticsModule implements OnModuleInit {
+  constructor(private readonly dataSource: DataSource) {}
+
+  onModuleInit(): void {
+    timeQueries(databasePool(this.dataSource));
+  }
+}

@@ -1,0 +1,35 @@
+import { Injectable, OnModuleInit } from '@nestjs/common';
+import type { Pool } from 'pg';
+import { Gauge } from 'prom-client';
+import { DataSource } from 'typeorm';
+import { AppMetrics } from './app-metrics';
+
+/** pg's pool behind TypeORM, read at scrape time: connections open, idle, and callers waiting for one. */
+export function databasePool(dataSource: DataSource): Pool {
+  // NOTE: TypeORM's postgres driver keeps pg's Pool as `master`; it has no public accessor.
+  return (dataSource.driver as unknown as { master: Pool }).master;
+}
+
+@Injectable()
+export class DatabasePoolCollector implements OnModuleInit {
+  constructor(
+    private readonly metrics: AppMetrics,
+    private readonly dataSource: DataSource,
+  ) {}
+
+  onModuleInit(): void {
+    const pool = () => databasePool(this.dataSource);
+    const gauge = (name: string, help: string, read: (p: Pool) => number) =>
+      new Gauge({
+        name,
+        help,
+        registers: [this.metrics.registry],
+        collect() {
+          this.set(read(pool()));
+        },
+      });
+    gauge('mindvault_db_pool_connections', 'Connections the database pool holds open', (p) => p.totalCount);
+    gauge('mindvault_db_pool_idle_connections', 'Open connections not in use', (p) => p.idleCount);
+    gauge('mindvault_db_pool_waiting_requests', 'Queries waiting for a free connection', (p) => p.waitingCount);
+  }
+}
