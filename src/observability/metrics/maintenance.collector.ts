@@ -27,47 +27,63 @@ export class MaintenanceCollector implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    // NOTE: a registry reads its metrics in registration order, so the gauge whose collect() reads
-    // the database comes first and sets its companions before they are read.
     const registers = [this.metrics.registry];
-    const overdueAge: Gauge = new Gauge({
+    // NOTE: a registry collects all its metrics at once, so gauges fed by one query share its answer.
+    const backlog = inFlightOnce(() => this.safely('prune backlog', () => this.pruner.overdueBacklog()));
+    const lastRun = inFlightOnce(() => this.safely('last reconcile', () => this.reconcile.latest()));
+
+    new Gauge({
       name: 'mindvault_prune_overdue_oldest_seconds',
       help: 'How long the longest-waiting overdue prune has been due (0: none)',
       registers,
-      collect: async () => {
-        const backlog = await this.safely('prune backlog', () => this.pruner.overdueBacklog());
-        if (!backlog) return;
-        overdueMaps.set(backlog.maps);
-        overdueAge.set(backlog.oldestSince ? Math.max(0, (Date.now() - backlog.oldestSince.getTime()) / 1000) : 0);
+      async collect() {
+        const b = await backlog();
+        if (b) this.set(b.oldestSince ? Math.max(0, (Date.now() - b.oldestSince.getTime()) / 1000) : 0);
       },
     });
-    const overdueMaps = new Gauge({ name: 'mindvault_prune_overdue_maps', help: 'Maps holding more versions than their maxVersions', registers });
+    new Gauge({
+      name: 'mindvault_prune_overdue_maps',
+      help: 'Maps holding more versions than their maxVersions',
+      registers,
+      async collect() {
+        const b = await backlog();
+        if (b) this.set(b.maps);
+      },
+    });
 
-    const status: Gauge<'status'> = new Gauge({
+    new Gauge({
       name: 'mindvault_reconcile_last_status',
       help: 'The latest requested reconcile sweep: 1 on its status (queued, running, done, failed)',
       labelNames: ['status'] as const,
       registers,
-      collect: async () => {
-        const run = await this.safely('last reconcile', () => this.reconcile.latest());
-        status.reset();
-        finished.reset();
-        for (const { gauge } of report) gauge.reset();
-        if (run === undefined) return;
-        status.set({ status: run.status }, 1);
-        if (run.finishedAt) finished.set(run.finishedAt.getTime() / 1000);
-        if (run.report) for (const { field, gauge } of report) gauge.set(Number(run.report[field]));
+      async collect() {
+        const run = await lastRun();
+        this.reset();
+        if (run) this.set({ status: run.status }, 1);
       },
     });
-    const finished = new Gauge({
+    new Gauge({
       name: 'mindvault_reconcile_last_finished_timestamp_seconds',
-      help: 'When the latest reconcile sweep finished (Unix time)',
+      help: 'When the latest reconcile sweep finished (Unix time; 0 while none has)',
       registers,
+      async collect() {
+        const run = await lastRun();
+        this.reset();
+        if (run?.finishedAt) this.set(run.finishedAt.getTime() / 1000);
+      },
     });
-    const report = REPORT_FIELDS.map(([field, suffix, help]) => ({
-      field,
-      gauge: new Gauge({ name: `mindvault_reconcile_last_${suffix}`, help: `Latest reconcile sweep: ${help}`, registers }),
-    }));
+    for (const [field, suffix, help] of REPORT_FIELDS) {
+      new Gauge({
+        name: `mindvault_reconcile_last_${suffix}`,
+        help: `Latest reconcile sweep: ${help} (0 until one has finished)`,
+        registers,
+        async collect() {
+          const run = await lastRun();
+          this.reset();
+          if (run?.report) this.set(Number(run.report[field]));
+        },
+      });
+    }
   }
 
   private async safely<T>(what: string, read: () => Promise<T>): Promise<T | undefined> {
@@ -78,4 +94,10 @@ export class MaintenanceCollector implements OnModuleInit {
       return undefined;
     }
   }
+}
+
+/** Calls `read` once for all callers that arrive while it runs. */
+function inFlightOnce<T>(read: () => Promise<T>): () => Promise<T> {
+  let pending: Promise<T> | undefined;
+  return () => (pending ??= read().finally(() => (pending = undefined)));
 }
