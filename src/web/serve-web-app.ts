@@ -14,7 +14,7 @@ export interface WebAppOptions {
 }
 
 /** Paths the app never claims: a GET there that matches no route stays the API's 404. */
-const SERVER_PREFIXES = ['/api/', '/docs', '/health'];
+const SERVER_PREFIXES = ['/api/', '/docs', '/health', '/metrics', '/queues'];
 
 /**
  * Serves the browser app from the API's origin (no CORS): the hashed assets with a year-long

@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DiagnosticsDto } from '../../src/observability/diagnostics/dto/diagnostics.dto';
-import { Api, TestUser } from '../utils/api';
+import { makeAdmin } from '../utils/admin';
+import { Api, b64, envelope, TestUser } from '../utils/api';
 import { createTestApp, TestApp } from '../utils/create-test-app';
 import { storedKeys } from '../utils/stored-objects';
 
@@ -16,7 +17,11 @@ function phases(header: string | null) {
 
 async function withAdmin(t: TestApp): Promise<{ api: Api; admin: TestUser; user: TestUser }> {
   const api = new Api(t.baseUrl);
-  admins.set(t, admins.get(t) ?? (await api.register('ops@example.com')));
+  if (!admins.has(t)) {
+    const admin = await api.register();
+    await makeAdmin(t, admin);
+    admins.set(t, admin);
+  }
   return { api, admin: admins.get(t)!, user: await api.register() };
 }
 const admins = new Map<TestApp, TestUser>();
@@ -24,7 +29,7 @@ const admins = new Map<TestApp, TestUser>();
 describe('diagnostics switch off (the default)', () => {
   let t: TestApp;
   beforeAll(async () => {
-    t = await createTestApp({ env: { ADMIN_EMAILS: 'ops@example.com' } });
+    t = await createTestApp({});
   });
   afterAll(() => t?.close());
 
@@ -45,7 +50,7 @@ describe('diagnostics switch off (the default)', () => {
 describe('diagnostics switch on', () => {
   let t: TestApp;
   beforeAll(async () => {
-    t = await createTestApp({ blob: 's3', env: { ADMIN_EMAILS: 'ops@example.com', DIAGNOSTICS_ENABLED: 'true' } });
+    t = await createTestApp({ blob: 's3', env: { DIAGNOSTICS_ENABLED: 'true' } });
   });
   afterAll(() => t?.close());
 
@@ -53,7 +58,7 @@ describe('diagnostics switch on', () => {
     const { api, user } = await withAdmin(t);
     const created = await api.request<{ id: string }>('POST', '/api/mindmaps', {
       token: user.accessToken,
-      json: { encryptedTitle: randomBytes(20).toString('base64'), envelope: { ephClassicalPublic: randomBytes(32).toString('base64'), ephPqCiphertext: randomBytes(1088).toString('base64'), wrappedDek: randomBytes(60).toString('base64') } },
+      json: { encryptedTitle: b64(40), envelope: envelope(), keyVersion: 1 },
     });
     expect(created.status).toBe(201);
     // A parsed JSON body: the timings still follow the request into the handler.

@@ -4,6 +4,7 @@ import { NestFactory } from '@nestjs/core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { OpsServer } from '../../src/observability/ops/ops-server';
 import { WorkerModule } from '../../src/worker.module';
+import { makeAdmin } from '../utils/admin';
 import { Api, eventually, TestUser } from '../utils/api';
 import { createTestApp, TestApp } from '../utils/create-test-app';
 import { scrape } from '../utils/metrics';
@@ -16,9 +17,10 @@ describe('metrics', () => {
   let admin: TestUser;
 
   beforeAll(async () => {
-    t = await createTestApp({ env: { FREE_STORAGE_BYTES: '10000', ADMIN_EMAILS: 'ops@example.com' } });
+    t = await createTestApp({ env: { FREE_STORAGE_BYTES: '10000' } });
     api = new Api(t.baseUrl);
-    admin = await api.register('ops@example.com');
+    admin = await api.register();
+    await makeAdmin(t, admin);
   });
   afterAll(() => t?.close());
 

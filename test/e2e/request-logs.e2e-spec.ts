@@ -57,7 +57,7 @@ describe('request logs', () => {
     expect(line.ms).toEqual(expect.any(Number));
     expect(output.join('')).not.toContain('chosen-by-client');
 
-    const unknown = await api.request('GET', '/no/such/route');
+    const unknown = await api.request('GET', '/api/no/such/route');
     expect(unknown.status).toBe(404);
     const unmatched = await eventually(async () => lines().find((l) => l.reqId === unknown.headers.get('x-request-id')));
     expect(unmatched).toMatchObject({ route: null, status: 404, userId: null });

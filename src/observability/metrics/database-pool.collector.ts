@@ -2,12 +2,13 @@ import { Injectable, OnModuleInit } from '@nestjs/common';
 import type { Pool } from 'pg';
 import { Gauge } from 'prom-client';
 import { DataSource } from 'typeorm';
+import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import { AppMetrics } from './app-metrics';
 
 /** pg's pool behind TypeORM, read at scrape time: connections open, idle, and callers waiting for one. */
 export function databasePool(dataSource: DataSource): Pool {
-  // NOTE: TypeORM's postgres driver keeps pg's Pool as `master`; it has no public accessor.
-  return (dataSource.driver as unknown as { master: Pool }).master;
+  // TypeORM's postgres driver holds pg's Pool as its public (untyped) `master`.
+  return (dataSource.driver as PostgresDriver).master as Pool;
 }
 
 @Injectable()
