@@ -28,13 +28,15 @@ import {
   waitForHttp,
 } from './infra';
 import type { Figure } from './figure';
+import { benchMetricsOverhead } from './metrics-overhead';
 import { BenchUser, createMap, register, seedVersions } from './seed';
 
 /**
  * `npm run bench [-- name…]`: every figure is a ratio of two things measured side by side in this
  * run, on this machine, against the same PostgreSQL, Redis and s3rver, or a measure against its
  * goal. Names: api-get, upload, quota, rss, prune, crypto (the client: unlock, push/pull CPU,
- * Argon2id). A subset updates its own figures in bench/results/latest.json and keeps the others.
+ * Argon2id), metrics (GET and uploads with metrics on vs off, request logs on vs off). A subset
+ * updates its own figures in bench/results/latest.json and keeps the others.
  * `--profile` runs the API under `node --cpu-prof` (profiles in bench/results/).
  */
 const MiB = 1024 * 1024;
@@ -70,6 +72,9 @@ async function main(): Promise<void> {
     if (want('quota')) figures.push(await benchQuota(env));
     if (want('rss')) figures.push(await benchRss(env));
     if (want('prune')) figures.push(await benchPrune(env));
+    if (want('metrics')) {
+      figures.push(...(await benchMetricsOverhead({ ...env, databaseUrl: env.pg.url, redisUrl: env.redis.url })));
+    }
     if (want('crypto')) {
       // ESM (the client package is): loaded at run time, after the client was built.
       const { benchCrypto } = await import('./crypto-client.mjs');

@@ -15,7 +15,7 @@ export async function register(baseUrl: string): Promise<BenchUser> {
     email: `bench-${randomBytes(6).toString('hex')}@example.com`,
     authKey: b64(32),
     kdf: { algorithm: 'argon2id', salt: b64(16), memoryKiB: 65536, iterations: 3, parallelism: 1 },
-    keys: { classicalPublicKey: b64(32), pqPublicKey: b64(1184), classicalPrivEncrypted: b64(60), pqPrivEncrypted: b64(2428) },
+    keys: { classicalPublicKey: b64(32), pqPublicKey: b64(1184), classicalPrivEncrypted: b64(62), pqPrivEncrypted: b64(94) },
   });
 }
 

@@ -35,7 +35,7 @@ export async function createHttpApp(
     bodyLimit: JSON_BODY_LIMIT,
     logger: false,
     trustProxy: config.http.trustProxy,
-    genReqId: requestIdGenerator(config.http.trustProxy),
+    genReqId: requestIdGenerator(() => config.http.trustProxy),
   });
   // Blobs are not parsed: the handler streams the raw request straight to the blob store.
   adapter.getInstance().addContentTypeParser(BLOB_CONTENT_TYPE, (_request, _payload, done) => done(null, undefined));

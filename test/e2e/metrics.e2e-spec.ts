@@ -1,4 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import type { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -88,6 +90,14 @@ describe('metrics', () => {
     expect(done.value('mindvault_reconcile_last_users_checked')).toBe(stats.body.lastReconcile.report.usersChecked);
     expect(done.value('mindvault_reconcile_last_finished_timestamp_seconds')).toBeGreaterThan(Date.now() / 1000 - 60);
     expect(done.value('mindvault_job_duration_seconds_count', { job: 'reconcile-storage', outcome: 'completed' })).toBe(1);
+  });
+
+  it('has every Mindvault metric the committed Grafana dashboard plots', async () => {
+    const dashboard = readFileSync(resolve('observability/grafana/dashboards/mindvault.json'), 'utf8');
+    const plotted = new Set([...dashboard.matchAll(/\b(mindvault_\w+?)(?:_bucket|_count|_sum)?\b/g)].map((m) => m[1]));
+    expect(plotted.size).toBeGreaterThan(10);
+    const served = (await scrape(t.metricsUrl!)).text;
+    for (const name of plotted) expect(served, name).toContain(`# HELP ${name} `);
   });
 
   it('is served only on the loopback listener, never on the public one, and there is no queue dashboard without Redis', async () => {

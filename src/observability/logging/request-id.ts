@@ -7,15 +7,15 @@ export const REQUEST_ID_HEADER = 'x-request-id';
 const ACCEPTED_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 /**
- * Fastify's `genReqId`: a trusted proxy's X-Request-Id when it sent a well-formed one, else a fresh
- * UUID. Without a trusted proxy the header is ignored: a client must not choose the id that ties
- * its request to the logs.
+ * Fastify's `genReqId`: the X-Request-Id of a trusted proxy (`trustsPeer` says which peer address
+ * is one) when it sent a well-formed one, else a fresh UUID. From anyone else the header is
+ * ignored: a client must not choose the id that ties its request to the logs.
  */
-export function requestIdGenerator(trustProxy: boolean): (request: IncomingMessage) => string {
-  if (!trustProxy) return () => randomUUID();
+export function requestIdGenerator(trustsPeer: (address: string) => boolean): (request: IncomingMessage) => string {
   return (request) => {
     const sent = request.headers[REQUEST_ID_HEADER];
-    return typeof sent === 'string' && ACCEPTED_ID.test(sent) ? sent : randomUUID();
+    if (typeof sent === 'string' && ACCEPTED_ID.test(sent) && trustsPeer(request.socket.remoteAddress ?? '')) return sent;
+    return randomUUID();
   };
 }
 
