@@ -2,6 +2,10 @@ import { randomBytes } from 'node:crypto';
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AppConfig } from '../../src/config/app-config';
+import { createBlobStore } from '../../src/storage/blob-store.factory';
+import { BlobStore } from '../../src/storage/ports/blob-store';
+import { ObservedBlobStore } from '../fakes/observed-blob-store';
 import { Api, TestUser } from '../utils/api';
 import { createTestApp, TestApp } from '../utils/create-test-app';
 import { rawRequest } from '../utils/raw-http';
@@ -10,9 +14,19 @@ describe('upload rules, in the contract order', () => {
   let t: TestApp;
   let api: Api;
   let user: TestUser;
+  let store: ObservedBlobStore;
 
   beforeAll(async () => {
-    t = await createTestApp({ env: { MAX_BLOB_BYTES: '4096', FREE_STORAGE_BYTES: '10000' } });
+    t = await createTestApp({
+      env: { MAX_BLOB_BYTES: '4096', FREE_STORAGE_BYTES: '10000' },
+      overrides: [
+        {
+          provide: BlobStore,
+          inject: [AppConfig],
+          useFactory: async (config: AppConfig) => (store = new ObservedBlobStore(await createBlobStore(config.blob))),
+        },
+      ],
+    });
     api = new Api(t.baseUrl);
     user = await api.register();
   });
@@ -110,9 +124,12 @@ describe('upload rules, in the contract order', () => {
       headers: { authorization: `Bearer ${owner.accessToken}`, 'content-type': 'application/octet-stream', 'content-length': 4000 },
       chunks: [randomBytes(1500)],
       abortAfterChunks: true,
+      // Cut off once the server streams the body to the store, then wait until that put failed.
+      abortWhen: store.nextPut(),
     });
     expect(res.aborted).toBe(true);
-    await new Promise((r) => setTimeout(r, 300));
+    // A failed put is the whole story: the server records a version only after a put succeeded.
+    expect((await store.settled()).at(-1)).toBe('failed');
     expect(await state(owner.userId)).toEqual({ versions: 0, usage: 0 });
     expect((await storedFiles()).length).toBe(filesBefore);
     const detail = await api.request('GET', `/api/mindmaps/${map.id}`, { token: owner.accessToken });

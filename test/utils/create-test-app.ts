@@ -21,11 +21,18 @@ export interface TestAppOptions {
   overrides?: ProviderOverride[];
 }
 
-export interface ProviderOverride {
-  /** The token, usually a port's abstract class. */
-  provide: abstract new (...args: never[]) => unknown;
-  useValue: unknown;
-}
+export type ProviderOverride =
+  | {
+      /** The token, usually a port's abstract class. */
+      provide: abstract new (...args: never[]) => unknown;
+      useValue: unknown;
+    }
+  | {
+      provide: abstract new (...args: never[]) => unknown;
+      /** Built from the app's own providers, e.g. the real blob store wrapped to observe it. */
+      useFactory: (...deps: never[]) => unknown;
+      inject: (abstract new (...args: never[]) => unknown)[];
+    };
 
 export interface TestApp {
   app: NestFastifyApplication;
@@ -92,7 +99,10 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
 function withOverrides(overrides: ProviderOverride[]): NestAppFactory {
   return async (root, adapter, options) => {
     let builder = Test.createTestingModule({ imports: [root] });
-    for (const { provide, useValue } of overrides) builder = builder.overrideProvider(provide).useValue(useValue);
+    for (const override of overrides) {
+      const provider = builder.overrideProvider(override.provide);
+      builder = 'useValue' in override ? provider.useValue(override.useValue) : provider.useFactory({ factory: override.useFactory, inject: override.inject });
+    }
     const moduleRef = await builder.compile();
     return moduleRef.createNestApplication<NestFastifyApplication>(adapter, options);
   };

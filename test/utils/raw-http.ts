@@ -6,7 +6,14 @@ import { request } from 'node:http';
  */
 export function rawRequest(
   url: string,
-  options: { method: string; headers: Record<string, string | number>; chunks: Buffer[]; abortAfterChunks?: boolean },
+  options: {
+    method: string;
+    headers: Record<string, string | number>;
+    chunks: Buffer[];
+    abortAfterChunks?: boolean;
+    /** With abortAfterChunks: vanish once this settles, instead of after a fixed pause. */
+    abortWhen?: Promise<unknown>;
+  },
 ): Promise<{ status?: number; body?: string; aborted: boolean }> {
   return new Promise((resolve) => {
     const req = request(url, { method: options.method, headers: options.headers }, (res) => {
@@ -19,13 +26,48 @@ export function rawRequest(
     req.on('error', () => resolve({ aborted: true }));
     for (const chunk of options.chunks) req.write(chunk);
     if (options.abortAfterChunks) {
-      // Give the server time to start streaming, then vanish mid-body.
-      setTimeout(() => {
+      const vanish = () => {
         req.destroy();
         resolve({ aborted: true });
-      }, 200);
+      };
+      // Give the server time to start streaming (or wait for the caller's sign that it has), then vanish mid-body.
+      if (options.abortWhen) void options.abortWhen.finally(vanish);
+      else setTimeout(vanish, 200);
     } else {
       req.end();
     }
   });
+}
+
+export interface StreamingRequest {
+  /** Sends part of the body; a write after the server closed the connection is dropped. */
+  write(chunk: Buffer): void;
+  end(): void;
+  /** The answer, or `aborted` when the connection was cut before one came. */
+  response: Promise<{ status?: number; body?: string; aborted: boolean }>;
+}
+
+/** A request whose body the test sends piece by piece, so it can act between the pieces. */
+export function streamingRequest(url: string, options: { method: string; headers: Record<string, string | number> }): StreamingRequest {
+  let closed = false;
+  const req = request(url, { method: options.method, headers: options.headers });
+  const response = new Promise<{ status?: number; body?: string; aborted: boolean }>((resolve) => {
+    req.on('response', (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (c: string) => (body += c));
+      res.on('end', () => resolve({ status: res.statusCode, body, aborted: false }));
+      res.on('error', () => resolve({ status: res.statusCode, body, aborted: true }));
+    });
+    req.on('error', () => {
+      closed = true;
+      resolve({ aborted: true });
+    });
+    req.on('close', () => (closed = true));
+  });
+  return {
+    write: (chunk) => void (closed || req.write(chunk)),
+    end: () => void (closed || req.end()),
+    response,
+  };
 }

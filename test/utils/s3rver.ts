@@ -52,6 +52,8 @@ export interface RunningS3rver {
   secretKey: string;
   /** Already created, and unique to this server. */
   bucket: string;
+  /** Resolves when the next streamed PUT has received its first bytes: an upload is mid-stream. */
+  nextPutReceiving(): Promise<void>;
   /** Stops the server and removes its files; safe to call twice. */
   stop(): Promise<void>;
 }
@@ -71,7 +73,10 @@ export async function startS3rver(): Promise<RunningS3rver> {
     directory,
     configureBuckets: [{ name: bucket, configs: [] }],
   });
-  makePutsAtomic(server.store);
+  const receiving: (() => void)[] = [];
+  makePutsAtomic(server.store, () => {
+    for (const notify of receiving.splice(0)) notify();
+  });
   let port: number;
   try {
     ({ port } = await server.run());
@@ -95,6 +100,7 @@ export async function startS3rver(): Promise<RunningS3rver> {
     accessKey: 'S3RVER',
     secretKey: 'S3RVER',
     bucket,
+    nextPutReceiving: () => new Promise((resolve) => receiving.push(resolve)),
     stop: () => (stopping ??= stop()),
   };
 }
@@ -104,7 +110,7 @@ export async function startS3rver(): Promise<RunningS3rver> {
  * went away, where S3 stores all of a PUT or nothing. Tests of cut-off uploads need S3's
  * behaviour, so a streamed PUT goes to a temp file that is renamed into place only when complete.
  */
-function makePutsAtomic(store: S3rverStore): void {
+function makePutsAtomic(store: S3rverStore, onFirstBytes: () => void): void {
   const putInPlace = store.putObject.bind(store);
   store.putObject = async (object) => {
     if (Buffer.isBuffer(object.content)) return putInPlace(object);
@@ -115,6 +121,7 @@ function makePutsAtomic(store: S3rverStore): void {
     let size = 0;
     const measure = new Transform({
       transform(chunk: Buffer, _encoding, done) {
+        if (size === 0) onFirstBytes();
         md5.update(chunk);
         size += chunk.length;
         done(null, chunk);
