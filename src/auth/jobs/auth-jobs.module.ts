@@ -1,11 +1,11 @@
 import { Module } from '@nestjs/common';
 import { QueueModule } from '../../queue/queue.module';
-import { AuthModule } from '../auth.module';
+import { AccountsModule } from '../accounts.module';
 import { PurgeSessionsProcessor } from './purge-sessions.processor';
 
 /** The session processors; imported by the worker, and by the API only when jobs run in-process. */
 @Module({
-  imports: [AuthModule, QueueModule],
+  imports: [AccountsModule, QueueModule],
   providers: [PurgeSessionsProcessor],
 })
 export class AuthJobsModule {}
