@@ -5,7 +5,7 @@ import { AppModule } from '../app.module';
 import { keepRawBodyOfMarkedRoutes } from '../common/http/raw-body';
 import { createValidationPipe } from '../common/http/validation.pipe';
 import { AppConfig } from '../config/app-config';
-import { BLOB_CONTENT_TYPE } from '../mindmaps/map-content.controller';
+import { BLOB_CONTENT_TYPE } from '../common/domain/blob-content-type';
 import { instrumentHttp } from '../observability/instrument-http';
 import { requestIdGenerator } from '../observability/logging/request-id';
 import { addSecurityHeaders, helmetHeaders } from './security-headers';

@@ -9,6 +9,7 @@ import {
 } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Authenticated, CurrentUser, Principal } from '../common/auth/auth.decorators';
+import { BLOB_CONTENT_TYPE } from '../common/domain/blob-content-type';
 import { UnsupportedMediaType } from '../common/errors/common.errors';
 import { ApiBinaryOk } from '../common/http/api-binary.decorator';
 import { ApiErrors } from '../common/http/api-errors.decorator';
@@ -16,8 +17,6 @@ import { toSavedVersionDto, toSnapshotDto } from './dto/mind-map-dto.mapper';
 import { DownloadQueryDto, MapIdParams, VersionParams } from './dto/mind-map-requests.dto';
 import { SavedVersionDto, VersionListDto } from './dto/mind-map-responses.dto';
 import { MapContentService } from './map-content.service';
-
-export const BLOB_CONTENT_TYPE = 'application/octet-stream';
 
 @ApiTags('mind maps')
 @Authenticated()

@@ -3,7 +3,8 @@ import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from
 import { Authenticated, CurrentUser, Principal } from '../common/auth/auth.decorators';
 import { ApiErrors } from '../common/http/api-errors.decorator';
 import { fromBase64 } from '../common/http/base64';
-import { fromEnvelopeDto, toDetailDto, toSummaryDto } from './dto/mind-map-dto.mapper';
+import { toDetailDto, toSummaryDto } from './dto/mind-map-dto.mapper';
+import { fromEnvelopeDto } from '../common/http/envelope.dto';
 import { CreateMindMapDto, ListMindMapsQueryDto, MapIdParams, UpdateMindMapDto } from './dto/mind-map-requests.dto';
 import { MindMapDetailDto, MindMapPageDto } from './dto/mind-map-responses.dto';
 import { MindMapsService } from './mindmaps.service';

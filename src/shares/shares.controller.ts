@@ -2,7 +2,7 @@ import { Body, Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/co
 import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { Authenticated, CurrentUser, Principal } from '../common/auth/auth.decorators';
 import { ApiErrors } from '../common/http/api-errors.decorator';
-import { fromEnvelopeDto } from '../mindmaps/dto/mind-map-dto.mapper';
+import { fromEnvelopeDto } from '../common/http/envelope.dto';
 import { MapIdParams } from '../mindmaps/dto/mind-map-requests.dto';
 import { toShareSummaryDto } from './dto/share-dto.mapper';
 import { CreatedShareDto, CreateShareDto, ShareListDto, ShareParams } from './dto/share.dto';

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { API_TYPES_FILE, renderApiTypes } from '../../client/scripts/api-types';
 import { PRIVATE_KEY_BLOB_MAX_BYTES, WRAPPED_DEK_MAX_BYTES, WRAPPED_DEK_MIN_BYTES } from '../../client/src/contract';
 import { PRIV_MAX } from '../../src/auth/dto/key-bundle.dto';
-import { WRAPPED_DEK_MAX, WRAPPED_DEK_MIN } from '../../src/mindmaps/dto/envelope.dto';
+import { WRAPPED_DEK_MAX, WRAPPED_DEK_MIN } from '../../src/common/http/envelope.dto';
 import { createTestApp, TestApp } from '../utils/create-test-app';
 
 /**

@@ -1,6 +1,6 @@
 import { fromBase64 } from '../../common/http/base64';
 import type { RewrappedMap } from '../../mindmaps/domain/mind-map';
-import { fromEnvelopeDto } from '../../mindmaps/dto/mind-map-dto.mapper';
+import { fromEnvelopeDto } from '../../common/http/envelope.dto';
 import type { KdfParams, KeyBundle } from '../domain/user';
 import type { MapEnvelopeDto } from './auth-requests.dto';
 import type { KdfParamsDto } from './kdf-params.dto';

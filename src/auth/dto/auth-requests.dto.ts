@@ -2,7 +2,9 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsArray, IsEmail, IsInt, IsOptional, IsString, MaxLength, Min, ValidateNested, IsUUID, ArrayMaxSize, IsObject } from 'class-validator';
 import { IsBase64Bytes } from '../../common/http/base64';
-import { EnvelopeDto, WRAPPED_DEK_MAX, WRAPPED_DEK_MIN } from '../../mindmaps/dto/envelope.dto';
+import { EnvelopeDto } from '../../common/http/envelope.dto';
+import { WRAPPED_DEK_MAX } from '../../common/http/envelope.dto';
+import { WRAPPED_DEK_MIN } from '../../common/http/envelope.dto';
 import { KdfParamsDto } from './kdf-params.dto';
 import { KeyBundleInputDto, PRIV_MAX, PRIV_MIN } from './key-bundle.dto';
 

@@ -1,4 +1,4 @@
-import type { Envelope } from '../domain/mind-map';
+import type { Envelope } from '../../common/domain/envelope';
 
 /** The envelope's three columns, as maps and versions both store them. */
 export interface EnvelopeRow {

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { SqlClient } from '../../database/sql-client';
-import type { Envelope, MapVersion } from '../domain/mind-map';
+import type { MapVersion } from '../domain/mind-map';
+import type { Envelope } from '../../common/domain/envelope';
 import { MapVersionRepository } from '../ports/map-version.repository';
 import { ENVELOPE_COLUMNS, envelopeParams } from './envelope.columns';
 import { MAP_VERSION_COLUMNS, MapVersionRow, toMapVersion } from './map-version.mapper';

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { SqlClient } from '../../database/sql-client';
-import type { Envelope, MindMap } from '../domain/mind-map';
+import type { MindMap } from '../domain/mind-map';
+import type { Envelope } from '../../common/domain/envelope';
 import { HeadMove, MapPage, MindMapRepository } from '../ports/mind-map.repository';
 import { ENVELOPE_COLUMNS, envelopeParams, EnvelopeRow, toEnvelope } from './envelope.columns';
 import { MIND_MAP_COLUMNS, MindMapRow, toMindMap } from './mind-map.mapper';

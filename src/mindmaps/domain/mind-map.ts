@@ -1,9 +1,4 @@
-/** A map's data key wrapped for one recipient; opaque bytes to the server. */
-export interface Envelope {
-  ephClassicalPublic: Buffer;
-  ephPqCiphertext: Buffer;
-  wrappedDek: Buffer;
-}
+import type { Envelope } from '../../common/domain/envelope';
 
 export interface MindMap {
   id: string;

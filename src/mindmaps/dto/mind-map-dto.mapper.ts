@@ -1,23 +1,6 @@
-import { fromBase64 } from '../../common/http/base64';
-import type { Envelope, MapVersion, MindMap } from '../domain/mind-map';
-import type { EnvelopeDto } from './envelope.dto';
+import { toEnvelopeDto } from '../../common/http/envelope.dto';
+import type { MapVersion, MindMap } from '../domain/mind-map';
 import type { MindMapDetailDto, MindMapSummaryDto, SavedVersionDto, VersionSnapshotDto } from './mind-map-responses.dto';
-
-export function fromEnvelopeDto(dto: EnvelopeDto): Envelope {
-  return {
-    ephClassicalPublic: fromBase64(dto.ephClassicalPublic),
-    ephPqCiphertext: fromBase64(dto.ephPqCiphertext),
-    wrappedDek: fromBase64(dto.wrappedDek),
-  };
-}
-
-export function toEnvelopeDto(e: Envelope): EnvelopeDto {
-  return {
-    ephClassicalPublic: e.ephClassicalPublic.toString('base64'),
-    ephPqCiphertext: e.ephPqCiphertext.toString('base64'),
-    wrappedDek: e.wrappedDek.toString('base64'),
-  };
-}
 
 export function toSummaryDto(m: MindMap): MindMapSummaryDto {
   return {

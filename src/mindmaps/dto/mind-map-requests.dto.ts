@@ -2,7 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, IsUUID, Max, MaxLength, Min, ValidateNested, IsObject, ValidateIf } from 'class-validator';
 import { IsBase64Bytes } from '../../common/http/base64';
-import { EnvelopeDto } from './envelope.dto';
+import { EnvelopeDto } from '../../common/http/envelope.dto';
 
 /** Encrypted titles: nonce, tag and a short title fit easily; the cap keeps rows small. */
 const TITLE_MAX_BYTES = 4096;

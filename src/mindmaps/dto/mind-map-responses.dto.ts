@@ -1,5 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { EnvelopeDto } from './envelope.dto';
+import { EnvelopeDto } from '../../common/http/envelope.dto';
 
 export class MindMapSummaryDto {
   @ApiProperty({ format: 'uuid' }) id: string;

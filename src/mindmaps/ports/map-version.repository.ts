@@ -1,4 +1,5 @@
-import type { Envelope, MapVersion } from '../domain/mind-map';
+import type { MapVersion } from '../domain/mind-map';
+import type { Envelope } from '../../common/domain/envelope';
 
 /** Saved versions of maps; rows are written once and only ever deleted. Joins the caller's transaction. */
 export abstract class MapVersionRepository {

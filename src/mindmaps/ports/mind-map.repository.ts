@@ -1,4 +1,5 @@
-import type { Envelope, MindMap } from '../domain/mind-map';
+import type { MindMap } from '../domain/mind-map';
+import type { Envelope } from '../../common/domain/envelope';
 
 export interface MapPage {
   items: MindMap[];

@@ -1,7 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { IsString, MaxLength } from 'class-validator';
 import { TIERS, Tier } from '../../config/app-config';
-import { EnvelopeDto } from '../../mindmaps/dto/envelope.dto';
+import { EnvelopeDto } from '../../common/http/envelope.dto';
 
 export class PlanDto {
   @ApiProperty({ enum: TIERS }) tier: Tier;

@@ -1,4 +1,4 @@
-import type { Envelope } from '../../mindmaps/domain/mind-map';
+import type { Envelope } from '../../common/domain/envelope';
 
 /**
  * A link share of one map. The token itself is never stored, only its sha256; the envelope wraps

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsISO8601, IsOptional, IsUUID, Min, ValidateNested, IsObject } from 'class-validator';
-import { EnvelopeDto } from '../../mindmaps/dto/envelope.dto';
+import { EnvelopeDto } from '../../common/http/envelope.dto';
 import { MapIdParams } from '../../mindmaps/dto/mind-map-requests.dto';
 
 export class CreateShareDto {

@@ -1,5 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { IsBase64Bytes } from '../../common/http/base64';
+import type { Envelope } from '../domain/envelope';
+import { fromBase64, IsBase64Bytes } from './base64';
 
 /**
  * Wrapped data key, v1 and v2 formats: v1 is 60 bytes (nonce, DEK, tag); v2 adds a header and a
@@ -21,4 +22,20 @@ export class EnvelopeDto {
   @ApiProperty({ format: 'byte', description: `wrapped data key, ${WRAPPED_DEK_MIN}..${WRAPPED_DEK_MAX} bytes, base64` })
   @IsBase64Bytes(WRAPPED_DEK_MIN, WRAPPED_DEK_MAX)
   wrappedDek: string;
+}
+
+export function fromEnvelopeDto(dto: EnvelopeDto): Envelope {
+  return {
+    ephClassicalPublic: fromBase64(dto.ephClassicalPublic),
+    ephPqCiphertext: fromBase64(dto.ephPqCiphertext),
+    wrappedDek: fromBase64(dto.wrappedDek),
+  };
+}
+
+export function toEnvelopeDto(e: Envelope): EnvelopeDto {
+  return {
+    ephClassicalPublic: e.ephClassicalPublic.toString('base64'),
+    ephPqCiphertext: e.ephPqCiphertext.toString('base64'),
+    wrappedDek: e.wrappedDek.toString('base64'),
+  };
 }
