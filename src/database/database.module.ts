@@ -4,6 +4,7 @@ import { ClsPluginTransactional } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { getDataSourceToken, TypeOrmModule } from '@nestjs/typeorm';
 import { ClsModule } from 'nestjs-cls';
+import { DatabasePool } from './database-pool';
 import { MIGRATIONS } from './migrations';
 import { SqlClient } from './sql-client';
 import { UnitOfWork } from './unit-of-work';
@@ -17,12 +18,14 @@ import { UnitOfWork } from './unit-of-work';
 @Module({})
 export class DatabaseModule {
   static forRoot(url: string): DynamicModule {
+    const pool = new DatabasePool();
     return {
       module: DatabaseModule,
       imports: [
         TypeOrmModule.forRoot({
           type: 'postgres',
           url,
+          driver: pool.driver,
           entities: [],
           synchronize: false,
           migrations: MIGRATIONS,
@@ -49,8 +52,8 @@ export class DatabaseModule {
           ],
         }),
       ],
-      providers: [SqlClient, { provide: UnitOfWork, useExisting: SqlClient }],
-      exports: [SqlClient, UnitOfWork],
+      providers: [SqlClient, { provide: UnitOfWork, useExisting: SqlClient }, { provide: DatabasePool, useValue: pool }],
+      exports: [SqlClient, UnitOfWork, DatabasePool],
     };
   }
 }

@@ -1,9 +1,8 @@
 import { Module, OnModuleInit } from '@nestjs/common';
 import { APP_INTERCEPTOR } from '@nestjs/core';
-import { DataSource } from 'typeorm';
 import { QueueModule } from '../../queue/queue.module';
 import { StorageModule } from '../../storage/storage.module';
-import { databasePool } from '../metrics/database-pool.collector';
+import { DatabasePool } from '../../database/database-pool';
 import { AuthTimingInterceptor } from './auth-timing.interceptor';
 import { DiagnosticsController } from './diagnostics.controller';
 import { DiagnosticsService } from './diagnostics.service';
@@ -19,9 +18,9 @@ import { timeQueries } from './query-timing';
   providers: [DiagnosticsService, { provide: APP_INTERCEPTOR, useClass: AuthTimingInterceptor }],
 })
 export class DiagnosticsModule implements OnModuleInit {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(private readonly database: DatabasePool) {}
 
   onModuleInit(): void {
-    timeQueries(databasePool(this.dataSource));
+    timeQueries(this.database.pool);
   }
 }

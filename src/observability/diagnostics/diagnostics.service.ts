@@ -2,15 +2,15 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { Readable } from 'node:stream';
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 import { AppError } from '../../common/errors/app-error';
 import { AppConfig } from '../../config/app-config';
 import { describeConfig } from '../../config/config-summary';
+import { DatabasePool } from '../../database/database-pool';
+import { SqlClient } from '../../database/sql-client';
 import { createRedisConnection } from '../../queue/bullmq-connection';
 import { JobQueue } from '../../queue/job-queue';
 import { blobKey } from '../../storage/blob-key';
 import { BlobStore } from '../../storage/ports/blob-store';
-import { databasePool } from '../metrics/database-pool.collector';
 import type { BlobRoundTripDto, DiagnosticsDto } from './dto/diagnostics.dto';
 
 /** Probe objects live under this user id, which no account has; one left behind is swept as an orphan. */
@@ -22,17 +22,18 @@ const PROBE_BYTES = 64;
 export class DiagnosticsService {
   constructor(
     private readonly config: AppConfig,
-    private readonly dataSource: DataSource,
+    private readonly db: SqlClient,
+    private readonly database: DatabasePool,
     private readonly queue: JobQueue,
     private readonly blobs: BlobStore,
   ) {}
 
   async report(): Promise<DiagnosticsDto> {
-    const pool = databasePool(this.dataSource);
+    const pool = this.database.pool;
     const [jobs, blobStore, postgres, redis] = await Promise.all([
       this.queue.jobCounts(),
       this.blobRoundTrip(),
-      this.dataSource.query('SHOW server_version') as Promise<{ server_version: string }[]>,
+      this.db.rows<{ server_version: string }>('SHOW server_version'),
       this.redisVersion(),
     ]);
     return {

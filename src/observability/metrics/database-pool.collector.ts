@@ -1,25 +1,19 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import type { Pool } from 'pg';
 import { Gauge } from 'prom-client';
-import { DataSource } from 'typeorm';
-import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
+import { DatabasePool } from '../../database/database-pool';
 import { AppMetrics } from './app-metrics';
 
 /** pg's pool behind TypeORM, read at scrape time: connections open, idle, and callers waiting for one. */
-export function databasePool(dataSource: DataSource): Pool {
-  // TypeORM's postgres driver holds pg's Pool as its public (untyped) `master`.
-  return (dataSource.driver as PostgresDriver).master as Pool;
-}
-
 @Injectable()
 export class DatabasePoolCollector implements OnModuleInit {
   constructor(
     private readonly metrics: AppMetrics,
-    private readonly dataSource: DataSource,
+    private readonly database: DatabasePool,
   ) {}
 
   onModuleInit(): void {
-    const pool = () => databasePool(this.dataSource);
+    const pool = () => this.database.pool;
     const gauge = (name: string, help: string, read: (p: Pool) => number) =>
       new Gauge({
         name,
