@@ -30,13 +30,15 @@ import {
 import type { Figure } from './figure';
 import { benchMetricsOverhead } from './metrics-overhead';
 import { BenchUser, createMap, register, seedVersions } from './seed';
+import { benchWebApp } from './web-app';
 
 /**
  * `npm run bench [-- name…]`: every figure is a ratio of two things measured side by side in this
  * run, on this machine, against the same PostgreSQL, Redis and s3rver, or a measure against its
  * goal. Names: api-get, upload, quota, rss, prune, crypto (the client: unlock, push/pull CPU,
- * Argon2id), metrics (GET and uploads with metrics on vs off, request logs on vs off). A subset
- * updates its own figures in bench/results/latest.json and keeps the others.
+ * Argon2id), metrics (GET and uploads with metrics on vs off, request logs on vs off), web (the
+ * browser app in Chromium: download size, unlock to an editable map, autosave). A subset updates
+ * its own figures in bench/results/latest.json and keeps the others.
  * `--profile` runs the API under `node --cpu-prof` (profiles in bench/results/).
  */
 const MiB = 1024 * 1024;
@@ -80,6 +82,7 @@ async function main(): Promise<void> {
       const { benchCrypto } = await import('./crypto-client.mjs');
       figures.push(...(await benchCrypto(env.apiUrl, resolve(DIST, '..'))));
     }
+    if (want('web')) figures.push(...(await benchWebApp(env.apiUrl)));
   } finally {
     await tearDown(env);
   }

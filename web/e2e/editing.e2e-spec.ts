@@ -106,4 +106,28 @@ describe.skipIf(!CHROMIUM_AVAILABLE)('making a map in the browser', () => {
     expect(person.errors).toEqual([]);
     await person.context.close();
   });
+
+  it('locks itself after 15 idle minutes, and unlocks to the same map', async () => {
+    const person = await newPerson(browser, server.baseUrl);
+    await person.page.clock.install();
+    const auth = new AuthPages(person.page);
+    await auth.register('idle@example.com', 'walked away for lunch');
+    await new MapsPage(person.page).createMap('Left open');
+    const editor = new EditorPage(person.page);
+    await editor.loaded();
+    await editor.addChild('Still here');
+    await editor.waitForSaveState('saved');
+
+    await person.page.clock.fastForward('14:00');
+    expect(await auth.isLocked()).toBe(false);
+    await person.page.clock.fastForward('01:01');
+    await person.page.getByRole('heading', { name: 'Mindvault is locked' }).waitFor();
+    expect(await person.page.locator('me-tpc').count()).toBe(0);
+
+    await auth.unlock('walked away for lunch');
+    await editor.loaded();
+    expect(await editor.nodeTexts()).toContain('Still here');
+    expect(person.errors).toEqual([]);
+    await person.context.close();
+  });
 });

@@ -61,13 +61,15 @@ describe.skipIf(!CHROMIUM_AVAILABLE)('limits and the account page', () => {
     await person.context.close();
   });
 
-  it('a wrong password says so, and repeated attempts show the rate limit', async () => {
+  it('a taken email and a wrong password say so, and repeated attempts show the rate limit', async () => {
     const owner = await newPerson(browser, server.baseUrl);
     await new AuthPages(owner.page).register('limited@example.com', 'the right password');
     await owner.context.close();
 
     const guesser = await newPerson(browser, server.baseUrl);
     const auth = new AuthPages(guesser.page);
+    await auth.submitRegistration('limited@example.com', 'someone else entirely');
+    expect(await auth.error()).toBe('An account with this email already exists. Log in instead.');
     await guesser.page.goto('/login');
     const messages: string[] = [];
     for (let attempt = 0; attempt <= AUTH_RATE_LIMIT_PER_MINUTE; attempt++) {

@@ -10,6 +10,7 @@ import { MapsPage } from './pages/maps/maps-page';
 import { ShareViewPage } from './pages/share-view/share-view-page';
 import { navigate, type Route, useRoute } from './router';
 import { useSession } from './session/current-session';
+import { useIdleLock } from './session/idle-lock';
 import { VaultSession } from './session/vault-session';
 import { Toasts } from './ui/toast';
 import './ui/app.css';
@@ -51,6 +52,7 @@ function Page({ route }: { route: Route }) {
 
 function App() {
   const route = useRoute();
+  useIdleLock();
   return (
     <>
       <Page route={route} />

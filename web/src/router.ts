@@ -28,12 +28,19 @@ export function parseRoute(pathname: string): Route {
   return { name: 'not-found' };
 }
 
-/** Asked before an in-app navigation; answers false to stay (the editor, with unsaved edits). */
-type LeaveGuard = () => Promise<boolean>;
+/**
+ * Asked before the page's content goes (navigation, log out, idle lock); answers false to stay
+ * (the editor, with edits it could not save). `interactive` false: decide without asking.
+ */
+type LeaveGuard = (interactive: boolean) => Promise<boolean>;
 let leaveGuard: LeaveGuard | null = null;
 
 export function setLeaveGuard(guard: LeaveGuard | null): void {
   leaveGuard = guard;
+}
+
+export function mayLeave(interactive = true): Promise<boolean> {
+  return leaveGuard ? leaveGuard(interactive) : Promise.resolve(true);
 }
 
 export function navigate(path: string, options: { replace?: boolean } = {}): void {
@@ -43,7 +50,7 @@ export function navigate(path: string, options: { replace?: boolean } = {}): voi
     window.dispatchEvent(new Event(ROUTE_CHANGE));
   };
   if (leaveGuard === null) return go();
-  void leaveGuard().then((leave) => leave && go());
+  void leaveGuard(true).then((leave) => leave && go());
 }
 
 export function useRoute(): Route {

@@ -5,12 +5,17 @@ export class AuthPages {
   constructor(private readonly page: Page) {}
 
   async register(email: string, password: string): Promise<void> {
+    await this.submitRegistration(email, password);
+    await this.page.waitForURL('**/maps');
+  }
+
+  /** Fills the sign-up form and submits; does not wait for success. */
+  async submitRegistration(email: string, password: string): Promise<void> {
     await this.page.goto('/register');
     await this.page.getByLabel('Email').fill(email);
     await this.page.getByLabel('Password', { exact: true }).fill(password);
     await this.page.getByLabel('Repeat password').fill(password);
     await this.page.getByRole('button', { name: 'Create account' }).click();
-    await this.page.waitForURL('**/maps');
   }
 
   /** Fills the login form and submits; does not wait for success (see loggedIn). */

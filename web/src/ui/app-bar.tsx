@@ -1,9 +1,10 @@
-import { navigate, onLinkClick } from '../router';
+import { mayLeave, navigate, onLinkClick } from '../router';
 import { setCurrentSession, useSession } from '../session/current-session';
 
 export function AppBar() {
   const session = useSession();
   const logout = async () => {
+    if (!(await mayLeave())) return;
     try {
       await session?.logout();
     } finally {

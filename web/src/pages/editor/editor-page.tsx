@@ -74,11 +74,11 @@ export function EditorPage({ session, mapId }: { session: VaultSession; mapId: s
       void autosave.current.flush();
     };
     window.addEventListener('beforeunload', warn);
-    setLeaveGuard(async () => {
+    setLeaveGuard(async (interactive) => {
       const saver = autosave.current;
       if (!saver?.dirty) return true;
       if (saver.current !== 'conflict') await saver.flush();
-      return !saver.dirty || confirm('Some edits could not be saved. Leave anyway and lose them?');
+      return !saver.dirty || (interactive && confirm('Some edits could not be saved. Leave anyway and lose them?'));
     });
     return () => {
       window.removeEventListener('beforeunload', warn);
