@@ -78,9 +78,8 @@ export {
   type UnwrappedDek,
   wrapOwnerDek,
   WRAPPED_DEK_BYTES,
-  WRAPPED_DEK_MAX_BYTES,
-  WRAPPED_DEK_MIN_BYTES,
 } from './crypto/hybrid-kem.js';
+export { PRIVATE_KEY_BLOB_MAX_BYTES, WRAPPED_DEK_MAX_BYTES, WRAPPED_DEK_MIN_BYTES } from './contract.js';
 
 export {
   CONTENT_MAGIC,

@@ -139,3 +139,23 @@ describe('link shares', () => {
     }
   });
 });
+
+describe('sizes the contract accepts', () => {
+  it('every wrappedDek and private-key blob this client writes fits the server bounds', async () => {
+    const { WRAPPED_DEK_MIN_BYTES, WRAPPED_DEK_MAX_BYTES, PRIVATE_KEY_BLOB_MAX_BYTES, buildKeyBundle } = await import('../src/index.js');
+    const keys = generateKeyPairs();
+    const wrapped = [
+      (await wrapOwnerDek(generateDek(), 1, keys, { ...place, keyVersion: 1 })).wrappedDek,
+      (await mapLink(generateDek())).envelope.wrappedDek,
+      (await createLinkShare({ kind: 'version', ...place, seq: 1, contentKey: generateDek(), titleKey: generateDek() })).envelope.wrappedDek,
+      v1.ENVELOPE.wrappedDek,
+    ];
+    for (const w of wrapped) {
+      const n = fromBase64(w).length;
+      expect(n).toBeGreaterThanOrEqual(WRAPPED_DEK_MIN_BYTES);
+      expect(n).toBeLessThanOrEqual(WRAPPED_DEK_MAX_BYTES);
+    }
+    const bundle = await buildKeyBundle(keys, new Uint8Array(32), { keyVersion: 1 });
+    for (const blob of [bundle.classicalPrivEncrypted, bundle.pqPrivEncrypted]) expect(fromBase64(blob).length).toBeLessThanOrEqual(PRIVATE_KEY_BLOB_MAX_BYTES);
+  });
+});

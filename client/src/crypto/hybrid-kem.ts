@@ -38,7 +38,7 @@ import { hkdf } from '@noble/hashes/hkdf.js';
 import { hmac } from '@noble/hashes/hmac.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { ml_kem768 } from '@noble/post-quantum/ml-kem.js';
-import type { Envelope, KeyBundleInput } from '../contract.js';
+import { type Envelope, type KeyBundleInput, WRAPPED_DEK_MAX_BYTES, WRAPPED_DEK_MIN_BYTES } from '../contract.js';
 import { aesGcmDecrypt, aesGcmEncrypt, AES_KEY_BYTES, GCM_NONCE_BYTES, GCM_TAG_BYTES } from './aes-gcm.js';
 import { fromBase64, toBase64 } from './base64.js';
 import { bytesEqual, concatBytes, randomBytes, utf8, wipe } from './bytes.js';
@@ -65,9 +65,6 @@ const SEALED_OFFSET = 1 + 4 + GCM_NONCE_BYTES;
 export const WRAPPED_DEK_BYTES = SEALED_OFFSET + DEK_BYTES + GCM_TAG_BYTES + MAC_BYTES;
 /** Length of a v1 wrappedDek (owner or link share). */
 export const LEGACY_WRAPPED_DEK_BYTES = GCM_NONCE_BYTES + DEK_BYTES + GCM_TAG_BYTES;
-/** Bounds of wrappedDek in the HTTP contract; every format here fits inside. */
-export const WRAPPED_DEK_MIN_BYTES = 40;
-export const WRAPPED_DEK_MAX_BYTES = 160;
 
 /** Where an owner envelope belongs: bound into its MAC and AAD. */
 export interface EnvelopeContext {
