@@ -7,6 +7,7 @@ COPY web/package.json web/package.json
 # The web app builds on install (root prepare) from the SDK's sources: both come first.
 COPY client client
 COPY web web
+COPY scripts scripts
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json nest-cli.json ormconfig.ts ./
 COPY src src
