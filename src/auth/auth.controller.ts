@@ -1,11 +1,12 @@
-import { Body, Controller, Get, HttpCode, Post, Put, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Post, Put } from '@nestjs/common';
 import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiResponse, ApiTags } from '@nestjs/swagger';
-import { ThrottlerGuard } from '@nestjs/throttler';
 import { Authenticated, CurrentUser, Principal, Public } from '../common/auth/auth.decorators';
 import { ValidationFailed } from '../common/errors/common.errors';
 import { ErrorBody } from '../common/errors/error-body';
 import { ApiErrors } from '../common/http/api-errors.decorator';
 import { fromBase64 } from '../common/http/base64';
+import { BodyLimit } from '../common/http/body-limit';
+import { RateLimit } from '../common/http/rate-limit';
 import { AuthService } from './auth.service';
 import { fromKdfDto, fromKeyBundleDto, fromMapEnvelopeDto, toKdfDto, toKeyBundleDto } from './dto/auth-dto.mapper';
 import {
@@ -18,9 +19,10 @@ import {
 } from './dto/auth-requests.dto';
 import { PreloginResponseDto, TokenPairDto } from './dto/auth-responses.dto';
 import { KeyBundleResponseDto } from './dto/key-bundle.dto';
+import { keyRotationBodyLimit } from './key-rotation-limit';
 
 @ApiTags('auth')
-@UseGuards(ThrottlerGuard)
+@RateLimit('auth')
 @ApiResponse({ status: 429, type: ErrorBody, description: 'RATE_LIMITED, with Retry-After' })
 @ApiErrors([400, 'VALIDATION_FAILED'])
 @Controller('api/auth')
@@ -94,6 +96,7 @@ export class AuthController {
 
   @Put('keys')
   @Authenticated()
+  @BodyLimit(keyRotationBodyLimit)
   @ApiOkResponse({ type: KeyBundleResponseDto })
   @ApiErrors(
     [400, 'ROTATION_INCOMPLETE (with missingMapIds, missingVersionEnvelopes)'],

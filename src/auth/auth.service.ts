@@ -56,7 +56,7 @@ export class AuthService {
 
   async prelogin(email: string): Promise<KdfParams> {
     const user = await this.users.findByEmail(email);
-    return user ? user.kdf : fakeKdfParams(this.config.auth.jwtSecret, email);
+    return user ? user.kdf : fakeKdfParams(this.config.auth.preloginSecret, email);
   }
 
   async register(input: Registration): Promise<IssuedTokens> {

@@ -3,12 +3,16 @@ import { ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } f
 import type { FastifyRequest } from 'fastify';
 import { Authenticated, CurrentUser, Principal, Public } from '../common/auth/auth.decorators';
 import { ApiErrors } from '../common/http/api-errors.decorator';
+import { BodyLimit } from '../common/http/body-limit';
 import { KeepRawBody, rawBodyOf } from '../common/http/raw-body';
 import { BillingWebhookService } from './billing-webhook.service';
 import { BillingService } from './billing.service';
 import { CheckoutRequestDto, CheckoutResponseDto, SubscriptionResponseDto, WebhookAckDto } from './dto/billing.dto';
 import { toSubscriptionDto } from './dto/billing-dto.mapper';
 import { PaymentProvider } from './ports/payment-provider';
+
+/** Stripe's events are a few KiB; an event carrying many line items stays well under this. */
+const WEBHOOK_BODY_LIMIT = 256 * 1024;
 
 @ApiTags('billing')
 @Controller('api/billing')
@@ -43,6 +47,7 @@ export class BillingController {
   @Post('webhook')
   @HttpCode(200)
   @KeepRawBody()
+  @BodyLimit(() => WEBHOOK_BODY_LIMIT)
   @ApiOperation({ summary: "the payment provider's events, verified against the signature over the raw body" })
   @ApiHeader({ name: 'Stripe-Signature', required: true })
   @ApiOkResponse({ type: WebhookAckDto, description: 'applied, or a repeat of an applied event' })

@@ -26,10 +26,17 @@ export async function helmetHeaders(options: FastifyHelmetOptions): Promise<Reco
   );
 }
 
-/** Stamps `headers` on every reply, before any handler or error handler runs. */
-export function addSecurityHeaders(instance: FastifyInstance, headers: Record<string, string>): void {
-  instance.addHook('onRequest', (_request, reply, done) => {
-    void reply.headers(headers);
+/**
+ * Stamps `headers` on every reply, before any handler or error handler runs; replies to paths
+ * under `except.prefix` get `except.headers` instead.
+ */
+export function addSecurityHeaders(
+  instance: FastifyInstance,
+  headers: Record<string, string>,
+  except?: { prefix: string; headers: Record<string, string> },
+): void {
+  instance.addHook('onRequest', (request, reply, done) => {
+    void reply.headers(except && request.url.startsWith(except.prefix) ? except.headers : headers);
     done();
   });
 }

@@ -1,8 +1,10 @@
+import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 import type { BlobStoreConfig } from '../storage/blob-store.config';
 import { EnvSchema } from './env.schema';
+import { persistentSecret } from './persistent-secret';
 
 export type Tier = 'free' | 'pro' | 'team';
 export const TIERS: readonly Tier[] = ['free', 'pro', 'team'];
@@ -16,15 +18,14 @@ export interface TierPlan {
   priceMonthlyCents: number;
 }
 
-export const DEV_JWT_SECRET = 'mindvault-development-secret-change-me-please';
+const KiB = 1024;
 const MiB = 1024 * 1024;
 const GiB = 1024 * MiB;
 
 /** The typed configuration, built once from the environment and injected where needed. */
 export abstract class AppConfig {
   abstract readonly env: 'development' | 'production' | 'test';
-  /** `trustProxy`: requests arrive through a trusted reverse proxy (its X-Forwarded-For and X-Request-Id count). */
-  abstract readonly http: { port: number; host: string; trustProxy: boolean };
+  abstract readonly http: HttpConfig;
   /** `url` unset means: start the embedded PostgreSQL under `embeddedDir`. */
   abstract readonly database: { url?: string; embeddedDir: string; embeddedPort: number };
   /**
@@ -35,6 +36,8 @@ export abstract class AppConfig {
   abstract readonly blob: BlobStoreConfig;
   abstract readonly auth: {
     jwtSecret: string;
+    /** HMAC key of the prelogin fakes: never the JWT key, so a fake says nothing about it. */
+    preloginSecret: string;
     /** Seconds. */
     accessTtlS: number;
     /** Seconds a refresh token lives unused (the idle end). */
@@ -42,6 +45,8 @@ export abstract class AppConfig {
     /** Seconds a login lives at most, however often it is refreshed (the absolute end). */
     sessionMaxTtlS: number;
     rateLimitPerMinute: number;
+    /** Per-account login backoff: failures allowed before waits start, and the longest wait (seconds). */
+    loginThrottle: { freeAttempts: number; maxBackoffS: number };
   };
   abstract readonly uploads: { maxBlobBytes: number };
   abstract readonly tiers: Record<Tier, TierPlan>;
@@ -81,6 +86,25 @@ export interface MetricsConfig {
   token?: string;
 }
 
+export interface HttpConfig {
+  port: number;
+  host: string;
+  /** Largest JSON body (bytes) of a route that does not raise it. */
+  jsonBodyLimitBytes: number;
+  /** Milliseconds to receive the request headers. */
+  headersTimeoutMs: number;
+  /** Milliseconds to receive the whole request, headers and body. */
+  bodyTimeoutMs: number;
+  /** Milliseconds a connection may stay silent in the middle of a request. */
+  idleTimeoutMs: number;
+  /** Slowest accepted body (bytes a second), judged after `bodyRateGraceMs` of waiting on the client. */
+  minBodyBytesPerS: number;
+  bodyRateGraceMs: number;
+  /** Addresses/CIDRs (or proxy-addr's names, e.g. `loopback`) whose X-Forwarded-For is believed; empty: none. */
+  trustProxy: string[];
+  swaggerEnabled: boolean;
+}
+
 export interface StripeConfig {
   secretKey: string;
   webhookSecret: string;
@@ -109,11 +133,27 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     throw new ConfigError(`invalid environment:\n${lines.join('\n')}`);
   }
   const nodeEnv = (parsed.NODE_ENV ?? 'development') as AppConfig['env'];
-  const jwtSecret = parsed.JWT_SECRET ?? DEV_JWT_SECRET;
-  if (nodeEnv === 'production' && jwtSecret === DEV_JWT_SECRET) {
-    throw new ConfigError('invalid environment:\n  JWT_SECRET: must be set to a secret of your own in production');
-  }
   const dataDir = resolve(parsed.DATA_DIR ?? 'data');
+  if (nodeEnv === 'production') {
+    const missing = (['JWT_SECRET', 'PRELOGIN_SECRET'] as const).filter((name) => !parsed[name]);
+    if (missing.length > 0) {
+      throw new ConfigError(`invalid environment:\n${missing.map((name) => `  ${name}: must be set to a secret of your own in production`).join('\n')}`);
+    }
+  }
+  // NOTE: outside production an unset secret is generated once and kept (0600) in DATA_DIR, so
+  // there is no built-in secret anyone could know, and tokens survive a restart.
+  const jwtSecret = parsed.JWT_SECRET ?? persistentSecret(dataDir, 'jwt-secret');
+  const preloginSecret = parsed.PRELOGIN_SECRET ?? persistentSecret(dataDir, 'prelogin-secret');
+  const trustProxy = (parsed.TRUST_PROXY ?? '').split(',').map((e) => e.trim()).filter(Boolean);
+  const badProxies = trustProxy.filter((entry) => !isProxyEntry(entry));
+  if (badProxies.length > 0) {
+    throw new ConfigError(`invalid environment:\n  TRUST_PROXY: not an address or CIDR: ${badProxies.join(', ')}`);
+  }
+  const headersTimeoutMs = parsed.HTTP_HEADERS_TIMEOUT_MS ?? 10_000;
+  const bodyTimeoutMs = parsed.HTTP_BODY_TIMEOUT_MS ?? 300_000;
+  if (headersTimeoutMs > bodyTimeoutMs) {
+    throw new ConfigError('invalid environment:\n  HTTP_HEADERS_TIMEOUT_MS: must not exceed HTTP_BODY_TIMEOUT_MS');
+  }
   const s3Vars = [parsed.S3_ENDPOINT, parsed.S3_ACCESS_KEY, parsed.S3_SECRET_KEY, parsed.S3_BUCKET];
   if (s3Vars.some(Boolean) && !s3Vars.every(Boolean)) {
     throw new ConfigError(
@@ -160,16 +200,30 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
 
   return {
     env: nodeEnv,
-    http: { port: parsed.PORT ?? 3000, host: parsed.HOST ?? '0.0.0.0', trustProxy: parsed.TRUST_PROXY === 'true' },
+    http: {
+      port: parsed.PORT ?? 3000,
+      // Loopback unless asked: the container images set HOST=0.0.0.0 themselves.
+      host: parsed.HOST ?? '127.0.0.1',
+      jsonBodyLimitBytes: parsed.JSON_BODY_LIMIT_BYTES ?? 64 * KiB,
+      headersTimeoutMs,
+      bodyTimeoutMs,
+      idleTimeoutMs: parsed.HTTP_IDLE_TIMEOUT_MS ?? 60_000,
+      minBodyBytesPerS: parsed.HTTP_MIN_BODY_BYTES_PER_S ?? 4 * KiB,
+      bodyRateGraceMs: parsed.HTTP_BODY_RATE_GRACE_MS ?? 10_000,
+      trustProxy,
+      swaggerEnabled: parsed.SWAGGER_ENABLED === undefined ? nodeEnv !== 'production' : parsed.SWAGGER_ENABLED === 'true',
+    },
     database: { url: parsed.DATABASE_URL, embeddedDir: resolve(dataDir, 'pg'), embeddedPort: parsed.EMBEDDED_PG_PORT ?? 54329 },
     queue: { redisUrl: parsed.REDIS_URL, prefix: parsed.QUEUE_PREFIX ?? 'mindvault', debounceMs: parsed.JOB_DEBOUNCE_MS ?? 1000 },
     blob,
     auth: {
       jwtSecret,
+      preloginSecret,
       accessTtlS: parsed.JWT_ACCESS_TTL_S ?? 15 * 60,
       refreshTtlS: parsed.JWT_REFRESH_TTL_S ?? 30 * 24 * 3600,
       sessionMaxTtlS: parsed.SESSION_MAX_TTL_S ?? 90 * 24 * 3600,
       rateLimitPerMinute: parsed.AUTH_RATE_LIMIT_PER_MINUTE ?? 30,
+      loginThrottle: { freeAttempts: parsed.LOGIN_FREE_ATTEMPTS ?? 5, maxBackoffS: parsed.LOGIN_MAX_BACKOFF_S ?? 900 },
     },
     uploads: { maxBlobBytes: parsed.MAX_BLOB_BYTES ?? 32 * MiB },
     tiers: {
@@ -201,6 +255,17 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
 /** 127.0.0.0/8, ::1 and localhost: addresses no other machine can reach. */
 function isLoopback(host: string): boolean {
   return host === 'localhost' || host === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
+}
+
+const PROXY_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+/** `10.0.0.1`, `10.0.0.0/8`, `::1/128` or one of proxy-addr's names. */
+function isProxyEntry(entry: string): boolean {
+  if (PROXY_NAMES.has(entry)) return true;
+  const [address, bits, ...rest] = entry.split('/');
+  const family = isIP(address);
+  if (family === 0 || rest.length > 0) return false;
+  return bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128));
 }
 
 function stripEmpty(env: Record<string, string | undefined>): Record<string, string> {

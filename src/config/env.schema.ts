@@ -117,10 +117,6 @@ export class EnvSchema {
   @IsOptional() @IsIn(['json', 'pretty'])
   LOG_FORMAT?: string;
 
-  /** true: the peer is a trusted proxy (client IP from X-Forwarded-For, its X-Request-Id kept). */
-  @IsOptional() @IsIn(['true', 'false'])
-  TRUST_PROXY?: string;
-
   /** false: no metrics listener, no per-request metrics hooks. */
   @IsOptional() @IsIn(['true', 'false'])
   METRICS_ENABLED?: string;
@@ -144,4 +140,47 @@ export class EnvSchema {
   /** true: Server-Timing headers and GET /api/admin/diagnostics. */
   @IsOptional() @IsIn(['true', 'false'])
   DIAGNOSTICS_ENABLED?: string;
+  /** HMAC key of the prelogin fakes; unset: generated once and kept in DATA_DIR (required in production). */
+  @IsOptional() @IsString() @MinLength(32)
+  PRELOGIN_SECRET?: string;
+
+  /** Largest JSON body in bytes on routes that do not raise it (key rotation, the webhook). */
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1024) @Max(16 * 1024 * 1024)
+  JSON_BODY_LIMIT_BYTES?: number;
+
+  /** Milliseconds a client has to send its request headers. */
+  @IsOptional() @Type(() => Number) @IsInt() @Min(100)
+  HTTP_HEADERS_TIMEOUT_MS?: number;
+
+  /** Milliseconds a client has to send a whole request, headers and body. */
+  @IsOptional() @Type(() => Number) @IsInt() @Min(100)
+  HTTP_BODY_TIMEOUT_MS?: number;
+
+  /** Milliseconds a connection may stay silent (no byte either way) in the middle of a request. */
+  @IsOptional() @Type(() => Number) @IsInt() @Min(100)
+  HTTP_IDLE_TIMEOUT_MS?: number;
+
+  /** Slowest accepted body, bytes a second, averaged over the time the server waited for the client. */
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1)
+  HTTP_MIN_BODY_BYTES_PER_S?: number;
+
+  /** Milliseconds of waiting on a body before its rate is judged. */
+  @IsOptional() @Type(() => Number) @IsInt() @Min(100)
+  HTTP_BODY_RATE_GRACE_MS?: number;
+
+  /** Comma-separated addresses or CIDRs of proxies whose X-Forwarded-For (and X-Request-Id) is believed; unset: none. */
+  @IsOptional() @IsString()
+  TRUST_PROXY?: string;
+
+  /** Serve the Swagger UI and the OpenAPI document (default: yes, except in production). */
+  @IsOptional() @IsIn(['true', 'false'])
+  SWAGGER_ENABLED?: string;
+
+  /** Failed logins of one account allowed before each further one waits (doubling each time). */
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1)
+  LOGIN_FREE_ATTEMPTS?: number;
+
+  /** Longest wait, in seconds, the per-account login backoff grows to. */
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1)
+  LOGIN_MAX_BACKOFF_S?: number;
 }

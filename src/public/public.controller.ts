@@ -1,21 +1,21 @@
-import { Controller, Get, Param, Res, StreamableFile, UseGuards } from '@nestjs/common';
+import { Controller, Get, Param, Res, StreamableFile } from '@nestjs/common';
 import { ApiOkResponse, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Public } from '../common/auth/auth.decorators';
 import { ErrorBody } from '../common/errors/error-body';
 import { ApiBinaryOk } from '../common/http/api-binary.decorator';
 import { ApiErrors } from '../common/http/api-errors.decorator';
+import { RateLimit } from '../common/http/rate-limit';
 import { BLOB_CONTENT_TYPE } from '../common/domain/blob-content-type';
 import { TierPolicy } from '../billing/tier-policy.service';
 import { toEnvelopeDto } from '../common/http/envelope.dto';
 import { SharesService } from '../shares/shares.service';
 import { PlanListDto, SharedMapDto, ShareTokenParams } from './dto/public.dto';
-import { PublicRateLimitGuard } from './public-rate-limit.guard';
 
 /** Routes without an account: the plans on offer, and what a share link opens. Rate-limited per IP. */
 @ApiTags('public')
 @Public()
-@UseGuards(PublicRateLimitGuard)
+@RateLimit('public')
 @ApiResponse({ status: 429, type: ErrorBody, description: 'RATE_LIMITED, with Retry-After' })
 @Controller('api/public')
 export class PublicController {

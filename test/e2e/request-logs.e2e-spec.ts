@@ -35,7 +35,7 @@ describe('request logs', () => {
       restore.push(() => (stream.write = write));
     }
     t = await createTestApp({ blob: 's3', env: { LOG_LEVEL: 'info' } });
-    proxied = await createTestApp({ env: { LOG_LEVEL: 'info', TRUST_PROXY: 'true' } });
+    proxied = await createTestApp({ env: { LOG_LEVEL: 'info', TRUST_PROXY: '127.0.0.1' } });
   });
   afterAll(async () => {
     await t?.close();

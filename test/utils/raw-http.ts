@@ -71,3 +71,47 @@ export function streamingRequest(url: string, options: { method: string; headers
     response,
   };
 }
+
+export interface OpenRequest {
+  /** Sends part of the body; false once the connection is gone. */
+  write(chunk: Buffer | string): Promise<boolean>;
+  end(): void;
+  /** The answer, or `closed` if the server cut the connection without one. */
+  answer: Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: string } | { closed: true }>;
+  /** Resolves once the connection is closed, by either side. */
+  closed: Promise<void>;
+  destroy(): void;
+}
+
+/**
+ * A request whose body the test sends piece by piece (or never finishes), to see what the server
+ * answers before the body is complete: a limit checked up front, a trickle cut.
+ */
+export function openRequest(url: string, method: string, headers: Record<string, string | number>): OpenRequest {
+  const req = request(url, { method, headers });
+  let gone = false;
+  const closed = new Promise<void>((done) => req.once('close', () => ((gone = true), done())));
+  const answer = new Promise<Awaited<OpenRequest['answer']>>((resolve) => {
+    req.once('response', (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (c: string) => (body += c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+      res.on('error', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+    });
+    req.once('error', () => setImmediate(() => resolve({ closed: true })));
+    req.once('close', () => setImmediate(() => resolve({ closed: true })));
+  });
+  req.flushHeaders();
+  return {
+    write: (chunk) =>
+      new Promise((done) => {
+        if (gone || req.destroyed) return done(false);
+        req.write(chunk, (error) => done(!error));
+      }),
+    end: () => req.end(),
+    answer,
+    closed,
+    destroy: () => req.destroy(),
+  };
+}

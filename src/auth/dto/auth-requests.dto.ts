@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
+import { MAX_MAPS_PER_ROTATION } from '../key-rotation-limit';
 import { IsArray, IsEmail, IsInt, IsOptional, IsString, MaxLength, Min, ValidateNested, IsUUID, ArrayMaxSize, IsObject } from 'class-validator';
 import { IsBase64Bytes } from '../../common/http/base64';
 import { EnvelopeDto } from '../../common/http/envelope.dto';
@@ -91,7 +92,7 @@ export class RotateKeysRequestDto {
   keyVersion: number;
 
   @ApiProperty({ type: [MapEnvelopeDto], description: 'a new envelope for every owned map' })
-  @IsArray() @ArrayMaxSize(100_000) @IsObject({ each: true }) @ValidateNested({ each: true }) @Type(() => MapEnvelopeDto)
+  @IsArray() @ArrayMaxSize(MAX_MAPS_PER_ROTATION) @IsObject({ each: true }) @ValidateNested({ each: true }) @Type(() => MapEnvelopeDto)
   maps: MapEnvelopeDto[];
 }
 

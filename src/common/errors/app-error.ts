@@ -10,4 +10,9 @@ export abstract class AppError extends Error {
   extra(): Record<string, unknown> {
     return {};
   }
+
+  /** Headers the answer carries (e.g. Retry-After). */
+  headers(): Record<string, string> {
+    return {};
+  }
 }

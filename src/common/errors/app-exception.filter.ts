@@ -1,11 +1,10 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
-import { ThrottlerException } from '@nestjs/throttler';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from './app-error';
 import {
+  BodyTooLarge,
+  ClientGone,
   InternalError,
-  PayloadTooLarge,
-  RateLimited,
   RouteNotFound,
   ServiceUnavailable,
   UnsupportedMediaType,
@@ -25,20 +24,30 @@ export class AppExceptionFilter implements ExceptionFilter {
     const http = host.switchToHttp();
     const reply = http.getResponse<FastifyReply>();
     const request = http.getRequest<FastifyRequest>();
-    const error = this.toAppError(exception);
+    const error = this.toAppError(exception, request);
+    if (error instanceof ClientGone) {
+      // Not a fault on either side worth a stack: say what happened, once, and answer nobody.
+      this.logger.log(`${request.method} ${request.routeOptions?.url ?? '?'} [${request.id}] client closed the connection`);
+      return;
+    }
     if (error.status >= 500) {
       const detail = exception instanceof Error ? describeWithCauses(exception) : String(exception);
       this.logger.error({ reqId: request.id, method: request.method, route: request.routeOptions?.url ?? null, code: error.code }, detail);
     }
     if (reply.sent) return;
-    void reply.status(error.status).header('content-type', 'application/json; charset=utf-8').send(toErrorBody(error));
+    void reply
+      .status(error.status)
+      .headers(error.headers())
+      .header('content-type', 'application/json; charset=utf-8')
+      .send(toErrorBody(error));
   }
 
-  private toAppError(exception: unknown): AppError {
+  private toAppError(exception: unknown, request: FastifyRequest): AppError {
+    // Whatever broke, a request whose client is gone failed because it went: its socket says so.
+    if (clientGone(request) && !(exception instanceof AppError && exception.status < 500)) return new ClientGone();
     if (exception instanceof AppError) return exception;
-    if (exception instanceof ThrottlerException) return new RateLimited();
-    if (exception instanceof HttpException) return fromHttpException(exception);
-    const fastify = fastifyError(exception);
+    if (exception instanceof HttpException) return fromHttpException(exception, request);
+    const fastify = fastifyError(exception, request);
     if (fastify) return fastify;
     if (isDatabaseConnectionLoss(exception)) return new ServiceUnavailable('database unavailable, retry');
     return new InternalError();
@@ -53,6 +62,12 @@ function describeWithCauses(error: Error): string {
     parts.push(`caused by: ${cause.message}${code}`);
   }
   return parts.join('\n');
+}
+
+/** The request stream was aborted, or its socket is gone before an answer could be written. */
+function clientGone(request: FastifyRequest): boolean {
+  const raw = request.raw;
+  return raw.aborted || raw.socket?.destroyed === true;
 }
 
 /** SQLSTATE classes and pg messages that say the connection went away, not that the query was wrong. */
@@ -71,12 +86,12 @@ function isDatabaseConnectionLoss(exception: unknown): boolean {
   return released || CONNECTION_LOSS_STATES.test(state) || CONNECTION_LOSS_MESSAGES.test(exception.message);
 }
 
-function fromHttpException(exception: HttpException): AppError {
+function fromHttpException(exception: HttpException, request: FastifyRequest): AppError {
   switch (exception.getStatus()) {
     case 404:
       return new RouteNotFound();
     case 413:
-      return new PayloadTooLarge();
+      return new BodyTooLarge(request.routeOptions?.bodyLimit);
     case 415:
       return new UnsupportedMediaType();
     case 400:
@@ -87,11 +102,11 @@ function fromHttpException(exception: HttpException): AppError {
 }
 
 /** Fastify's own errors (malformed JSON, unknown content type, oversized body) carry a FST_ code. */
-function fastifyError(exception: unknown): AppError | undefined {
+function fastifyError(exception: unknown, request: FastifyRequest): AppError | undefined {
   if (!(exception instanceof Error) || !('code' in exception) || typeof exception.code !== 'string') return undefined;
   const code = exception.code;
   if (code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return new UnsupportedMediaType();
-  if (code === 'FST_ERR_CTP_BODY_TOO_LARGE') return new PayloadTooLarge();
+  if (code === 'FST_ERR_CTP_BODY_TOO_LARGE') return new BodyTooLarge(request.routeOptions?.bodyLimit);
   if (code.startsWith('FST_ERR_CTP_') || code === 'FST_ERR_VALIDATION') {
     return new ValidationFailed([], 'malformed request body');
   }

@@ -35,8 +35,11 @@ export class Forbidden extends AppError {
 export class RateLimited extends AppError {
   readonly status = 429;
   readonly code = 'RATE_LIMITED';
-  constructor() {
+  constructor(readonly retryAfterS?: number) {
     super('too many requests, retry later');
+  }
+  override headers(): Record<string, string> {
+    return this.retryAfterS === undefined ? {} : { 'retry-after': String(this.retryAfterS) };
   }
 }
 
@@ -56,11 +59,41 @@ export class UnsupportedMediaType extends AppError {
   }
 }
 
-export class PayloadTooLarge extends AppError {
+/** A body over its route's limit, refused from its Content-Length or as soon as it runs over. */
+export class BodyTooLarge extends AppError {
   readonly status = 413;
-  readonly code = 'PAYLOAD_TOO_LARGE';
+  readonly code = 'BODY_TOO_LARGE';
+  constructor(readonly limitBytes?: number) {
+    super(limitBytes === undefined ? 'request body too large' : `request body over ${limitBytes} bytes`);
+  }
+  override extra() {
+    return this.limitBytes === undefined ? {} : { limitBytes: this.limitBytes };
+  }
+}
+
+export class JsonTooDeep extends AppError {
+  readonly status = 400;
+  readonly code = 'JSON_TOO_DEEP';
+  constructor(maxDepth: number) {
+    super(`JSON nested deeper than ${maxDepth} levels`);
+  }
+}
+
+/** Sent (when it still can be) just before the server cuts a client that sends its body too slowly. */
+export class BodyTooSlow extends AppError {
+  readonly status = 408;
+  readonly code = 'BODY_TOO_SLOW';
   constructor() {
-    super('request body too large');
+    super('request body arrived too slowly; connection closed');
+  }
+}
+
+/** The client went away before its request was read or answered: nobody to answer, nothing broken. */
+export class ClientGone extends AppError {
+  readonly status = 400;
+  readonly code = 'CLIENT_GONE';
+  constructor() {
+    super('the client closed the connection');
   }
 }
 

@@ -1,45 +1,24 @@
-import { pipeline, Transform } from 'node:stream';
-import { RouteConfig } from '@nestjs/platform-fastify';
-import type { FastifyRequest, onRouteHookHandler, preParsingHookHandler } from 'fastify';
+import type { FastifyRequest } from 'fastify';
+import { mergeRouteConfig, routeConfigOf } from './route-config';
 
 const KEEP_RAW_BODY = 'mindvaultKeepRawBody';
 const rawBodies = new WeakMap<FastifyRequest, Buffer>();
 
 /**
- * Marks a route whose handler needs the exact bytes it was sent (a signed webhook) besides the
- * parsed body. Only marked routes pay for the copy; read it with `rawBodyOf`.
+ * Marks a route whose handler needs the exact bytes it was sent (a signed webhook) instead of a
+ * parsed body: its JSON is not parsed at all (the handler verifies the bytes, then parses them).
+ * Read them with `rawBodyOf`.
  */
-export const KeepRawBody = () => RouteConfig({ [KEEP_RAW_BODY]: true });
+export const KeepRawBody = () => mergeRouteConfig({ [KEEP_RAW_BODY]: true });
 
 /** The bytes of a request to a @KeepRawBody() route; undefined for a request without a body. */
 export function rawBodyOf(request: FastifyRequest): Buffer | undefined {
   return rawBodies.get(request);
 }
 
-/**
- * Fastify onRoute hook, added before any route is registered: gives each marked route a
- * preParsing step that records the body as it streams to the usual parser, so the parser and its
- * limits stay as they are for every route.
- */
-export const keepRawBodyOfMarkedRoutes: onRouteHookHandler = (route) => {
-  const config = route.config as Record<string, unknown> | undefined;
-  if (!config?.[KEEP_RAW_BODY]) return;
-  const existing = route.preParsing;
-  route.preParsing = [...(existing ? (Array.isArray(existing) ? existing : [existing]) : []), recordRawBody];
-};
-
-const recordRawBody: preParsingHookHandler = (request, _reply, payload, done) => {
-  const chunks: Buffer[] = [];
-  const recorder = new Transform({
-    transform(chunk: Buffer, _encoding, next) {
-      chunks.push(chunk);
-      next(null, chunk);
-    },
-    flush(next) {
-      rawBodies.set(request, Buffer.concat(chunks));
-      next();
-    },
-  });
-  // pipeline, not pipe: a client that goes away mid-body must fail the parse, not hang it.
-  done(null, pipeline(payload, recorder, () => {}));
-};
+/** Called by the JSON parser: true when it kept the bytes and must not parse them. */
+export function keptRawBody(request: FastifyRequest, body: Buffer): boolean {
+  if (!routeConfigOf(request.routeOptions.config)[KEEP_RAW_BODY]) return false;
+  rawBodies.set(request, body);
+  return true;
+}
