@@ -54,7 +54,7 @@ export class AuthController {
   @Post('login')
   @HttpCode(200)
   @ApiOkResponse({ type: TokenPairDto })
-  @ApiErrors([401, 'INVALID_CREDENTIALS'], [403, 'ACCOUNT_DISABLED'])
+  @ApiErrors([401, 'INVALID_CREDENTIALS'], [403, 'ACCOUNT_DISABLED'], [429, 'RATE_LIMITED (per IP)', 'LOGIN_THROTTLED (per account, with Retry-After and retryAfterS)'])
   login(@Body() body: LoginRequestDto): Promise<TokenPairDto> {
     return this.auth.login(body.email, fromBase64(body.authKey));
   }

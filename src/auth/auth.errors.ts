@@ -67,3 +67,18 @@ export class UserNotFound extends AppError {
     super('user not found');
   }
 }
+
+/** Too many login attempts on one account: answered the same whether or not the account exists. */
+export class LoginThrottled extends AppError {
+  readonly status = 429;
+  readonly code = 'LOGIN_THROTTLED';
+  constructor(readonly retryAfterS: number) {
+    super('too many login attempts for this account, retry later');
+  }
+  override extra() {
+    return { retryAfterS: this.retryAfterS };
+  }
+  override headers(): Record<string, string> {
+    return { 'retry-after': String(this.retryAfterS) };
+  }
+}

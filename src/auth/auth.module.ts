@@ -1,13 +1,18 @@
 import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
+import { AppConfig } from '../config/app-config';
 import { KeysModule } from '../keys/keys.module';
 import { MindMapsModule } from '../mindmaps/mindmaps.module';
+import { createRedisConnection } from '../queue/bullmq-connection';
 import { AccountsModule } from './accounts.module';
 import { AuthController } from './auth.controller';
 import { AuthKeyHasher } from './auth-key-hasher';
 import { AuthService } from './auth.service';
 import { AccessTokenGuard } from './guards/access-token.guard';
 import { RequestAuthenticator } from './guards/request-authenticator';
+import { MemoryLoginAttempts } from './login-throttle/memory-login-attempts';
+import { RedisLoginAttempts } from './login-throttle/redis-login-attempts';
+import { LoginAttempts } from './ports/login-attempts';
 
 /** Registration, login, sessions and keys over HTTP, and the global access guard. */
 @Module({
@@ -17,7 +22,20 @@ import { RequestAuthenticator } from './guards/request-authenticator';
     KeysModule,
   ],
   controllers: [AuthController],
-  providers: [AuthService, AuthKeyHasher, RequestAuthenticator, { provide: APP_GUARD, useClass: AccessTokenGuard }],
+  providers: [
+    AuthService,
+    AuthKeyHasher,
+    RequestAuthenticator,
+    {
+      provide: LoginAttempts,
+      inject: [AppConfig],
+      useFactory: (config: AppConfig) =>
+        config.queue.redisUrl
+          ? new RedisLoginAttempts(createRedisConnection(config.queue.redisUrl, 'producer'), config.queue.prefix)
+          : new MemoryLoginAttempts(),
+    },
+    { provide: APP_GUARD, useClass: AccessTokenGuard },
+  ],
   exports: [AccountsModule],
 })
 export class AuthModule {}

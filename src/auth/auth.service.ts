@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { Unauthenticated } from '../common/errors/common.errors';
 import { raise } from '../common/errors/raise';
@@ -9,9 +9,10 @@ import { KeyVersionConflict } from '../keys/keys.errors';
 import type { RewrappedMap } from '../mindmaps/domain/mind-map';
 import { MapNotFound } from '../mindmaps/mindmaps.errors';
 import { MindMapsService } from '../mindmaps/mindmaps.service';
-import { AccountDisabled, InvalidCredentials, RotationIncomplete } from './auth.errors';
+import { AccountDisabled, InvalidCredentials, LoginThrottled, RotationIncomplete } from './auth.errors';
 import { AuthKeyHasher } from './auth-key-hasher';
 import type { KdfParams, KeyBundle, User } from './domain/user';
+import { LoginAttempts } from './ports/login-attempts';
 import { UserRepository } from './ports/user.repository';
 import { fakeKdfParams } from './prelogin-params';
 import { IssuedTokens, TokenService } from './token.service';
@@ -52,6 +53,7 @@ export class AuthService {
     private readonly keyGuard: KeyVersionGuard,
     private readonly uow: UnitOfWork,
     private readonly config: AppConfig,
+    private readonly attempts: LoginAttempts,
   ) {}
 
   async prelogin(email: string): Promise<KdfParams> {
@@ -80,10 +82,15 @@ export class AuthService {
   }
 
   async login(email: string, authKey: Buffer): Promise<IssuedTokens> {
+    // Beside the per-IP limit: guesses at one account spread over many addresses slow down too.
+    const account = createHash('sha256').update(email.toLowerCase()).digest('hex');
+    const waitS = await this.attempts.take(account, this.config.auth.loginThrottle);
+    if (waitS > 0) throw new LoginThrottled(waitS);
     const user = await this.users.findByEmail(email);
     const ok = user ? await this.hasher.verify(user.authKeyHash, authKey) : await this.hasher.verifyNobody(authKey);
     if (!user || !ok) throw new InvalidCredentials();
     if (user.disabled) throw new AccountDisabled();
+    await this.attempts.clear(account);
     return this.tokens.issue(user.id);
   }
 

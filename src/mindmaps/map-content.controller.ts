@@ -33,6 +33,7 @@ export class MapContentController {
   @ApiCreatedResponse({ type: SavedVersionDto })
   @ApiErrors(
     [400, 'BLOB_REQUIRED', 'BLOB_LENGTH_MISMATCH'],
+    [408, 'BODY_TOO_SLOW (the body came slower than HTTP_MIN_BODY_BYTES_PER_S; nothing is stored or charged)'],
     [411, 'LENGTH_REQUIRED'],
     [412, 'VERSION_CONFLICT'],
     [413, 'BLOB_TOO_LARGE', 'STORAGE_QUOTA_EXCEEDED (with tier, projectedBytes, limitBytes)'],

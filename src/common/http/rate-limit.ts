@@ -2,8 +2,9 @@ import fastifyRateLimit from '@fastify/rate-limit';
 import { Logger } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { onRouteHookHandler } from 'fastify';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import type { AppConfig } from '../../config/app-config';
+import { createRedisConnection } from '../../queue/bullmq-connection';
 import { RateLimited } from '../errors/common.errors';
 import { mergeRouteConfig, routeConfigOf } from './route-config';
 
@@ -52,10 +53,10 @@ export async function installRateLimits(app: NestFastifyApplication, config: App
   if (redis) instance.addHook('onClose', async () => void (await redis.quit().catch(() => redis.disconnect())));
 }
 
-/** Fails fast while Redis is away (no offline queue), so a request never waits on the limiter. */
+/** Fails fast while Redis is away (a producer connection: no offline queue), so no request waits on the limiter. */
 function limiterRedis(url: string): Redis {
   const logger = new Logger('RateLimit');
-  const redis = new Redis(url, { enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 2000 });
+  const redis = createRedisConnection(url, 'producer');
   let reported = 0;
   redis.on('error', (error: Error) => {
     if (Date.now() - reported < 30_000) return;
