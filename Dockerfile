@@ -14,7 +14,8 @@ COPY src src
 RUN npm run build && npm prune --omit=dev --workspaces=false
 
 FROM node:20-bookworm-slim
-ENV NODE_ENV=production
+# HOST: inside a container the API must listen beyond loopback (its default).
+ENV NODE_ENV=production HOST=0.0.0.0
 WORKDIR /app
 COPY --from=build /app/package.json ./
 COPY --from=build /app/node_modules node_modules

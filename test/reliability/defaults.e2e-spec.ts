@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fakeKdfParams } from '../../src/auth/prelogin-params';
 import { Api, eventually, TestUser } from '../utils/api';
@@ -90,5 +91,25 @@ describe('docs switched off', () => {
       expect(res.status, path).toBe(404);
       expect(((await res.json()) as { code: string }).code).toBe('NOT_FOUND');
     }
+  });
+});
+
+describe('deployment files', () => {
+  const compose = readFileSync('docker-compose.yml', 'utf8');
+
+  it('commit no credentials: every secret in docker-compose.yml comes from the environment, listed in .env.example', () => {
+    const secrets = [...compose.matchAll(/^\s+([A-Z0-9_]*(?:PASSWORD|SECRET|ACCESS_KEY|SECRET_KEY|ROOT_USER)[A-Z0-9_]*):\s*(.+)$/gm)];
+    expect(secrets.length).toBeGreaterThanOrEqual(7);
+    for (const [, name, value] of secrets) expect(value, name).toMatch(/^\$\{[A-Z0-9_]+(:[?-][^}]*)?\}$/);
+    expect(compose).not.toMatch(/postgres:\/\/[^:]+:(?!\$\{)[^@]+@/);
+    const example = readFileSync('.env.example', 'utf8');
+    for (const name of ['JWT_SECRET', 'PRELOGIN_SECRET', 'POSTGRES_PASSWORD', 'S3_ACCESS_KEY', 'S3_SECRET_KEY']) expect(example).toMatch(new RegExp(`^${name}=$`, 'm'));
+  });
+
+  it('publish the API only: no storage console, and any other port on loopback', () => {
+    const published = [...compose.matchAll(/ports:\s*\[([^\]]*)\]/g)].map((m) => m[1]);
+    expect(published.filter((port) => !port.startsWith('"127.0.0.1:'))).toEqual(['"3000:3000"']);
+    expect(compose).not.toContain('console-address');
+    expect(compose).toMatch(/MINIO_BROWSER: "off"/);
   });
 });
