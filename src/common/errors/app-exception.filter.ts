@@ -64,10 +64,12 @@ function describeWithCauses(error: Error): string {
   return parts.join('\n');
 }
 
-/** The request stream was aborted, or its socket is gone before an answer could be written. */
+/**
+ * The connection is gone, so no answer can be written. NOTE: not `request.raw.aborted`, which is
+ * also set when the server itself abandons a body (an upload whose store failed destroys it).
+ */
 function clientGone(request: FastifyRequest): boolean {
-  const raw = request.raw;
-  return raw.aborted || raw.socket?.destroyed === true;
+  return request.raw.socket?.destroyed === true;
 }
 
 /** SQLSTATE classes and pg messages that say the connection went away, not that the query was wrong. */

@@ -14,8 +14,9 @@ export interface BodyRateRule {
  * Cuts a client that sends its body slower than `minBytesPerS`: Node's timeouts only bound the
  * whole request and silence, so one byte every few seconds would hold a connection (and, on an
  * upload, a partial object) for as long as the request timeout. Time counts only while the
- * server is waiting on the client: while the handler has not taken what already arrived (its
- * sink is slow, or it is still checking the request), the client is not to blame. The client gets
+ * server is waiting on the client: the body is being read (flowing) and nothing it sent is left
+ * unread. While the handler has not started reading, has paused (its sink is slow), or has
+ * abandoned the body (its store failed), the client is not to blame. The client gets
  * 408 BODY_TOO_SLOW when it can still be written, then the socket closes; whatever was reading
  * the body fails as on a client hang-up (an upload removes its partial object and charges nothing).
  */
@@ -39,9 +40,8 @@ function watch(request: FastifyRequest, answered: () => boolean, rule: BodyRateR
   const startBytes = socket.bytesRead;
   let waitedMs = 0;
   const tick = () => {
-    if (raw.complete || socket.destroyed || answered()) return;
-    // Bytes the handler has not taken yet: the server is the slow side for this tick.
-    if (raw.readableLength === 0) waitedMs += tickMs;
+    if (raw.complete || raw.destroyed || socket.destroyed || answered()) return;
+    if (raw.readableFlowing === true && raw.readableLength === 0) waitedMs += tickMs;
     const received = socket.bytesRead - startBytes;
     if (waitedMs >= rule.graceMs && received < (rule.minBytesPerS * waitedMs) / 1000) {
       logger.warn(`${request.method} ${request.url.split('?')[0]} [${request.id}] cut: ${received} bytes in ${waitedMs} ms of waiting, under ${rule.minBytesPerS} bytes/s`);
