@@ -65,7 +65,7 @@ describe('request limits', () => {
     expect((await partialBody('PUT', '/api/auth/keys', rotation + 1, token)).body).toMatchObject({ code: 'BODY_TOO_LARGE', limitBytes: rotation });
     // A rotation over the default limit but within its own goes through to the rules of the route.
     const maps = Array.from({ length: 100 }, () => ({ id: crypto.randomUUID(), envelope: envelope() }));
-    const res = await api.request('PUT', '/api/auth/keys', { token: user.accessToken, json: { keys: keyBundle(), keyVersion: 2, maps } });
+    const res = await api.request('PUT', '/api/auth/keys', { token: user.accessToken, json: { currentAuthKey: user.authKey, keys: keyBundle(), keyVersion: 2, maps } });
     expect(JSON.stringify({ keys: keyBundle(), keyVersion: 2, maps }).length).toBeGreaterThan(DEFAULT_LIMIT);
     expect(res.status).toBe(404);
     expect(res.body.code).toBe('MAP_NOT_FOUND');

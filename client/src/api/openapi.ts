@@ -1010,8 +1010,26 @@ export interface operations {
                     "application/json": components["schemas"]["PreloginResponseDto"];
                 };
             };
-            /** @description VALIDATION_FAILED */
+            /** @description VALIDATION_FAILED | JSON_TOO_DEEP (nested deeper than 32) */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description BODY_TOO_SLOW (body slower than HTTP_MIN_BODY_BYTES_PER_S; the connection closes) */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description BODY_TOO_LARGE (over the route's limit, with limitBytes) */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1051,8 +1069,17 @@ export interface operations {
                     "application/json": components["schemas"]["TokenPairDto"];
                 };
             };
-            /** @description VALIDATION_FAILED */
+            /** @description VALIDATION_FAILED | JSON_TOO_DEEP (nested deeper than 32) */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description BODY_TOO_SLOW (body slower than HTTP_MIN_BODY_BYTES_PER_S; the connection closes) */
+            408: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1062,6 +1089,15 @@ export interface operations {
             };
             /** @description EMAIL_TAKEN */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description BODY_TOO_LARGE (over the route's limit, with limitBytes) */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1101,7 +1137,7 @@ export interface operations {
                     "application/json": components["schemas"]["TokenPairDto"];
                 };
             };
-            /** @description VALIDATION_FAILED */
+            /** @description VALIDATION_FAILED | JSON_TOO_DEEP (nested deeper than 32) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1128,7 +1164,25 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description RATE_LIMITED, with Retry-After */
+            /** @description BODY_TOO_SLOW (body slower than HTTP_MIN_BODY_BYTES_PER_S; the connection closes) */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description BODY_TOO_LARGE (over the route's limit, with limitBytes) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description RATE_LIMITED (per IP) | LOGIN_THROTTLED (per account, with Retry-After and retryAfterS) */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -1161,7 +1215,7 @@ export interface operations {
                     "application/json": components["schemas"]["TokenPairDto"];
                 };
             };
-            /** @description VALIDATION_FAILED */
+            /** @description VALIDATION_FAILED | JSON_TOO_DEEP (nested deeper than 32) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1172,6 +1226,24 @@ export interface operations {
             };
             /** @description REFRESH_REUSED (the whole family is revoked) | INVALID_REFRESH_TOKEN */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description BODY_TOO_SLOW (body slower than HTTP_MIN_BODY_BYTES_PER_S; the connection closes) */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description BODY_TOO_LARGE (over the route's limit, with limitBytes) */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1210,8 +1282,26 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description VALIDATION_FAILED */
+            /** @description VALIDATION_FAILED | JSON_TOO_DEEP (nested deeper than 32) */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description BODY_TOO_SLOW (body slower than HTTP_MIN_BODY_BYTES_PER_S; the connection closes) */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description BODY_TOO_LARGE (over the route's limit, with limitBytes) */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1342,7 +1432,7 @@ export interface operations {
                     "application/json": components["schemas"]["KeyBundleResponseDto"];
                 };
             };
-            /** @description ROTATION_INCOMPLETE (with missingMapIds, missingVersionEnvelopes) */
+            /** @description ROTATION_INCOMPLETE (with missingMapIds, missingVersionEnvelopes) | JSON_TOO_DEEP (nested deeper than 32) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1373,8 +1463,26 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description BODY_TOO_SLOW (body slower than HTTP_MIN_BODY_BYTES_PER_S; the connection closes) */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description KEY_VERSION_CONFLICT (with currentKeyVersion) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description BODY_TOO_LARGE (over the route's limit, with limitBytes) */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1415,7 +1523,7 @@ export interface operations {
                     "application/json": components["schemas"]["TokenPairDto"];
                 };
             };
-            /** @description VALIDATION_FAILED */
+            /** @description VALIDATION_FAILED | JSON_TOO_DEEP (nested deeper than 32) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1437,8 +1545,26 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description BODY_TOO_SLOW (body slower than HTTP_MIN_BODY_BYTES_PER_S; the connection closes) */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description KEY_VERSION_CONFLICT (with currentKeyVersion) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description BODY_TOO_LARGE (over the route's limit, with limitBytes) */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1520,7 +1646,7 @@ export interface operations {
                     "application/json": components["schemas"]["MindMapDetailDto"];
                 };
             };
-            /** @description VALIDATION_FAILED */
+            /** @description VALIDATION_FAILED | JSON_TOO_DEEP (nested deeper than 32) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1538,8 +1664,26 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description BODY_TOO_SLOW (body slower than HTTP_MIN_BODY_BYTES_PER_S; the connection closes) */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description KEY_VERSION_CONFLICT (with currentKeyVersion) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description BODY_TOO_LARGE (over the route's limit, with limitBytes) */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1667,7 +1811,7 @@ export interface operations {
                     "application/json": components["schemas"]["MindMapDetailDto"];
                 };
             };
-            /** @description VALIDATION_FAILED */
+            /** @description VALIDATION_FAILED | JSON_TOO_DEEP (nested deeper than 32) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1694,8 +1838,26 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description BODY_TOO_SLOW (body slower than HTTP_MIN_BODY_BYTES_PER_S; the connection closes) */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description KEY_VERSION_CONFLICT (with currentKeyVersion) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description BODY_TOO_LARGE (over the route's limit, with limitBytes) */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1813,6 +1975,15 @@ export interface operations {
             };
             /** @description MAP_NOT_FOUND */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description BODY_TOO_SLOW (the body came slower than HTTP_MIN_BODY_BYTES_PER_S; nothing is stored or charged) */
+            408: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2033,7 +2204,7 @@ export interface operations {
                     "application/json": components["schemas"]["CheckoutResponseDto"];
                 };
             };
-            /** @description VALIDATION_FAILED */
+            /** @description VALIDATION_FAILED | JSON_TOO_DEEP (nested deeper than 32) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2051,8 +2222,26 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description BODY_TOO_SLOW (body slower than HTTP_MIN_BODY_BYTES_PER_S; the connection closes) */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description ALREADY_SUBSCRIBED (change plans in the provider portal) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description BODY_TOO_LARGE (over the route's limit, with limitBytes) */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2192,7 +2381,7 @@ export interface operations {
                     "application/json": components["schemas"]["CreatedShareDto"];
                 };
             };
-            /** @description VALIDATION_FAILED */
+            /** @description VALIDATION_FAILED | JSON_TOO_DEEP (nested deeper than 32) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2219,8 +2408,26 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description BODY_TOO_SLOW (body slower than HTTP_MIN_BODY_BYTES_PER_S; the connection closes) */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description KEY_VERSION_CONFLICT (with currentKeyVersion) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description BODY_TOO_LARGE (over the route's limit, with limitBytes) */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2530,7 +2737,7 @@ export interface operations {
                     "application/json": components["schemas"]["AdminUserDetailDto"];
                 };
             };
-            /** @description VALIDATION_FAILED */
+            /** @description VALIDATION_FAILED | JSON_TOO_DEEP (nested deeper than 32) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2566,8 +2773,26 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description BODY_TOO_SLOW (body slower than HTTP_MIN_BODY_BYTES_PER_S; the connection closes) */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description CANNOT_CHANGE_OWN_ACCESS */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description BODY_TOO_LARGE (over the route's limit, with limitBytes) */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
