@@ -28,6 +28,7 @@ import {
   waitForHttp,
 } from './infra';
 import type { Figure } from './figure';
+import { benchHookCost } from './hook-cost';
 import { benchMetricsOverhead } from './metrics-overhead';
 import { BenchUser, createMap, register, seedVersions } from './seed';
 import { benchWebApp } from './web-app';
@@ -36,9 +37,10 @@ import { benchWebApp } from './web-app';
  * `npm run bench [-- name…]`: every figure is a ratio of two things measured side by side in this
  * run, on this machine, against the same PostgreSQL, Redis and s3rver, or a measure against its
  * goal. Names: api-get, upload, quota, rss, prune, crypto (the client: unlock, push/pull CPU,
- * Argon2id), metrics (GET and uploads with metrics on vs off, request logs on vs off), web (the
- * browser app in Chromium: download size, unlock to an editable map, autosave). A subset updates
- * its own figures in bench/results/latest.json and keeps the others.
+ * Argon2id), metrics (GET and uploads with metrics on vs off, request logs on vs off), hooks (the
+ * same hooks' CPU per request in isolation), web (the browser app in Chromium: download size,
+ * unlock to an editable map, autosave). A subset updates its own figures in
+ * bench/results/latest.json and keeps the others.
  * `--profile` runs the API under `node --cpu-prof` (profiles in bench/results/).
  */
 const MiB = 1024 * 1024;
@@ -77,6 +79,7 @@ async function main(): Promise<void> {
     if (want('metrics')) {
       figures.push(...(await benchMetricsOverhead({ ...env, databaseUrl: env.pg.url, redisUrl: env.redis.url })));
     }
+    if (want('hooks')) figures.push(await benchHookCost());
     if (want('crypto')) {
       // ESM (the client package is): loaded at run time, after the client was built.
       const { benchCrypto } = await import('./crypto-client.mjs');
