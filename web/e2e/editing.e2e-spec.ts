@@ -49,6 +49,12 @@ describe.skipIf(!CHROMIUM_AVAILABLE)('making a map in the browser', () => {
     await editor.loaded();
     expect(await editor.nodeTexts()).toEqual(expect.arrayContaining([title, ...texts]));
     await screenshot(laptop.page, 'editor');
+    // What the browser keeps between reloads: tokens and the email (this tab), what it has seen
+    // of the account (rollback detection); no password, title or node text, no key.
+    const kept = await laptop.page.evaluate(() => ({ session: { ...sessionStorage }, local: { ...localStorage } }));
+    expect(Object.keys(kept.session)).toEqual(['mindvault.session']);
+    expect(Object.keys(kept.local)).toEqual([`mindvault.device-state:${email}`]);
+    expect(leakedSecrets([{ url: '', headers: {}, body: Buffer.from(JSON.stringify(kept)) }], [password, title, ...texts])).toEqual([]);
 
     const phone = await newPerson(browser, server.baseUrl);
     const phoneTraffic = captureTraffic(phone.context);

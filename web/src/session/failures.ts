@@ -1,4 +1,4 @@
-import { ApiError, DecryptionError, NetworkError, SessionExpiredError, WrongPasswordError } from '@mindvault/client';
+import { ApiError, DecryptionError, NetworkError, RollbackError, SessionExpiredError, TamperingError, WrongPasswordError } from '@mindvault/client';
 
 /** What went wrong, in the terms a page shows; every SDK and HTTP error maps onto one of these. */
 export type Failure =
@@ -42,6 +42,12 @@ export function describeFailure(error: unknown): Failure {
     }
   }
   if (error instanceof NetworkError) return { kind: 'offline', message: 'Cannot reach the server. Check the connection and try again.' };
+  if (error instanceof TamperingError) {
+    return { kind: 'tampered', message: `Refused: ${error.sentence}. The server (or someone with access to it) changed data it cannot read; nothing was decrypted with it.` };
+  }
+  if (error instanceof RollbackError) {
+    return { kind: 'tampered', message: `Refused: the server presents older data than this browser has already seen (${error.item}). Nothing was overwritten.` };
+  }
   if (error instanceof DecryptionError) {
     return { kind: 'tampered', message: 'This data does not decrypt: a wrong key, or it was changed on the way.' };
   }

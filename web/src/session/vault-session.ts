@@ -15,6 +15,7 @@ import {
   type VaultOptions,
 } from '@mindvault/client';
 import { createDocument, type MindMapDocument } from './document';
+import { LocalDeviceStateStore } from './local-device-state-store';
 import { forgetStoredSession, readStoredSession, SessionStorageTokenStore } from './session-storage-token-store';
 
 export type { MapInfo, ShareSummary };
@@ -55,9 +56,12 @@ declare global {
   var __MINDVAULT_TEST_KDF__: KdfCost | undefined;
 }
 
+/** One per page: what this browser has seen of each account, kept in localStorage. */
+const deviceState = new LocalDeviceStateStore();
+
 function vaultOptions(): VaultOptions {
   const testCost = globalThis.__MINDVAULT_TEST_KDF__;
-  return testCost ? { kdfCost: testCost, policy: INSECURE_TEST_KDF_POLICY } : {};
+  return testCost ? { kdfCost: testCost, policy: INSECURE_TEST_KDF_POLICY, state: deviceState } : { state: deviceState };
 }
 
 function apiFor(email: string): MindvaultApi {
