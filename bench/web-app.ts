@@ -35,8 +35,9 @@ export async function benchWebApp(apiUrl: string): Promise<Figure[]> {
     // cost on a second account: the difference is what the KDF alone costs.
     const real = await seedAccount(browser, apiUrl, mapFile, false);
     const cheap = await seedAccount(browser, apiUrl, mapFile, true);
-    const realUnlock = await timeUnlocks(real);
-    const cheapUnlock = await timeUnlocks(cheap);
+    const { totals: realUnlock, steps } = await timeUnlocks(real);
+    const { totals: cheapUnlock } = await timeUnlocks(cheap);
+    const stepMedians = Object.fromEntries(Object.keys(steps[0] ?? {}).map((name) => [name, Math.round(median(steps.map((s) => s[name] ?? 0)))]));
     const unlockMs = median(realUnlock);
     console.log(`unlock → editable: ${realUnlock.map(Math.round).join(', ')} ms (test KDF: ${cheapUnlock.map(Math.round).join(', ')} ms)`);
     figures.push({
@@ -49,6 +50,7 @@ export async function benchWebApp(apiUrl: string): Promise<Figure[]> {
         roundsMs: realUnlock.map(Math.round),
         withTestKdfMedianMs: Math.round(median(cheapUnlock)),
         kdfShareMs: Math.round(unlockMs - median(cheapUnlock)),
+        stepsMedianMs: stepMedians,
         kdf: 'argon2id m=64 MiB t=3 p=1 (production default)',
       },
     });
@@ -128,8 +130,9 @@ async function seedAccount(browser: Browser, apiUrl: string, mapFile: string, te
 }
 
 /** Reload the map's page (locked), type the password, click Unlock; stop when all nodes are editable. */
-async function timeUnlocks({ page, password, mapUrl }: Seeded): Promise<number[]> {
+async function timeUnlocks({ page, password, mapUrl }: Seeded): Promise<{ totals: number[]; steps: Record<string, number>[] }> {
   const rounds: number[] = [];
+  const steps: Record<string, number>[] = [];
   for (let i = 0; i < ROUNDS; i++) {
     await page.goto(mapUrl);
     await page.getByRole('heading', { name: 'Mindvault is locked' }).waitFor();
@@ -140,8 +143,10 @@ async function timeUnlocks({ page, password, mapUrl }: Seeded): Promise<number[]
     await page.locator('me-tpc').nth(NODES - 1).waitFor();
     await page.locator('[aria-label="Save state"]').waitFor();
     rounds.push(performance.now() - start);
+    // The app's own spans (web/src/session/timing.ts): unlock, open-map, render.
+    steps.push(await page.evaluate(() => Object.fromEntries(performance.getEntriesByType('measure').filter((m) => m.name.startsWith('mindvault:')).map((m) => [m.name.slice(10), m.duration]))));
   }
-  return rounds;
+  return { totals: rounds, steps };
 }
 
 /** Edit one node, let the edit settle, then measure the main thread from the save's start to "saved". */

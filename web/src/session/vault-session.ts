@@ -17,6 +17,7 @@ import {
 import { createDocument, type MindMapDocument } from './document';
 import { LocalDeviceStateStore } from './local-device-state-store';
 import { forgetStoredSession, readStoredSession, SessionStorageTokenStore } from './session-storage-token-store';
+import { timed } from './timing';
 
 export type { MapInfo, ShareSummary };
 
@@ -93,7 +94,7 @@ export class VaultSession {
     const stored = readStoredSession();
     if (stored === undefined) throw new SessionExpiredError(401, 'NOT_LOGGED_IN', 'not logged in');
     try {
-      return new VaultSession(await Vault.unlock(apiFor(stored.email), { email: stored.email, password }, vaultOptions()));
+      return new VaultSession(await timed('unlock', () => Vault.unlock(apiFor(stored.email), { email: stored.email, password }, vaultOptions())));
     } catch (error) {
       if (!(error instanceof SessionExpiredError)) throw error;
       return VaultSession.login(stored.email, password);
@@ -124,7 +125,11 @@ export class VaultSession {
     return this.vault.deleteMap(mapId);
   }
 
-  async open(mapId: string, versionId?: string): Promise<OpenedMap> {
+  open(mapId: string, versionId?: string): Promise<OpenedMap> {
+    return timed('open-map', () => this.openMap(mapId, versionId));
+  }
+
+  private async openMap(mapId: string, versionId?: string): Promise<OpenedMap> {
     const info = await this.vault.getMap(mapId);
     if (info.headVersionId === null) return { title: info.title, versionId: null, document: createDocument(info.title) };
     const pulled = await this.vault.pull(mapId, versionId !== undefined ? { versionId } : {});
@@ -138,7 +143,7 @@ export class VaultSession {
 
   /** Saves over `baseVersionId` only (If-Match): a head moved meanwhile is a VERSION_CONFLICT. */
   async save(mapId: string, document: MindMapDocument, baseVersionId: string | null): Promise<string> {
-    const saved = await this.vault.push(mapId, document, baseVersionId !== null ? { ifMatch: baseVersionId } : {});
+    const saved = await timed('save', () => this.vault.push(mapId, document, baseVersionId !== null ? { ifMatch: baseVersionId } : {}));
     return saved.versionId;
   }
 

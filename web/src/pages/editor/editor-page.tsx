@@ -4,6 +4,7 @@ import type { MapEditor } from '../../editor/map-editor';
 import { TEXT_FORMATS, type TextFormat } from '../../formats';
 import { onLinkClick, setLeaveGuard } from '../../router';
 import { describeFailure, type Failure } from '../../session/failures';
+import { timedSync } from '../../session/timing';
 import type { VaultSession } from '../../session/vault-session';
 import { AppBar } from '../../ui/app-bar';
 import { downloadBlob, fileNameFor } from '../../ui/download';
@@ -35,7 +36,8 @@ export function EditorPage({ session, mapId }: { session: VaultSession; mapId: s
         const opened = await session.open(mapId);
         if (cancelled || !host.current) return;
         setTitle(opened.title);
-        const mapEditor = createMindElixirEditor(host.current, opened.document, { readonly: false });
+        const el = host.current;
+        const mapEditor = timedSync('render', () => createMindElixirEditor(el, opened.document, { readonly: false }));
         const saver = new Autosave(
           {
             save: (document, base) => session.save(mapId, document, base),
