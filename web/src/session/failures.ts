@@ -24,6 +24,8 @@ export function describeFailure(error: unknown): Failure {
         return { kind: 'email-taken', message: 'An account with this email already exists. Log in instead.' };
       case 'RATE_LIMITED':
         return { kind: 'rate-limited', message: 'Too many attempts. Wait a minute, then try again.' };
+      case 'LOGIN_THROTTLED':
+        return { kind: 'rate-limited', message: 'Too many failed logins for this account. Wait a minute, then try again.' };
       case 'STORAGE_QUOTA_EXCEEDED': {
         const limitBytes = typeof error.body['limitBytes'] === 'number' ? error.body['limitBytes'] : 0;
         const tier = typeof error.body['tier'] === 'string' ? error.body['tier'] : 'free';
