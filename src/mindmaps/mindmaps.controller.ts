@@ -20,9 +20,10 @@ export class MindMapsController {
 
   @Post()
   @ApiCreatedResponse({ type: MindMapDetailDto })
-  @ApiErrors([409, 'KEY_VERSION_CONFLICT (with currentKeyVersion)'])
+  @ApiErrors([409, 'KEY_VERSION_CONFLICT (with currentKeyVersion)', 'MAP_ID_TAKEN'])
   async create(@CurrentUser() user: Principal, @Body() body: CreateMindMapDto): Promise<MindMapDetailDto> {
     const map = await this.mindMaps.create(user.userId, {
+      ...(body.id !== undefined ? { id: body.id } : {}),
       encryptedTitle: fromBase64(body.encryptedTitle),
       envelope: fromEnvelopeDto(body.envelope),
       keyVersion: body.keyVersion,

@@ -9,6 +9,15 @@ export class MapNotFound extends AppError {
   }
 }
 
+/** A client-chosen map id that is already in use (by anyone: ids are global, and random). */
+export class MapIdTaken extends AppError {
+  readonly status = 409;
+  readonly code = 'MAP_ID_TAKEN';
+  constructor() {
+    super('a map with this id exists; choose a fresh random id');
+  }
+}
+
 export class VersionNotFound extends AppError {
   readonly status = 404;
   readonly code = 'VERSION_NOT_FOUND';

@@ -46,16 +46,17 @@ export class MindMapsService {
     private readonly keys: KeyVersionGuard,
   ) {}
 
-  /** `keyVersion`: the account key version the envelope was made for; a stale one is refused. */
+  /** `keyVersion`: the account key version the envelope was made for; a stale one is refused. `id`: the client's, or a fresh one. */
   async create(
     ownerId: string,
-    input: { encryptedTitle: Buffer; envelope: Envelope; keyVersion: number; maxVersions?: number },
+    input: { id?: string; encryptedTitle: Buffer; envelope: Envelope; keyVersion: number; maxVersions?: number },
   ): Promise<MindMap> {
     const maxVersions = input.maxVersions ?? DEFAULT_MAX_VERSIONS;
     await this.checkMaxVersions(ownerId, maxVersions);
     const now = new Date();
     const map: MindMap = {
-      id: randomUUID(),
+      // A client may choose the id, so that the envelope and title it sends are already bound to it.
+      id: input.id ?? randomUUID(),
       ownerId,
       encryptedTitle: input.encryptedTitle,
       envelope: input.envelope,

@@ -631,6 +631,11 @@ export interface components {
         };
         CreateMindMapDto: {
             /**
+             * Format: uuid
+             * @description a fresh random UUID chosen by the client, so the envelope and title can be bound to the map id from the start; else the server picks one. 409 MAP_ID_TAKEN when in use
+             */
+            id?: string;
+            /**
              * Format: byte
              * @description title encrypted under the map key, 1..4096 bytes
              */
@@ -1673,7 +1678,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description KEY_VERSION_CONFLICT (with currentKeyVersion) */
+            /** @description KEY_VERSION_CONFLICT (with currentKeyVersion) | MAP_ID_TAKEN */
             409: {
                 headers: {
                     [name: string]: unknown;

@@ -100,8 +100,6 @@ export interface ShareOptions {
 const ROTATION_ATTEMPTS = 3;
 /** How many maps' version lists a rotation fetches at once. */
 const ROTATION_FETCHES = 8;
-/** A new map's first envelope and title are bound to this id until the server has assigned one. */
-const PENDING_MAP_ID = '00000000-0000-0000-0000-000000000000';
 
 interface OpenedVersion {
   versionId: string;
@@ -226,28 +224,21 @@ export class Vault {
   }
 
   /**
-   * A fresh data key, wrapped for this account; the title encrypted under it. The server assigns
-   * the map's id, so the first envelope and title are bound to a placeholder id and replaced at
-   * once by ones bound to the real id (a map left with the placeholder is refused like a planted one).
+   * A fresh data key, wrapped for this account; the title encrypted under it. This client picks the
+   * map's id (a random UUID), so the envelope and title are bound to it from the first write.
    */
   async createMap(input: { title: string; maxVersions?: number }): Promise<MapInfo> {
     const dek = generateDek();
+    const id = globalThis.crypto.randomUUID();
     try {
-      const created = await this.withCurrentKeys(async () => {
-        const pending = { userId: this.userId, mapId: PENDING_MAP_ID };
-        return this.api.mindmaps.create({
-          encryptedTitle: await encryptTitle(input.title, 1, { ...pending, dek }),
-          envelope: await wrapOwnerDek(dek, 1, this.keyPairs, { ...pending, keyVersion: this.keyVersion }),
-          keyVersion: this.keyVersion,
-          ...(input.maxVersions !== undefined ? { maxVersions: input.maxVersions } : {}),
-        });
-      });
       const detail = await this.withCurrentKeys(async () => {
-        const bound = { userId: this.userId, mapId: created.id };
-        return this.api.mindmaps.update(created.id, {
+        const bound = { userId: this.userId, mapId: id };
+        return this.api.mindmaps.create({
+          id,
           encryptedTitle: await encryptTitle(input.title, 1, { ...bound, dek }),
           envelope: await wrapOwnerDek(dek, 1, this.keyPairs, { ...bound, keyVersion: this.keyVersion }),
           keyVersion: this.keyVersion,
+          ...(input.maxVersions !== undefined ? { maxVersions: input.maxVersions } : {}),
         });
       });
       await this.state.observeEpoch(detail.id, 1);

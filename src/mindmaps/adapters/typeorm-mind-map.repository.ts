@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { SqlClient } from '../../database/sql-client';
+import { PG_UNIQUE_VIOLATION, pgErrorOf, SqlClient } from '../../database/sql-client';
 import type { MindMap } from '../domain/mind-map';
 import type { Envelope } from '../../common/domain/envelope';
+import { MapIdTaken } from '../mindmaps.errors';
 import { HeadMove, MapPage, MindMapRepository } from '../ports/mind-map.repository';
 import { ENVELOPE_COLUMNS, envelopeParams, EnvelopeRow, toEnvelope } from './envelope.columns';
 import { MIND_MAP_COLUMNS, MindMapRow, toMindMap } from './mind-map.mapper';
@@ -22,7 +23,10 @@ export class TypeOrmMindMapRepository extends MindMapRepository {
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
       [m.id, m.ownerId, m.encryptedTitle, ...envelopeParams(m.envelope), m.maxVersions, m.headVersionId, m.sizeBytes,
         m.versionCount, m.createdAt, m.updatedAt],
-    );
+    ).catch((error: unknown) => {
+      if (pgErrorOf(error, PG_UNIQUE_VIOLATION)) throw new MapIdTaken();
+      throw error;
+    });
   }
 
   async findOwned(id: string, ownerId: string): Promise<MindMap | undefined> {

@@ -8,6 +8,13 @@ import { EnvelopeDto } from '../../common/http/envelope.dto';
 const TITLE_MAX_BYTES = 4096;
 
 export class CreateMindMapDto {
+  @ApiPropertyOptional({
+    format: 'uuid',
+    description: 'a fresh random UUID chosen by the client, so the envelope and title can be bound to the map id from the start; else the server picks one. 409 MAP_ID_TAKEN when in use',
+  })
+  @IsOptional() @IsUUID()
+  id?: string;
+
   @ApiProperty({ format: 'byte', description: `title encrypted under the map key, 1..${TITLE_MAX_BYTES} bytes` })
   @IsBase64Bytes(1, TITLE_MAX_BYTES)
   encryptedTitle: string;

@@ -25,6 +25,7 @@ export type HeadMove =
  * correct together with the caller's other statements, refuse to run outside one.
  */
 export abstract class MindMapRepository {
+  /** Rejects with MapIdTaken when the id is in use. */
   abstract insert(map: MindMap): Promise<void>;
   abstract findOwned(id: string, ownerId: string): Promise<MindMap | undefined>;
   /** findOwned that also locks the row until the transaction ends. In a transaction only. */
