@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   type AccountKeyPairs,
@@ -13,13 +13,12 @@ import {
   INSECURE_TEST_KDF_POLICY,
   type MindMapDocument,
   MindvaultApi,
-  publicKeysOf,
   rotateAccountKeys,
   unlockKeyBundle,
-  unwrapDek,
+  unwrapOwnerDek,
   Vault,
   type VaultOptions,
-  wrapDek,
+  wrapOwnerDek,
 } from '../../client/src/index';
 import { eventually } from '../utils/api';
 import { createTestApp, TestApp } from '../utils/create-test-app';
@@ -56,33 +55,56 @@ describe('key lifecycle', () => {
   const account = () => ({ email: `keys-${randomBytes(6).toString('hex')}@example.com`, password: `pw ${randomBytes(6).toString('hex')}` });
   const device = (fetch?: typeof globalThis.fetch) => new MindvaultApi({ baseUrl: t.baseUrl, ...(fetch ? { fetch } : {}) });
 
+  interface Keys {
+  userId: string;
+  keyPairs: AccountKeyPairs;
+  keyVersion: number;
+  authKey: string;
+  kek: Uint8Array;
+}
+
   /** Keys as a fresh device derives them: the password and the server's current bundle, nothing remembered. */
-  async function currentKeys(api: MindvaultApi, password: string, email: string): Promise<{ keyPairs: AccountKeyPairs; keyVersion: number; authKey: string; kek: Uint8Array }> {
-    const login = await deriveLoginKeys(password, await api.auth.prelogin(email), FAST_KDF);
+  async function currentKeys(api: MindvaultApi, creds: { email: string; password: string }, userId: string): Promise<Keys> {
+    const params = await api.auth.prelogin(creds.email);
+    const login = await deriveLoginKeys({ ...creds, params }, FAST_KDF);
     const bundle = await api.auth.keys();
-    return { keyPairs: await unlockKeyBundle(bundle, login.keyEncryptionKey), keyVersion: bundle.keyVersion, authKey: login.authKey, kek: login.keyEncryptionKey };
+    const { keyPairs } = await unlockKeyBundle(bundle, login.keyEncryptionKey);
+    return { userId, keyPairs, keyVersion: bundle.keyVersion, authKey: login.authKey, kek: login.keyEncryptionKey };
   }
 
-  /** Every version of every map, each opened with the envelope recorded for it and `keyPairs` alone (no fallback). */
-  async function openEverything(api: MindvaultApi, keyPairs: AccountKeyPairs): Promise<Record<string, { title: string; versions: string[] }>> {
+  /**
+   * Every version of every map, each opened with the envelope recorded for it and `keys` alone: no
+   * fallback to the map's envelope, no retired key pair.
+   */
+  async function openEverything(api: MindvaultApi, keys: Keys): Promise<Record<string, { title: string; versions: string[] }>> {
     const out: Record<string, { title: string; versions: string[] }> = {};
     for (const map of await api.mindmaps.listAll()) {
-      const title = await decryptTitle(map.encryptedTitle, await unwrapDek(map.envelope, keyPairs));
+      const context = { userId: keys.userId, mapId: map.id };
+      const { dek } = await unwrapOwnerDek(map.envelope, keys.keyPairs, { ...context, keyVersion: keys.keyVersion });
+      const { title } = await decryptTitle(map.encryptedTitle, { ...context, dek });
       const versions: string[] = [];
       for (const v of await api.mindmaps.versions(map.id)) {
-        const dek = await unwrapDek(v.envelope, keyPairs);
-        versions.push(textOf(await decryptDocument((await api.mindmaps.download(map.id, { versionId: v.versionId })).bytes, dek)));
+        const opened = await unwrapOwnerDek(v.envelope, keys.keyPairs, { ...context, keyVersion: keys.keyVersion });
+        const bytes = (await api.mindmaps.download(map.id, { versionId: v.versionId })).bytes;
+        versions.push(textOf((await decryptDocument(bytes, { ...context, dek: opened.dek })).document));
       }
       out[map.id] = { title, versions };
     }
     return out;
   }
 
-  /** A map created the way a device holding `keyPairs` for `keyVersion` would; resolves to its id or the refusal. */
-  async function createWith(api: MindvaultApi, keyPairs: AccountKeyPairs, keyVersion: number, title: string): Promise<string | ApiError> {
+  /** A map created the way a device holding `keys` would (bound to an id it picks); its id, or the refusal. */
+  async function createWith(api: MindvaultApi, keys: Keys, title: string): Promise<string | ApiError> {
+    const id = randomUUID();
     const dek = generateDek();
+    const bound = { userId: keys.userId, mapId: id };
     try {
-      const body = { encryptedTitle: await encryptTitle(title, dek), envelope: await wrapDek(dek, publicKeysOf(keyPairs)), keyVersion };
+      const body = {
+        id,
+        encryptedTitle: await encryptTitle(title, 1, { ...bound, dek }),
+        envelope: await wrapOwnerDek(dek, 1, keys.keyPairs, { ...bound, keyVersion: keys.keyVersion }),
+        keyVersion: keys.keyVersion,
+      };
       return (await api.mindmaps.create(body)).id;
     } catch (error) {
       if (error instanceof ApiError) return error;
@@ -101,27 +123,30 @@ describe('key lifecycle', () => {
     await vault.push(a.id, doc('a2'));
     await vault.push(b.id, doc('b1'));
     // Re-key A as revoking a link does: a fresh data key for what is saved afterwards.
-    const before = await currentKeys(api, creds.password, creds.email);
-    const fresh = generateDek();
-    await api.mindmaps.update(a.id, { envelope: await wrapDek(fresh, publicKeysOf(before.keyPairs)), encryptedTitle: await encryptTitle('A', fresh), keyVersion: 1 });
+    const before = await currentKeys(api, creds, vault.userId);
+    const link = await vault.share(a.id);
+    await vault.revokeShare(a.id, link.shareId);
     await vault.push(a.id, doc('a3'));
     await vault.restore(a.id, a1.versionId);
+    expect(new Set((await api.mindmaps.versions(a.id)).map((v) => v.envelope.wrappedDek)).size).toBe(2);
 
     expect(await vault.rotateKeys()).toEqual({ keyVersion: 2, maps: 3 });
 
     // A fresh device with its own session: log in, then open with the new keys only.
     const other = device();
     await Vault.login(other, creds, FAST_KDF);
-    const keys = await currentKeys(other, creds.password, creds.email);
+    const keys = await currentKeys(other, creds, vault.userId);
     expect(keys.keyVersion).toBe(2);
-    const opened = await openEverything(other, keys.keyPairs);
+    const opened = await openEverything(other, keys);
     expect(Object.values(opened).sort((x, y) => x.title.localeCompare(y.title))).toEqual([
       { title: 'A', versions: ['a1', 'a3', 'a2', 'a1'] },
       { title: 'B', versions: ['b1'] },
       { title: 'C (never saved)', versions: [] },
     ]);
     // And the retired keys open nothing any more.
-    for (const v of await other.mindmaps.versions(a.id)) await expect(unwrapDek(v.envelope, before.keyPairs)).rejects.toThrow();
+    for (const v of await other.mindmaps.versions(a.id)) {
+      await expect(unwrapOwnerDek(v.envelope, before.keyPairs, { userId: vault.userId, mapId: a.id, keyVersion: 1 })).rejects.toThrow();
+    }
   });
 
   it('refuses a password change that re-seals the private keys of before a rotation, leaving keys and login as they were', async () => {
@@ -136,7 +161,7 @@ describe('key lifecycle', () => {
 
     // The stale device re-seals the keyVersion 1 private keys under a new password.
     const change = await changePassword(
-      { currentPassword: creds.password, currentKdf: await stale.auth.prelogin(creds.email), bundle: bundleBefore, newPassword: 'new password' },
+      { email: creds.email, currentPassword: creds.password, currentKdf: await stale.auth.prelogin(creds.email), bundle: bundleBefore, newPassword: 'new password' },
       FAST_KDF,
     );
     const refused = await stale.auth.changePassword(change.request).catch((e: unknown) => e);
@@ -163,15 +188,21 @@ describe('key lifecycle', () => {
     const owner = device();
     const vault = await Vault.register(owner, creds, FAST_KDF);
     await inBatches(Array.from({ length: 40 }, (_, i) => `map ${i}`), 8, (title) => vault.createMap({ title }));
-    const old = await currentKeys(owner, creds.password, creds.email);
+    const old = await currentKeys(owner, creds, vault.userId);
     const maps = await owner.mindmaps.listAll();
     const rotation = await rotateAccountKeys({
+      userId: vault.userId,
       currentKeyPairs: old.keyPairs,
       currentKeyVersion: 1,
       keyEncryptionKey: old.kek,
-      currentAuthKey: old.authKey,
-      maps: maps.map((m) => ({ id: m.id, envelope: m.envelope })),
+      maps: maps.map((m) => ({ id: m.id, envelope: m.envelope, versionEnvelopes: [] })),
     });
+    const request = {
+      currentAuthKey: old.authKey,
+      keys: rotation.keys,
+      keyVersion: rotation.keyVersion,
+      maps: rotation.maps.map((m) => ({ id: m.id, envelope: m.envelope })),
+    };
     const other = device();
     await Vault.login(other, creds, FAST_KDF);
 
@@ -184,10 +215,10 @@ describe('key lifecycle', () => {
     try {
       await blocker.query('BEGIN');
       await blocker.query('SELECT 1 FROM mind_maps WHERE id = $1 FOR UPDATE', [maps[maps.length - 1]!.id]);
-      rotated = owner.auth.rotateKeys(rotation.request).catch((e: unknown) => e);
+      rotated = owner.auth.rotateKeys(request).catch((e: unknown) => e);
       await eventually(async () => (await waiting()) >= 1);
       // Another device, still on keyVersion 1, creates maps while the rotation is under way.
-      creates = Array.from({ length: 8 }, (_, i) => createWith(other, old.keyPairs, 1, `racer ${i}`));
+      creates = Array.from({ length: 8 }, (_, i) => createWith(other, old, `racer ${i}`));
       let settled = 0;
       for (const c of creates) void c.finally(() => settled++);
       await eventually(async () => settled === creates.length || (await waiting()) >= 1 + creates.length);
@@ -201,8 +232,7 @@ describe('key lifecycle', () => {
       expect(outcome).toBeInstanceOf(ApiError);
       expect([(outcome as ApiError).code, (outcome as ApiError).body]).toEqual(['KEY_VERSION_CONFLICT', expect.objectContaining({ currentKeyVersion: 2 })]);
     }
-    const now = await currentKeys(owner, creds.password, creds.email);
-    const opened = await openEverything(owner, now.keyPairs);
+    const opened = await openEverything(owner, await currentKeys(owner, creds, vault.userId));
     expect(Object.keys(opened).sort()).toEqual(maps.map((m) => m.id).sort());
   });
 
@@ -220,7 +250,7 @@ describe('key lifecycle', () => {
     });
     const vault = await Vault.register(owner, creds, FAST_KDF);
     await inBatches(Array.from({ length: 300 }, (_, i) => `map ${i}`), 16, (title) => vault.createMap({ title }));
-    const old = await currentKeys(owner, creds.password, creds.email);
+    const old = await currentKeys(owner, creds, vault.userId);
     const other = device();
     await Vault.login(other, creds, FAST_KDF);
 
@@ -229,7 +259,7 @@ describe('key lifecycle', () => {
       .rotateKeys()
       .then((r) => r, (e: unknown) => e)
       .finally(() => (done = true));
-    const race = (n: number) => Promise.all(Array.from({ length: n }, (_, i) => createWith(other, old.keyPairs, 1, `racer ${i}`)));
+    const race = (n: number) => Promise.all(Array.from({ length: n }, (_, i) => createWith(other, old, `racer ${i}`)));
     // The other device, still on keyVersion 1, creates: once as the rotation request goes out...
     await firstPut;
     const outcomes = await race(1);
@@ -260,9 +290,9 @@ describe('key lifecycle', () => {
 
     // Every map there is, the 300 and each creation that was accepted, opens with the final keys;
     // a refused creation left nothing behind.
-    const final = await currentKeys(owner, creds.password, creds.email);
+    const final = await currentKeys(owner, creds, vault.userId);
     expect(final.keyVersion).toBe(2);
-    const opened = await openEverything(owner, final.keyPairs);
+    const opened = await openEverything(owner, final);
     expect(Object.keys(opened).length).toBe(300 + created.length);
     for (const id of created) expect(opened[id]?.title).toMatch(/^racer /);
   });

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Api, b64, envelope, kdf, keyBundle, MapDetail, TestUser } from '../utils/api';
 import { createTestApp, TestApp } from '../utils/create-test-app';
@@ -184,6 +184,24 @@ describe('server rules for key material', () => {
       [v1, map.envelope],
     ]);
     expect((await getMap(user, map.id)).envelope).toEqual(fresh);
+  });
+
+  it("takes a client-chosen map id, and refuses one in use (the caller's or anyone's) with MAP_ID_TAKEN, changing nothing", async () => {
+    const user = await api.register();
+    const other = await api.register();
+    const id = randomUUID();
+    const body = () => ({ id, encryptedTitle: b64(40), envelope: envelope(), keyVersion: 1 });
+    const created = await api.request<MapDetail>('POST', '/api/mindmaps', { ...as(user), json: body() });
+    expect([created.status, created.body.id]).toEqual([201, id]);
+    const before = await getMap(user, id);
+    for (const who of [user, other]) {
+      const again = await api.request('POST', '/api/mindmaps', { ...as(who), json: body() });
+      expect([again.status, again.body.code]).toEqual([409, 'MAP_ID_TAKEN']);
+    }
+    expect(await getMap(user, id)).toEqual(before);
+    expect(await mapCount(other)).toBe(0);
+    const notUuid = await api.request('POST', '/api/mindmaps', { ...as(user), json: { ...body(), id: '../x' } });
+    expect([notUuid.status, notUuid.body.code]).toEqual([400, 'VALIDATION_FAILED']);
   });
 
   it('serves a version-pinned link its version only: metadata and bytes, whatever the query asks for', async () => {
