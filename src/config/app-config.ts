@@ -48,7 +48,12 @@ export abstract class AppConfig {
     /** Per-account login backoff: failures allowed before waits start, and the longest wait (seconds). */
     loginThrottle: { freeAttempts: number; maxBackoffS: number };
   };
-  abstract readonly uploads: { maxBlobBytes: number };
+  /**
+   * `maxConcurrentPerUser`: uploads one user may have streaming at once. `reservationTtlS`: seconds
+   * an upload may take; its reserved quota is released after that even if the process died, and
+   * an upload still streaming then is cut.
+   */
+  abstract readonly uploads: { maxBlobBytes: number; maxConcurrentPerUser: number; reservationTtlS: number };
   abstract readonly tiers: Record<Tier, TierPlan>;
   /**
    * `orphanGraceS`: age in seconds before the sweeper deletes an unreferenced object. Intervals in
@@ -225,7 +230,11 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
       rateLimitPerMinute: parsed.AUTH_RATE_LIMIT_PER_MINUTE ?? 30,
       loginThrottle: { freeAttempts: parsed.LOGIN_FREE_ATTEMPTS ?? 5, maxBackoffS: parsed.LOGIN_MAX_BACKOFF_S ?? 900 },
     },
-    uploads: { maxBlobBytes: parsed.MAX_BLOB_BYTES ?? 32 * MiB },
+    uploads: {
+      maxBlobBytes: parsed.MAX_BLOB_BYTES ?? 32 * MiB,
+      maxConcurrentPerUser: parsed.MAX_CONCURRENT_UPLOADS ?? 4,
+      reservationTtlS: parsed.UPLOAD_RESERVATION_TTL_S ?? 900,
+    },
     tiers: {
       free: { tier: 'free', storageLimitBytes: parsed.FREE_STORAGE_BYTES ?? 100 * MiB, maxVersionsLimit: 50, priceMonthlyCents: 0 },
       pro: { tier: 'pro', storageLimitBytes: parsed.PRO_STORAGE_BYTES ?? 10 * GiB, maxVersionsLimit: 1000, priceMonthlyCents: 800 },

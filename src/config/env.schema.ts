@@ -75,6 +75,14 @@ export class EnvSchema {
   @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(64 * 1024 * 1024 - 1)
   MAX_BLOB_BYTES?: number;
 
+  /** Uploads one user may have streaming at once; one more answers 429 TOO_MANY_UPLOADS. */
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1)
+  MAX_CONCURRENT_UPLOADS?: number;
+
+  /** Seconds an upload may take: its reserved quota is released then even if the process died. */
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1)
+  UPLOAD_RESERVATION_TTL_S?: number;
+
   /** Requests a minute per client IP on each auth route. */
   @IsOptional() @Type(() => Number) @IsInt() @Min(1)
   AUTH_RATE_LIMIT_PER_MINUTE?: number;

@@ -36,8 +36,10 @@ export class MapContentController {
     [408, 'BODY_TOO_SLOW (the body came slower than HTTP_MIN_BODY_BYTES_PER_S; nothing is stored or charged)'],
     [411, 'LENGTH_REQUIRED'],
     [412, 'VERSION_CONFLICT'],
-    [413, 'BLOB_TOO_LARGE', 'STORAGE_QUOTA_EXCEEDED (with tier, projectedBytes, limitBytes)'],
+    [408, 'UPLOAD_TOO_SLOW (the connection is cut when the upload outlives UPLOAD_RESERVATION_TTL_S)'],
+    [413, 'BLOB_TOO_LARGE', 'STORAGE_QUOTA_EXCEEDED (with tier, projectedBytes, limitBytes; bytes of uploads in flight count)'],
     [415, 'UNSUPPORTED_MEDIA_TYPE'],
+    [429, 'TOO_MANY_UPLOADS (with maxConcurrent)'],
     [503, 'BLOB_STORE_UNAVAILABLE'],
   )
   async upload(
@@ -84,7 +86,7 @@ export class MapContentController {
 
   @Post('versions/:versionId/restore')
   @ApiCreatedResponse({ type: SavedVersionDto, description: 'a new head whose bytes and envelope equal the old version' })
-  @ApiErrors([404, 'VERSION_NOT_FOUND'], [413, 'STORAGE_QUOTA_EXCEEDED'], [503, 'BLOB_STORE_UNAVAILABLE'])
+  @ApiErrors([404, 'VERSION_NOT_FOUND'], [413, 'STORAGE_QUOTA_EXCEEDED'], [429, 'TOO_MANY_UPLOADS'], [503, 'BLOB_STORE_UNAVAILABLE'])
   async restore(@CurrentUser() user: Principal, @Param() params: VersionParams): Promise<SavedVersionDto> {
     return toSavedVersionDto(await this.content.restore(user.userId, params.id, params.versionId));
   }

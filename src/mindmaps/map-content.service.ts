@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { TierPolicy } from '../billing/tier-policy.service';
 import { AppError } from '../common/errors/app-error';
 import { raise } from '../common/errors/raise';
@@ -19,7 +19,9 @@ import {
   MapNotFound,
   NoContentYet,
   StorageQuotaExceeded,
+  TooManyUploads,
   UploadAborted,
+  UploadTooSlow,
   VersionConflict,
   VersionNotFound,
 } from './mindmaps.errors';
@@ -36,11 +38,15 @@ export interface UploadRequest {
 }
 
 /**
- * A map's content: each save streams to a fresh immutable object, then one transaction moves the
- * head, charges the quota and records the version; if that fails the object is removed again.
+ * A map's content: each save first reserves its declared length against the quota (so bytes in
+ * flight count), streams to a fresh immutable object, then one transaction moves the head, turns
+ * the reservation into stored usage and records the version; if that fails the object is removed
+ * again, and the reservation is released on every way out but a commit.
  */
 @Injectable()
 export class MapContentService {
+  private readonly logger = new Logger('MapContentService');
+
   constructor(
     private readonly maps: MindMapRepository,
     private readonly versions: MapVersionRepository,
@@ -101,57 +107,88 @@ export class MapContentService {
     options: { ifMatch?: string; restoreOf?: string },
   ): Promise<MapVersion> {
     const plan = await this.tiers.planFor(map.ownerId);
-    const projected = (await this.usage.usageOf(map.ownerId)) + size;
-    if (projected > plan.storageLimitBytes) {
+    const { maxConcurrentPerUser, reservationTtlS } = this.config.uploads;
+    const reservation = await this.usage.reserve(map.ownerId, size, {
+      limitBytes: plan.storageLimitBytes,
+      maxInFlight: maxConcurrentPerUser,
+      ttlS: reservationTtlS,
+    });
+    if (!reservation.ok) {
+      if (reservation.reason === 'uploads') throw new TooManyUploads(maxConcurrentPerUser);
+      const projected = reservation.usageBytes + reservation.reservedBytes + size;
       this.meter.quotaRefused(plan.tier);
       throw new StorageQuotaExceeded(plan.tier, projected, plan.storageLimitBytes);
     }
-    const versionId = randomUUID();
-    const objectKey = blobKey(map.ownerId, map.id, versionId);
-    await this.blobs.put(objectKey, body, size).catch((error: unknown) => {
+    let settled = false;
+    try {
+      const versionId = randomUUID();
+      const objectKey = blobKey(map.ownerId, map.id, versionId);
+      await this.store(objectKey, body, size, reservationTtlS);
+      let version: MapVersion;
+      let pruneDue = false;
+      try {
+        version = await this.uow.run(async () => {
+          const moved = await this.maps.moveHead(map.id, map.ownerId, { versionId, sizeBytes: size }, options.ifMatch);
+          if (moved.outcome === 'missing') throw new MapNotFound();
+          if (moved.outcome === 'conflict') throw new VersionConflict((await this.maps.findOwned(map.id, map.ownerId))?.headVersionId ?? null);
+          pruneDue = moved.overLimit;
+          const charged = await this.usage.settle(reservation.id, map.ownerId, size, plan.storageLimitBytes);
+          if (!charged.ok) {
+            this.meter.quotaRefused(plan.tier);
+            throw new StorageQuotaExceeded(plan.tier, charged.usageBytes + size, plan.storageLimitBytes);
+          }
+          // Envelopes are read under the map's row lock that moveHead took, never before it: a key
+          // rotation re-points every version of the map under that same lock, so what is read here
+          // is what the rotation leaves in force (an envelope read earlier could be a replaced one).
+          const envelope = options.restoreOf
+            ? ((await this.versions.findInMap(options.restoreOf, map.id)) ?? raise(new VersionNotFound())).envelope
+            : moved.envelope;
+          const saved: MapVersion = {
+            id: versionId,
+            mapId: map.id,
+            ownerId: map.ownerId,
+            objectKey,
+            sizeBytes: size,
+            envelope,
+            savedAt: new Date(),
+          };
+          await this.versions.insert(saved);
+          return saved;
+        });
+        settled = true;
+      } catch (error) {
+        await this.janitor.discard(objectKey, 'version not recorded', { userId: map.ownerId, mapId: map.id, versionId });
+        throw error;
+      }
+      this.meter.saved(options.restoreOf ? 'restore' : 'upload', size);
+      // NOTE: only a map past its maxVersions needs the worker: queueing a prune on every save cost
+      // about a quarter of an upload's CPU in the API (and a prune missed here is the overdue sweep's).
+      if (pruneDue) await this.pruner.schedule(map.id);
+      return version;
+    } finally {
+      if (!settled) {
+        // A release that fails only leaves the bytes held until the reservation expires.
+        await this.usage.release(reservation.id).catch((error: unknown) => {
+          this.logger.warn(`reservation ${reservation.id} not released (it expires by itself): ${describe(error)}`);
+        });
+      }
+    }
+  }
+
+  /** Streams the body to `objectKey`, cutting it when the reservation's time is up. */
+  private async store(objectKey: string, body: Readable, size: number, ttlS: number): Promise<void> {
+    const deadline = setTimeout(() => body.destroy(new UploadTooSlow(ttlS)), ttlS * 1000);
+    try {
+      await this.blobs.put(objectKey, body, size);
+    } catch (error) {
       // A client that hangs up mid-body is not a server fault: nothing was stored, say so quietly.
       throw !(error instanceof AppError) && body.destroyed ? new UploadAborted() : error;
-    });
-
-    let version: MapVersion;
-    let pruneDue = false;
-    try {
-      version = await this.uow.run(async () => {
-        const moved = await this.maps.moveHead(map.id, map.ownerId, { versionId, sizeBytes: size }, options.ifMatch);
-        if (moved.outcome === 'missing') throw new MapNotFound();
-        if (moved.outcome === 'conflict') throw new VersionConflict((await this.maps.findOwned(map.id, map.ownerId))?.headVersionId ?? null);
-        pruneDue = moved.overLimit;
-        const charged = await this.usage.tryAdd(map.ownerId, size, plan.storageLimitBytes);
-        if (!charged.ok) {
-          this.meter.quotaRefused(plan.tier);
-          throw new StorageQuotaExceeded(plan.tier, charged.usageBytes + size, plan.storageLimitBytes);
-        }
-        // Envelopes are read under the map's row lock that moveHead took, never before it: a key
-        // rotation re-points every version of the map under that same lock, so what is read here
-        // is what the rotation leaves in force (an envelope read earlier could be a replaced one).
-        const envelope = options.restoreOf
-          ? ((await this.versions.findInMap(options.restoreOf, map.id)) ?? raise(new VersionNotFound())).envelope
-          : moved.envelope;
-        const saved: MapVersion = {
-          id: versionId,
-          mapId: map.id,
-          ownerId: map.ownerId,
-          objectKey,
-          sizeBytes: size,
-          envelope,
-          savedAt: new Date(),
-        };
-        await this.versions.insert(saved);
-        return saved;
-      });
-    } catch (error) {
-      await this.janitor.discard(objectKey, 'version not recorded', { userId: map.ownerId, mapId: map.id, versionId });
-      throw error;
+    } finally {
+      clearTimeout(deadline);
     }
-    this.meter.saved(options.restoreOf ? 'restore' : 'upload', size);
-    // NOTE: only a map past its maxVersions needs the worker: queueing a prune on every save cost
-    // about a quarter of an upload's CPU in the API (and a prune missed here is the overdue sweep's).
-    if (pruneDue) await this.pruner.schedule(map.id);
-    return version;
   }
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }

@@ -81,6 +81,27 @@ export class UploadAborted extends AppError {
   }
 }
 
+/** The user has `MAX_CONCURRENT_UPLOADS` uploads streaming already. */
+export class TooManyUploads extends AppError {
+  readonly status = 429;
+  readonly code = 'TOO_MANY_UPLOADS';
+  constructor(readonly maxConcurrent: number) {
+    super(`at most ${maxConcurrent} uploads at a time; retry when one has finished`);
+  }
+  override extra() {
+    return { maxConcurrent: this.maxConcurrent };
+  }
+}
+
+/** The upload was still streaming when its reservation ended (UPLOAD_RESERVATION_TTL_S): it is cut. */
+export class UploadTooSlow extends AppError {
+  readonly status = 408;
+  readonly code = 'UPLOAD_TOO_SLOW';
+  constructor(seconds: number) {
+    super(`an upload must finish within ${seconds} seconds`);
+  }
+}
+
 export class StorageQuotaExceeded extends AppError {
   readonly status = 413;
   readonly code = 'STORAGE_QUOTA_EXCEEDED';

@@ -23,6 +23,8 @@ import { UsageLedger } from './ports/usage-ledger';
       inject: [AppConfig, AppMetrics],
       useFactory: async (config: AppConfig, metrics: AppMetrics): Promise<BlobStore> => {
         const store = await createBlobStore(config.blob);
+        // Leftovers of uploads a crash cut off; younger ones may still be streaming in another process.
+        await store.removeStaleUploads(new Date(Date.now() - config.uploads.reservationTtlS * 1000));
         const timeRequests = config.diagnostics.enabled;
         return config.metrics.enabled || timeRequests ? new MeteredBlobStore(store, metrics, timeRequests) : store;
       },

@@ -60,6 +60,8 @@ describe('load', () => {
       JOB_DEBOUNCE_MS: '200',
       AUTH_RATE_LIMIT_PER_MINUTE: '1000000',
       FREE_STORAGE_BYTES: String(10 * 1024 ** 3),
+      // Ten clients share each user; the per-user upload cap is not what this run measures.
+      MAX_CONCURRENT_UPLOADS: '16',
     };
     const api = await startApi(env);
     processes.push(api);

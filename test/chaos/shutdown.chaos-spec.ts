@@ -56,6 +56,7 @@ describe('graceful shutdown of the API process', () => {
       DATA_DIR: dataDir,
       AUTH_RATE_LIMIT_PER_MINUTE: '100000',
       JOB_DEBOUNCE_MS: '20',
+      MAX_CONCURRENT_UPLOADS: '8',
     });
     const client = new Api(api.baseUrl);
     const user = await client.register();

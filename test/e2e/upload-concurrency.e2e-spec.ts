@@ -9,7 +9,7 @@ describe('concurrent uploads', () => {
   let api: Api;
 
   beforeAll(async () => {
-    t = await createTestApp({ blob: 's3', env: { FREE_STORAGE_BYTES: String(10 * 1000) } });
+    t = await createTestApp({ blob: 's3', env: { FREE_STORAGE_BYTES: String(10 * 1000), MAX_CONCURRENT_UPLOADS: '100' } });
     api = new Api(t.baseUrl);
   });
   afterAll(() => t?.close());

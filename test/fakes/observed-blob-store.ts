@@ -45,4 +45,8 @@ export class ObservedBlobStore extends BlobStore {
   ping(): Promise<void> {
     return this.inner.ping();
   }
+
+  removeStaleUploads(olderThan: Date): Promise<number> {
+    return this.inner.removeStaleUploads(olderThan);
+  }
 }

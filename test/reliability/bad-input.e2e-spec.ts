@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BlobStore } from '../../src/storage/ports/blob-store';
-import { Api, envelope, TestUser } from '../utils/api';
+import { Api, envelope, eventually, TestUser } from '../utils/api';
 import { createTestApp, TestApp } from '../utils/create-test-app';
 import { rawRequest } from '../utils/raw-http';
 import { checkAnswer } from './fuzzer';
@@ -121,6 +121,8 @@ describe('bad input', () => {
         }),
       ),
     );
+    // Each hang-up gives its upload reservation back as the server notices it.
+    await eventually(async () => (await t.db.pool.query('SELECT 1 FROM upload_reservations WHERE user_id = $1', [owner.userId])).rowCount === 0);
     const res = await api.upload(owner, map.id, randomBytes(1234));
     expect(res.status).toBe(201);
     const share = await api.request('POST', `/api/mindmaps/${map.id}/shares`, { token: owner.accessToken, json: { envelope: envelope(), keyVersion: 1 } });

@@ -115,3 +115,30 @@ export function openRequest(url: string, method: string, headers: Record<string,
     destroy: () => req.destroy(),
   };
 }
+
+export interface StalledRequest {
+  /** Settles when the server answers, or with `aborted` when the connection is cut. */
+  answer: Promise<{ status?: number; body?: string; aborted: boolean }>;
+  /** Whether an answer (or a cut) has come yet. */
+  settled(): boolean;
+  /** The client vanishes. */
+  abort(): void;
+}
+
+/** Declares `contentLength`, sends `first` and then stalls, as a slow or hostile client does. */
+export function stalledRequest(url: string, headers: Record<string, string | number>, contentLength: number, first: Buffer): StalledRequest {
+  let done = false;
+  let req!: ReturnType<typeof request>;
+  const answer = new Promise<{ status?: number; body?: string; aborted: boolean }>((resolve) => {
+    req = request(url, { method: 'PUT', headers: { ...headers, 'content-length': contentLength } }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (c: string) => (body += c));
+      res.on('end', () => resolve({ status: res.statusCode, body, aborted: false }));
+      res.on('error', () => resolve({ status: res.statusCode, body, aborted: true }));
+    });
+    req.on('error', () => resolve({ aborted: true }));
+    req.write(first);
+  }).finally(() => (done = true));
+  return { answer, settled: () => done, abort: () => req.destroy() };
+}

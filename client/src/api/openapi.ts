@@ -907,6 +907,10 @@ export interface components {
             /** @description left in the orphan ledger for the next run */
             orphanDeleteFailures: number;
             ledgerEntriesSettled: number;
+            /** @description partial files of uploads older than UPLOAD_RESERVATION_TTL_S, removed (filesystem store) */
+            staleUploadsRemoved: number;
+            /** @description upload reservations past their end, released */
+            reservationsExpired: number;
             usersChecked: number;
             /** @description the first 100 */
             usageCorrections: components["schemas"]["UsageCorrectionDto"][];
@@ -1987,7 +1991,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description BODY_TOO_SLOW (the body came slower than HTTP_MIN_BODY_BYTES_PER_S; nothing is stored or charged) */
+            /** @description BODY_TOO_SLOW (the body came slower than HTTP_MIN_BODY_BYTES_PER_S; nothing is stored or charged) | UPLOAD_TOO_SLOW (the connection is cut when the upload outlives UPLOAD_RESERVATION_TTL_S) */
             408: {
                 headers: {
                     [name: string]: unknown;
@@ -2014,7 +2018,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description BLOB_TOO_LARGE | STORAGE_QUOTA_EXCEEDED (with tier, projectedBytes, limitBytes) */
+            /** @description BLOB_TOO_LARGE | STORAGE_QUOTA_EXCEEDED (with tier, projectedBytes, limitBytes; bytes of uploads in flight count) */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -2025,6 +2029,15 @@ export interface operations {
             };
             /** @description UNSUPPORTED_MEDIA_TYPE */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description TOO_MANY_UPLOADS (with maxConcurrent) */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2142,6 +2155,15 @@ export interface operations {
             };
             /** @description STORAGE_QUOTA_EXCEEDED */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description TOO_MANY_UPLOADS */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };

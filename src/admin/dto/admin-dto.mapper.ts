@@ -39,7 +39,12 @@ export function toReconcileRunDto(r: ReconcileRun): ReconcileRunDto {
     requestedAt: r.requestedAt.toISOString(),
     startedAt: r.startedAt?.toISOString() ?? null,
     finishedAt: r.finishedAt?.toISOString() ?? null,
-    report: r.report,
+    // Runs recorded before these two counts existed (their stored JSON lacks them) report them as 0.
+    report: r.report && {
+      ...r.report,
+      staleUploadsRemoved: r.report.staleUploadsRemoved ?? 0,
+      reservationsExpired: r.report.reservationsExpired ?? 0,
+    },
     error: r.error,
   };
 }

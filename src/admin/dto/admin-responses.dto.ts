@@ -54,6 +54,9 @@ export class ReconcileReportDto {
   @ApiProperty() orphanBytesDeleted: number;
   @ApiProperty({ description: 'left in the orphan ledger for the next run' }) orphanDeleteFailures: number;
   @ApiProperty() ledgerEntriesSettled: number;
+  @ApiProperty({ description: 'partial files of uploads older than UPLOAD_RESERVATION_TTL_S, removed (filesystem store)' })
+  staleUploadsRemoved: number;
+  @ApiProperty({ description: 'upload reservations past their end, released' }) reservationsExpired: number;
   @ApiProperty() usersChecked: number;
   @ApiProperty({ type: [UsageCorrectionDto], description: 'the first 100' }) usageCorrections: UsageCorrectionDto[];
   @ApiProperty() usageCorrectionCount: number;

@@ -9,6 +9,10 @@ export interface ReconcileReport {
   orphanDeleteFailures: number;
   /** Orphan-ledger entries settled (deleted, or found referenced after all). */
   ledgerEntriesSettled: number;
+  /** Leftovers of uploads that can no longer be running (older than the upload time limit), removed. */
+  staleUploadsRemoved: number;
+  /** Upload reservations past their end (their process died), released. */
+  reservationsExpired: number;
   usersChecked: number;
   /** Users whose usage counter disagreed with their version rows, and the correction. */
   usageCorrections: { userId: string; fromBytes: number; toBytes: number }[];

@@ -42,24 +42,34 @@ export class StorageReconciler {
         orphanBytesDeleted: 0,
         orphanDeleteFailures: 0,
         ledgerEntriesSettled: 0,
+        staleUploadsRemoved: 0,
+        reservationsExpired: 0,
         usersChecked: 0,
         usageCorrections: [],
         usageCorrectionCount: 0,
       };
       await this.settleLedger(report);
+      report.staleUploadsRemoved = await this.blobs.removeStaleUploads(this.uploadCutoff());
+      report.reservationsExpired = await this.usage.purgeExpiredReservations();
       await this.sweepObjects(report);
       await this.recountUsage(report);
       await this.runs.finish(runId, report);
       this.logger.log(
         `reconcile ${runId}: ${report.objectsScanned} objects scanned, ${report.orphansDeleted} orphans deleted ` +
           `(${report.orphanBytesDeleted} bytes, ${report.orphanDeleteFailures} failed), ${report.ledgerEntriesSettled} ledger ` +
-          `entries settled, ${report.usersChecked} users checked, ${report.usageCorrectionCount} usage counters corrected`,
+          `entries settled, ${report.staleUploadsRemoved} stale uploads removed, ${report.reservationsExpired} reservations expired, ` +
+          `${report.usersChecked} users checked, ${report.usageCorrectionCount} usage counters corrected`,
       );
       return report;
     } catch (error) {
       await this.runs.fail(runId, describe(error)).catch(() => undefined);
       throw error;
     }
+  }
+
+  /** No upload older than its time limit is still running: leftovers of older ones are dead. */
+  private uploadCutoff(): Date {
+    return new Date(Date.now() - this.config.uploads.reservationTtlS * 1000);
   }
 
   /** Objects the janitor could not delete: gone now unless a version row references them after all. */

@@ -36,6 +36,11 @@ export class MeteredBlobStore extends BlobStore {
     return this.measure('ping', () => this.inner.ping());
   }
 
+  /** Maintenance, not traffic: passed through unmeasured. */
+  removeStaleUploads(olderThan: Date): Promise<number> {
+    return this.inner.removeStaleUploads(olderThan);
+  }
+
   async *list(prefix: string): AsyncIterable<StoredObject> {
     const started = performance.now();
     try {

@@ -87,6 +87,11 @@ export class FsBlobStore extends BlobStore {
     yield* this.walk(prefix.slice(0, prefix.lastIndexOf('/') + 1), prefix);
   }
 
+  /** Deletes `.partial` files last written before `olderThan`. */
+  override async removeStaleUploads(olderThan: Date): Promise<number> {
+    return this.removeTempFiles('', olderThan.getTime());
+  }
+
   override async ping(): Promise<void> {
     try {
       const root = await stat(this.rootDir);
@@ -120,6 +125,32 @@ export class FsBlobStore extends BlobStore {
         if (object) yield object;
       }
     }
+  }
+
+  private async removeTempFiles(dirKey: string, cutoffMs: number): Promise<number> {
+    let entries: Dirent[];
+    try {
+      entries = await readdir(join(this.rootDir, dirKey), { withFileTypes: true });
+    } catch (error) {
+      if (errorCode(error) === 'ENOENT') return 0;
+      throw unavailableOr(error);
+    }
+    let removed = 0;
+    for (const entry of entries) {
+      const path = join(this.rootDir, dirKey, entry.name);
+      if (entry.isDirectory()) {
+        removed += await this.removeTempFiles(`${dirKey}${entry.name}/`, cutoffMs);
+      } else if (entry.isFile() && entry.name.endsWith(TEMP_SUFFIX)) {
+        try {
+          if ((await stat(path)).mtimeMs >= cutoffMs) continue;
+          await unlink(path);
+          removed++;
+        } catch (error) {
+          ignoreMissing(error);
+        }
+      }
+    }
+    return removed;
   }
 
   /** Undefined when the object was deleted between listing its directory and reading its size. */

@@ -141,6 +141,11 @@ export class S3BlobStore extends BlobStore {
     }
   }
 
+  /** Nothing to remove: uploads are single PUTs, never a multipart upload left behind. */
+  override async removeStaleUploads(): Promise<number> {
+    return 0;
+  }
+
   override async ping(): Promise<void> {
     let exists: boolean;
     try {

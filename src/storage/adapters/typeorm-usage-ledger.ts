@@ -1,6 +1,25 @@
+import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { SqlClient } from '../../database/sql-client';
-import { UsageAddResult, UsageLedger } from '../ports/usage-ledger';
+import { Reservation, UsageAddResult, UsageLedger } from '../ports/usage-ledger';
+
+interface CounterRow {
+  usage_bytes: string;
+  reserved_bytes: string;
+  uploads_in_flight: number;
+}
+
+/** Drops expired reservations (of one user, or of all when $1 is null) and gives their bytes back. */
+const PURGE_EXPIRED_SQL = `
+  WITH gone AS (
+    DELETE FROM upload_reservations WHERE expires_at <= now() AND ($1::uuid IS NULL OR user_id = $1::uuid)
+    RETURNING user_id, bytes
+  ), per_user AS (
+    SELECT user_id, sum(bytes)::bigint AS bytes, count(*)::int AS n FROM gone GROUP BY user_id
+  )
+  UPDATE user_usage u SET reserved_bytes = u.reserved_bytes - p.bytes, uploads_in_flight = u.uploads_in_flight - p.n
+  FROM per_user p WHERE u.user_id = p.user_id
+  RETURNING p.n`;
 
 @Injectable()
 export class TypeOrmUsageLedger extends UsageLedger {
@@ -18,16 +37,78 @@ export class TypeOrmUsageLedger extends UsageLedger {
 
   async tryAdd(userId: string, bytes: number, limitBytes: number): Promise<UsageAddResult> {
     // NOTE: the limit is checked inside the UPDATE itself; the row lock it takes serialises
-    // concurrent uploads of one user, so there is no read-then-write window.
+    // concurrent writers of one user, so there is no read-then-write window.
     const rows = await this.db.rows<{ usage_bytes: string }>(
       `INSERT INTO user_usage (user_id, usage_bytes) SELECT $1, $2::bigint WHERE $2::bigint <= $3::bigint
        ON CONFLICT (user_id) DO UPDATE SET usage_bytes = user_usage.usage_bytes + EXCLUDED.usage_bytes
-         WHERE user_usage.usage_bytes + EXCLUDED.usage_bytes <= $3::bigint
+         WHERE user_usage.usage_bytes + user_usage.reserved_bytes + EXCLUDED.usage_bytes <= $3::bigint
        RETURNING usage_bytes`,
       [userId, bytes, limitBytes],
     );
     if (rows.length === 1) return { ok: true, usageBytes: Number(rows[0].usage_bytes) };
     return { ok: false, usageBytes: await this.usageOf(userId) };
+  }
+
+  async reserve(userId: string, bytes: number, limit: { limitBytes: number; maxInFlight: number; ttlS: number }): Promise<Reservation> {
+    const id = randomUUID();
+    const grab = () =>
+      this.db.rows<{ id: string }>(
+        `WITH grabbed AS (
+           UPDATE user_usage SET reserved_bytes = reserved_bytes + $3, uploads_in_flight = uploads_in_flight + 1
+           WHERE user_id = $2 AND uploads_in_flight < $5 AND usage_bytes + reserved_bytes + $3 <= $4
+           RETURNING user_id
+         )
+         INSERT INTO upload_reservations (id, user_id, bytes, expires_at)
+         SELECT $1, user_id, $3, now() + make_interval(secs => $6) FROM grabbed
+         RETURNING id`,
+        [id, userId, bytes, limit.limitBytes, limit.maxInFlight, limit.ttlS],
+      );
+    if ((await grab()).length === 1) return { ok: true, id };
+    // Refused, or no counter row yet: make sure there is one, drop this user's expired
+    // reservations (a process that died left them), and try once more before saying no.
+    await this.db.execute('INSERT INTO user_usage (user_id) VALUES ($1) ON CONFLICT (user_id) DO NOTHING', [userId]);
+    await this.db.execute(PURGE_EXPIRED_SQL, [userId]);
+    if ((await grab()).length === 1) return { ok: true, id };
+    const row = await this.db.row<CounterRow>(
+      'SELECT usage_bytes, reserved_bytes, uploads_in_flight FROM user_usage WHERE user_id = $1',
+      [userId],
+    );
+    return {
+      ok: false,
+      reason: (row?.uploads_in_flight ?? 0) >= limit.maxInFlight ? 'uploads' : 'quota',
+      usageBytes: Number(row?.usage_bytes ?? 0),
+      reservedBytes: Number(row?.reserved_bytes ?? 0),
+    };
+  }
+
+  async settle(reservationId: string, userId: string, bytes: number, limitBytes: number): Promise<UsageAddResult> {
+    // The DELETE runs even when the UPDATE refuses: hence only in a transaction that then rolls back.
+    this.db.assertActive('UsageLedger.settle');
+    const rows = await this.db.rows<{ usage_bytes: string }>(
+      `WITH settled AS (DELETE FROM upload_reservations WHERE id = $1 RETURNING bytes)
+       UPDATE user_usage u SET usage_bytes = u.usage_bytes + $3,
+         reserved_bytes = u.reserved_bytes - COALESCE((SELECT bytes FROM settled), 0),
+         uploads_in_flight = u.uploads_in_flight - (SELECT count(*) FROM settled)::int
+       WHERE u.user_id = $2 AND u.usage_bytes + u.reserved_bytes - COALESCE((SELECT bytes FROM settled), 0) + $3 <= $4
+       RETURNING u.usage_bytes`,
+      [reservationId, userId, bytes, limitBytes],
+    );
+    if (rows.length === 1) return { ok: true, usageBytes: Number(rows[0].usage_bytes) };
+    return { ok: false, usageBytes: await this.usageOf(userId) };
+  }
+
+  async release(reservationId: string): Promise<void> {
+    await this.db.execute(
+      `WITH gone AS (DELETE FROM upload_reservations WHERE id = $1 RETURNING user_id, bytes)
+       UPDATE user_usage u SET reserved_bytes = u.reserved_bytes - gone.bytes, uploads_in_flight = u.uploads_in_flight - 1
+       FROM gone WHERE u.user_id = gone.user_id`,
+      [reservationId],
+    );
+  }
+
+  async purgeExpiredReservations(): Promise<number> {
+    const rows = await this.db.rows<{ n: number }>(PURGE_EXPIRED_SQL, [null]);
+    return rows.reduce((sum, r) => sum + r.n, 0);
   }
 
   async lock(userId: string): Promise<number> {

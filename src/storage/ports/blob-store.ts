@@ -24,6 +24,11 @@ export abstract class BlobStore {
   abstract delete(key: string): Promise<void>;
   /** Every object under `prefix` ('' for all); used by the orphan sweeper, never per request. */
   abstract list(prefix: string): AsyncIterable<StoredObject>;
+  /**
+   * Removes what uploads last modified before `olderThan` left behind (a process that died
+   * mid-upload); returns how many. The caller picks a time no running upload can predate.
+   */
+  abstract removeStaleUploads(olderThan: Date): Promise<number>;
   /** Resolves when the backend answers; used by /health/ready. */
   abstract ping(): Promise<void>;
 }
