@@ -258,7 +258,7 @@ export class Vault {
     const detail = await this.api.mindmaps.get(mapId);
     const { dek } = await this.mapKey(detail);
     try {
-      const seq = (await this.currentHeadSeq(detail)) + 1;
+      const seq = (await this.currentHeadSeq(detail, dek)) + 1;
       const sealed = await encryptDocument(document, { userId: this.userId, mapId, dek, seq });
       wipe(sealed.contentKey);
       const ifMatch = options.ifMatch ?? detail.headVersionId ?? undefined;
@@ -283,7 +283,7 @@ export class Vault {
     const { dek } = await this.mapKey(detail);
     try {
       const { title } = await this.titleOf(detail, dek);
-      const version = await this.readVersion(detail, options);
+      const version = await this.readVersion(detail, options, dek);
       if (version.contentKey !== null) wipe(version.contentKey);
       return { mapId, title, versionId: version.versionId, document: version.document, seq: version.seq };
     } finally {
@@ -342,7 +342,7 @@ export class Vault {
       if (options.versionId === undefined) {
         link = await createLinkShare({ kind: 'map', userId: this.userId, mapId, epoch, dek });
       } else {
-        const version = await this.readVersion(detail, { versionId: options.versionId });
+        const version = await this.readVersion(detail, { versionId: options.versionId }, dek);
         if (version.contentKey === null) {
           throw new InvalidInputError('this version predates the v2 format and has no key of its own: save the map again and share that version');
         }
@@ -589,8 +589,15 @@ export class Vault {
     return opened;
   }
 
-  /** The head when `versionId` is absent (checked against the newest seen, then recorded). */
-  private async readVersion(detail: MindMapDetail | MindMapSummary, options: { versionId?: string; onProgress?: ProgressCallback }): Promise<OpenedVersion> {
+  /**
+   * The head when `versionId` is absent (checked against the newest seen, then recorded).
+   * `mapDek`: the map's envelope already verified and opened by the caller, not opened twice.
+   */
+  private async readVersion(
+    detail: MindMapDetail | MindMapSummary,
+    options: { versionId?: string; onProgress?: ProgressCallback },
+    mapDek?: Uint8Array,
+  ): Promise<OpenedVersion> {
     const download = await this.api.mindmaps.download(detail.id, options);
     const versions = await this.api.mindmaps.versions(detail.id);
     const recorded = versions.find((v) => v.versionId === download.versionId)?.envelope;
@@ -599,7 +606,10 @@ export class Vault {
     for (const envelope of candidates) {
       let dek: Uint8Array;
       try {
-        ({ dek } = await unwrapOwnerDek(envelope, this.keyPairs, { userId: this.userId, mapId: detail.id, keyVersion: this.keyVersion }));
+        dek =
+          mapDek !== undefined && envelope.wrappedDek === detail.envelope.wrappedDek
+            ? Uint8Array.from(mapDek)
+            : (await unwrapOwnerDek(envelope, this.keyPairs, { userId: this.userId, mapId: detail.id, keyVersion: this.keyVersion })).dek;
       } catch (error) {
         failure = refusal('envelope', detail.id, error);
         continue;
@@ -621,14 +631,14 @@ export class Vault {
   }
 
   /** seq of the map's current head, verified: from this device's memory, else the head itself. */
-  private async currentHeadSeq(detail: MindMapDetail): Promise<number> {
+  private async currentHeadSeq(detail: MindMapDetail, mapDek: Uint8Array): Promise<number> {
     if (detail.headVersionId === null) {
       this.state.checkEmpty(detail.id);
       return 0;
     }
     const seen = this.state.map(detail.id);
     if (seen.headVersionId === detail.headVersionId) return seen.headSeq;
-    const head = await this.readVersion(detail, {});
+    const head = await this.readVersion(detail, {}, mapDek);
     if (head.contentKey !== null) wipe(head.contentKey);
     return head.seq;
   }
