@@ -144,7 +144,7 @@ describe('a malicious server (or a stolen token) against the v2 client', () => {
     expect(await versionCount(mapId)).toBe(1);
   });
 
-  it('planted envelope: the CLI says "this map\'s key was not set by you: refusing to save" and exits 1', async () => {
+  it('the CLI says a rollback in plain words, and for a planted envelope "this map\'s key was not set by you: refusing to save", exit 1', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'mindvault-adv-'));
     try {
       const email = `adv-cli-${randomBytes(5).toString('hex')}@example.com`;
@@ -157,6 +157,17 @@ describe('a malicious server (or a stolen token) against the v2 client', () => {
       await writeFile(docFile, 'Root\n  - child\n');
       expect((await cli(['push', docFile, '--map', mapId], env)).code).toBe(0);
       const before = await versionCount(mapId);
+
+      // Rollback first: the server moves the head back to the first version; the CLI says so.
+      const head = (await sql('SELECT head_version_id FROM mind_maps WHERE id = $1', [mapId])).rows[0].head_version_id as string;
+      const first = (await sql('SELECT id FROM map_versions WHERE map_id = $1 ORDER BY seq LIMIT 1', [mapId])).rows[0].id as string;
+      await sql('UPDATE mind_maps SET head_version_id = $2 WHERE id = $1', [mapId, first]);
+      const rolledBack = await cli(['pull', mapId], env);
+      expect(rolledBack.code).toBe(1);
+      expect(rolledBack.stderr).toContain('the server presents an older version as the newest');
+      expect(rolledBack.stdout).toBe('');
+      await sql('UPDATE mind_maps SET head_version_id = $2 WHERE id = $1', [mapId, head]);
+      expect((await cli(['pull', mapId], env)).code).toBe(0);
 
       // The thief reads the access token out of a copied config.json.
       const config = JSON.parse(await readFile(join(dir, 'config.json'), 'utf8')) as { session: { accessToken: string } };
