@@ -241,8 +241,10 @@ export class Vault {
           ...(input.maxVersions !== undefined ? { maxVersions: input.maxVersions } : {}),
         });
       });
-      await this.state.observeEpoch(detail.id, 1);
-      await this.state.observeTitle(detail.id, 1);
+      // The key is bound to `id`: a map recorded under another id would never open.
+      if (detail.id !== id) throw new TamperingError('envelope', detail.id);
+      await this.state.observeEpoch(id, 1);
+      await this.state.observeTitle(id, 1);
       return { ...summary(detail), title: input.title };
     } finally {
       wipe(dek);
