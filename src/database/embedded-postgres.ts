@@ -1,6 +1,8 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
 import { Logger } from '@nestjs/common';
+import type { EmbeddedPostgresMessage } from './embedded-postgres.worker';
 
 export interface RunningDatabase {
   url: string;
@@ -48,4 +50,30 @@ export async function startEmbeddedPostgres(dataDir: string, port: number): Prom
   }
   logger.log(`embedded PostgreSQL listening on 127.0.0.1:${port}`);
   return { url: `postgres://${USER}:${USER}@127.0.0.1:${port}/${DATABASE}`, stop: () => pg.stop() };
+}
+
+/**
+ * startEmbeddedPostgres on a worker thread: PostgreSQL starts (or first initialises, the longest
+ * step of a first start) while the caller's thread does other work, e.g. loads the application.
+ */
+export function startEmbeddedPostgresAside(dataDir: string, port: number): Promise<RunningDatabase> {
+  const worker = new Worker(join(__dirname, 'embedded-postgres.worker.js'), { workerData: { dataDir, pgPort: port } });
+  const next = () =>
+    new Promise<EmbeddedPostgresMessage>((resolve, reject) => {
+      worker.once('message', resolve);
+      worker.once('error', reject);
+    });
+  return next().then((started) => {
+    if ('error' in started) throw new Error(`embedded PostgreSQL did not start: ${started.error}`);
+    if (!('url' in started)) throw new Error('embedded PostgreSQL worker answered out of turn');
+    return {
+      url: started.url,
+      stop: async () => {
+        const stopped = next();
+        worker.postMessage('stop');
+        await stopped;
+        await worker.terminate();
+      },
+    };
+  });
 }

@@ -1,0 +1,22 @@
+import { parentPort, workerData } from 'node:worker_threads';
+import { startEmbeddedPostgres } from './embedded-postgres';
+
+/** Messages between startEmbeddedPostgresAside and this worker. */
+export type EmbeddedPostgresMessage = { url: string } | { error: string } | { stopped: true };
+
+/** Starts the embedded PostgreSQL off the main thread, then stops it when asked. */
+async function run(): Promise<void> {
+  const port = parentPort!;
+  const { dataDir, pgPort } = workerData as { dataDir: string; pgPort: number };
+  try {
+    const database = await startEmbeddedPostgres(dataDir, pgPort);
+    port.once('message', () => {
+      void database.stop().then(() => port.postMessage({ stopped: true } satisfies EmbeddedPostgresMessage));
+    });
+    port.postMessage({ url: database.url } satisfies EmbeddedPostgresMessage);
+  } catch (error) {
+    port.postMessage({ error: error instanceof Error ? (error.stack ?? error.message) : String(error) } satisfies EmbeddedPostgresMessage);
+  }
+}
+
+void run();
