@@ -14,7 +14,7 @@ import { UnsupportedMediaType } from '../common/errors/common.errors';
 import { ApiBinaryOk } from '../common/http/api-binary.decorator';
 import { ApiErrors } from '../common/http/api-errors.decorator';
 import { toSavedVersionDto, toSnapshotDto } from './dto/mind-map-dto.mapper';
-import { DownloadQueryDto, MapIdParams, VersionParams } from './dto/mind-map-requests.dto';
+import { DownloadQueryDto, ListVersionsQueryDto, MapIdParams, VERSION_PAGE_MAX, VersionParams } from './dto/mind-map-requests.dto';
 import { SavedVersionDto, VersionListDto } from './dto/mind-map-responses.dto';
 import { MapContentService } from './map-content.service';
 
@@ -78,10 +78,14 @@ export class MapContentController {
   }
 
   @Get('versions')
-  @ApiOkResponse({ type: VersionListDto, description: 'newest first' })
-  async versions(@CurrentUser() user: Principal, @Param() params: MapIdParams): Promise<VersionListDto> {
-    const versions = await this.content.listVersions(user.userId, params.id);
-    return { items: versions.map(toSnapshotDto) };
+  @ApiOkResponse({ type: VersionListDto, description: 'newest first; without `limit`, every version (up to 1000, the largest maxVersions)' })
+  async versions(
+    @CurrentUser() user: Principal,
+    @Param() params: MapIdParams,
+    @Query() query: ListVersionsQueryDto,
+  ): Promise<VersionListDto> {
+    const page = await this.content.listVersions(user.userId, params.id, query.limit ?? VERSION_PAGE_MAX, query.cursor);
+    return { items: page.items.map(toSnapshotDto), nextCursor: page.nextCursor };
   }
 
   @Post('versions/:versionId/restore')

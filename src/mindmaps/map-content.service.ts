@@ -11,6 +11,7 @@ import { ObjectJanitor } from '../storage/object-janitor.service';
 import { BlobStore } from '../storage/ports/blob-store';
 import { UsageLedger } from '../storage/ports/usage-ledger';
 import { PruneScheduler } from './jobs/prune-scheduler.service';
+import { decodeVersionCursor, encodeVersionCursor } from './map-cursor';
 import { MapVersion, MindMap } from './domain/mind-map';
 import {
   BlobRequired,
@@ -91,9 +92,18 @@ export class MapContentService {
     return { version, body: await this.blobs.get(version.objectKey) };
   }
 
-  async listVersions(ownerId: string, mapId: string): Promise<MapVersion[]> {
+  /** Newest first, a page at a time: `cursor` is the nextCursor of the page before. */
+  async listVersions(ownerId: string, mapId: string, limit: number, cursor?: string): Promise<{ items: MapVersion[]; nextCursor: string | null }> {
+    const after = cursor === undefined ? undefined : decodeVersionCursor(cursor);
     const map = (await this.maps.findOwned(mapId, ownerId)) ?? raise(new MapNotFound());
-    return this.versions.listForMap(map.id);
+    const page = await this.versions.listPage(map.id, limit, after);
+    return { items: page.items, nextCursor: page.next === null ? null : encodeVersionCursor(page.next) };
+  }
+
+  /** One saved version of an owned map: MapNotFound, VersionNotFound. */
+  async findVersion(ownerId: string, mapId: string, versionId: string): Promise<MapVersion> {
+    const map = (await this.maps.findOwned(mapId, ownerId)) ?? raise(new MapNotFound());
+    return (await this.versions.findInMap(versionId, map.id)) ?? raise(new VersionNotFound());
   }
 
   /**

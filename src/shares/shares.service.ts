@@ -47,8 +47,7 @@ export class SharesService {
       await this.keys.holdCurrent(ownerId, input.keyVersion);
       const map = await this.mindMaps.get(ownerId, mapId);
       if (input.versionId !== undefined) {
-        const versions = await this.content.listVersions(ownerId, map.id);
-        if (!versions.some((v) => v.id === input.versionId)) throw new VersionNotFound();
+        await this.content.findVersion(ownerId, map.id, input.versionId);
       }
       return this.insert(ownerId, map.id, input);
     });
@@ -87,8 +86,7 @@ export class SharesService {
     if (share.versionId === null) {
       return { encryptedTitle: map.encryptedTitle, envelope: share.envelope, versionId: map.headVersionId, sizeBytes: map.sizeBytes };
     }
-    const versions = await this.content.listVersions(share.ownerId, share.mapId).catch(asShareNotFound);
-    const version = versions.find((v) => v.id === share.versionId) ?? raise(new ShareNotFound());
+    const version = await this.content.findVersion(share.ownerId, share.mapId, share.versionId).catch(asShareNotFound);
     return { encryptedTitle: map.encryptedTitle, envelope: share.envelope, versionId: version.id, sizeBytes: version.sizeBytes };
   }
 

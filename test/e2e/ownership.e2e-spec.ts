@@ -96,6 +96,41 @@ describe('map listing', () => {
     expect(tooMany.status).toBe(400);
   });
 
+  it("pages through a map's versions newest first with an opaque cursor, and lists them all without a limit", async () => {
+    const user = await api.register();
+    const map = await api.createMap(user, { maxVersions: 10 });
+    const saved: string[] = [];
+    for (let i = 0; i < 7; i++) saved.push((await api.upload(user, map.id, randomBytes(10 + i))).body.versionId);
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    let pages = 0;
+    do {
+      const query: string = cursor ? `?limit=3&cursor=${encodeURIComponent(cursor)}` : '?limit=3';
+      const page = await api.request<{ items: { versionId: string }[]; nextCursor: string | null }>(
+        'GET',
+        `/api/mindmaps/${map.id}/versions${query}`,
+        { token: user.accessToken },
+      );
+      expect(page.status).toBe(200);
+      seen.push(...page.body.items.map((v) => v.versionId));
+      cursor = page.body.nextCursor;
+      pages++;
+    } while (cursor);
+    expect(pages).toBe(3);
+    expect(seen).toEqual([...saved].reverse());
+
+    const all = await api.request<{ items: { versionId: string }[]; nextCursor: string | null }>('GET', `/api/mindmaps/${map.id}/versions`, {
+      token: user.accessToken,
+    });
+    expect(all.body).toEqual({ items: expect.any(Array), nextCursor: null });
+    expect(all.body.items.map((v) => v.versionId)).toEqual([...saved].reverse());
+
+    for (const bad of ['?cursor=not-a-cursor', `?cursor=${Buffer.from('v0').toString('base64url')}`, '?limit=0', '?limit=1001']) {
+      const res = await api.request('GET', `/api/mindmaps/${map.id}/versions${bad}`, { token: user.accessToken });
+      expect({ bad, status: res.status, code: res.body.code }).toEqual({ bad, status: 400, code: 'VALIDATION_FAILED' });
+    }
+  });
+
   it('validates map input and ids with VALIDATION_FAILED', async () => {
     const user = await api.register();
     const bad = await api.request<{ details: { field: string }[] }>('POST', '/api/mindmaps', {

@@ -711,6 +711,8 @@ export interface components {
         };
         VersionListDto: {
             items: components["schemas"]["VersionSnapshotDto"][];
+            /** @description pass as ?cursor= for the next page */
+            nextCursor: string | null;
         };
         SubscriptionResponseDto: {
             /**
@@ -2058,7 +2060,11 @@ export interface operations {
     };
     MapContentController_versions: {
         parameters: {
-            query?: never;
+            query?: {
+                limit?: number;
+                /** @description nextCursor of the previous page */
+                cursor?: string;
+            };
             header?: never;
             path: {
                 id: string;
@@ -2067,7 +2073,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description newest first */
+            /** @description newest first; without `limit`, every version (up to 1000, the largest maxVersions) */
             200: {
                 headers: {
                     [name: string]: unknown;

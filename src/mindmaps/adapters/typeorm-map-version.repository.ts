@@ -33,6 +33,17 @@ export class TypeOrmMapVersionRepository extends MapVersionRepository {
     return rows.map(toMapVersion);
   }
 
+  async listPage(mapId: string, limit: number, after?: string): Promise<{ items: MapVersion[]; next: string | null }> {
+    // Walks map_versions_map_seq_idx from the position on, however deep the page.
+    const rows = await this.db.rows<MapVersionRow & { seq: string }>(
+      `SELECT ${MAP_VERSION_COLUMNS}, seq FROM map_versions WHERE map_id = $1 AND ($2::bigint IS NULL OR seq < $2::bigint)
+       ORDER BY seq DESC LIMIT $3`,
+      [mapId, after ?? null, limit + 1],
+    );
+    const page = rows.slice(0, limit);
+    return { items: page.map(toMapVersion), next: rows.length > limit ? page[page.length - 1].seq : null };
+  }
+
   async lockBeyond(mapId: string, keep: number): Promise<MapVersion[]> {
     this.db.assertActive('MapVersionRepository.lockBeyond');
     const rows = await this.db.rows<MapVersionRow>(

@@ -83,3 +83,16 @@ export class DownloadQueryDto {
   @IsOptional() @IsUUID()
   versionId?: string;
 }
+
+/** The largest maxVersions: a request without `limit` still gets every version of a map. */
+export const VERSION_PAGE_MAX = 1000;
+
+export class ListVersionsQueryDto {
+  @ApiPropertyOptional({ minimum: 1, maximum: VERSION_PAGE_MAX, default: VERSION_PAGE_MAX })
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(VERSION_PAGE_MAX)
+  limit?: number;
+
+  @ApiPropertyOptional({ description: 'nextCursor of the previous page' })
+  @IsOptional() @IsString() @MaxLength(256)
+  cursor?: string;
+}

@@ -32,6 +32,8 @@ export class VersionSnapshotDto {
 
 export class VersionListDto {
   @ApiProperty({ type: [VersionSnapshotDto] }) items: VersionSnapshotDto[];
+  @ApiProperty({ nullable: true, type: String, description: 'pass as ?cursor= for the next page' })
+  nextCursor: string | null;
 }
 
 export class SavedVersionDto {

@@ -7,6 +7,12 @@ export abstract class MapVersionRepository {
   abstract findInMap(id: string, mapId: string): Promise<MapVersion | undefined>;
   /** Newest first. */
   abstract listForMap(mapId: string): Promise<MapVersion[]>;
+  /**
+   * Newest first, at most `limit`, after the position `after` a previous page returned; `next` is
+   * the position after this page's last item, or null when the list is complete. Positions are
+   * opaque decimal strings, stable while versions are added and pruned.
+   */
+  abstract listPage(mapId: string, limit: number, after?: string): Promise<{ items: MapVersion[]; next: string | null }>;
   /** The versions past the newest `keep`, rows locked. In a transaction only. */
   abstract lockBeyond(mapId: string, keep: number): Promise<MapVersion[]>;
   abstract deleteByIds(ids: string[]): Promise<void>;
