@@ -1,12 +1,14 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { Authenticated, CurrentUser, Principal } from '../common/auth/auth.decorators';
 import { ApiErrors } from '../common/http/api-errors.decorator';
 import { fromEnvelopeDto } from '../common/http/envelope.dto';
 import { MapIdParams } from '../mindmaps/dto/mind-map-requests.dto';
 import { toShareSummaryDto } from './dto/share-dto.mapper';
-import { CreatedShareDto, CreateShareDto, ShareListDto, ShareParams } from './dto/share.dto';
+import { CreatedShareDto, CreateShareDto, ListSharesQueryDto, ShareListDto, ShareParams } from './dto/share.dto';
 import { SharesService } from './shares.service';
+
+const DEFAULT_PAGE = 20;
 
 /** The owner's side of link shares; the link side is /api/public/shares/:token. */
 @ApiTags('sharing')
@@ -30,10 +32,11 @@ export class SharesController {
   }
 
   @Get()
-  @ApiOkResponse({ type: ShareListDto })
-  async list(@CurrentUser() user: Principal, @Param() params: MapIdParams): Promise<ShareListDto> {
+  @ApiOkResponse({ type: ShareListDto, description: 'a page of the map\'s shares, newest first' })
+  async list(@CurrentUser() user: Principal, @Param() params: MapIdParams, @Query() query: ListSharesQueryDto): Promise<ShareListDto> {
     const now = new Date();
-    return { items: (await this.shares.list(user.userId, params.id)).map((s) => toShareSummaryDto(s, now)) };
+    const page = await this.shares.list(user.userId, params.id, query.limit ?? DEFAULT_PAGE, query.cursor);
+    return { items: page.items.map((s) => toShareSummaryDto(s, now)), nextCursor: page.nextCursor };
   }
 
   @Delete(':shareId')

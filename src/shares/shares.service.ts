@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { Injectable } from '@nestjs/common';
+import { decodeCursor, encodeCursor } from '../mindmaps/map-cursor';
 import { ValidationFailed } from '../common/errors/common.errors';
 import { raise } from '../common/errors/raise';
 import { UnitOfWork } from '../database/unit-of-work';
@@ -69,9 +70,11 @@ export class SharesService {
     return { share, token };
   }
 
-  async list(ownerId: string, mapId: string): Promise<Share[]> {
+  /** A page of the map's shares, newest first; `nextCursor` is null on the last page. */
+  async list(ownerId: string, mapId: string, limit: number, cursor?: string): Promise<{ items: Share[]; nextCursor: string | null }> {
     const map = await this.mindMaps.get(ownerId, mapId);
-    return this.shares.listForMap(map.id);
+    const page = await this.shares.listForMap(map.id, limit, cursor ? decodeCursor(cursor) : undefined);
+    return { items: page.items, nextCursor: page.next ? encodeCursor(page.next) : null };
   }
 
   /** The token stops working at once: the row is gone. */

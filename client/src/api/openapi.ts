@@ -794,6 +794,8 @@ export interface components {
         ShareListDto: {
             /** @description newest first */
             items: components["schemas"]["ShareSummaryDto"][];
+            /** @description pass as ?cursor= for the next page */
+            nextCursor: string | null;
         };
         PlanDto: {
             /** @enum {string} */
@@ -2345,7 +2347,11 @@ export interface operations {
     };
     SharesController_list: {
         parameters: {
-            query?: never;
+            query?: {
+                limit?: number;
+                /** @description nextCursor of the previous page */
+                cursor?: string;
+            };
             header?: never;
             path: {
                 id: string;
@@ -2354,6 +2360,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description a page of the map's shares, newest first */
             200: {
                 headers: {
                     [name: string]: unknown;

@@ -14,9 +14,17 @@ export class SharesApi {
     return this.http.call('post', '/api/mindmaps/{id}/shares', { params: { id: mapId }, body });
   }
 
-  /** The map's shares, newest first; tokens are not listed (the server keeps only their hash). */
+  /** Every page of the map's shares, newest first; tokens are not listed (the server keeps only their hash). */
   async list(mapId: string): Promise<ShareSummary[]> {
-    return (await this.http.call('get', '/api/mindmaps/{id}/shares', { params: { id: mapId } })).items;
+    const items: ShareSummary[] = [];
+    let cursor: string | undefined;
+    do {
+      const query = { limit: 100, ...(cursor !== undefined ? { cursor } : {}) };
+      const page = await this.http.call('get', '/api/mindmaps/{id}/shares', { params: { id: mapId }, query });
+      items.push(...page.items);
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor !== undefined);
+    return items;
   }
 
   /** The token stops working at once. */

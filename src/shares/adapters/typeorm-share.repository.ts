@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import type { MapCursor } from '../../mindmaps/map-cursor';
 import { pgErrorOf, PG_FOREIGN_KEY_VIOLATION, SqlClient } from '../../database/sql-client';
 import { MapNotFound, VersionNotFound } from '../../mindmaps/mindmaps.errors';
 import type { Share } from '../domain/share';
@@ -22,12 +23,16 @@ export class TypeOrmShareRepository extends ShareRepository {
     }
   }
 
-  async listForMap(mapId: string): Promise<Share[]> {
+  async listForMap(mapId: string, limit: number, after?: MapCursor): Promise<{ items: Share[]; next: MapCursor | null }> {
     const rows = await this.db.rows<ShareRow>(
-      `SELECT ${SHARE_COLUMNS} FROM shares WHERE map_id = $1 ORDER BY created_at DESC, id DESC`,
-      [mapId],
+      `SELECT ${SHARE_COLUMNS} FROM shares
+       WHERE map_id = $1 AND ($2::timestamptz IS NULL OR (created_at, id) < ($2::timestamptz, $3::uuid))
+       ORDER BY created_at DESC, id DESC LIMIT $4`,
+      [mapId, after?.createdAt ?? null, after?.id ?? null, limit + 1],
     );
-    return rows.map(toShare);
+    const items = rows.slice(0, limit).map(toShare);
+    const last = items[items.length - 1];
+    return { items, next: rows.length > limit && last ? { createdAt: last.createdAt, id: last.id } : null };
   }
 
   async findLive(tokenHash: Buffer, now: Date): Promise<Share | undefined> {

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsInt, IsISO8601, IsOptional, IsUUID, Min, ValidateNested, IsObject } from 'class-validator';
+import { IsInt, IsISO8601, IsObject, IsOptional, IsString, IsUUID, Max, MaxLength, Min, ValidateNested } from 'class-validator';
 import { EnvelopeDto } from '../../common/http/envelope.dto';
 import { MapIdParams } from '../../mindmaps/dto/mind-map-requests.dto';
 
@@ -38,6 +38,18 @@ export class ShareSummaryDto {
 
 export class ShareListDto {
   @ApiProperty({ type: [ShareSummaryDto], description: 'newest first' }) items: ShareSummaryDto[];
+  @ApiProperty({ nullable: true, type: String, description: 'pass as ?cursor= for the next page' })
+  nextCursor: string | null;
+}
+
+export class ListSharesQueryDto {
+  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 20 })
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(100)
+  limit?: number;
+
+  @ApiPropertyOptional({ description: 'nextCursor of the previous page' })
+  @IsOptional() @IsString() @MaxLength(256)
+  cursor?: string;
 }
 
 export class ShareParams extends MapIdParams {

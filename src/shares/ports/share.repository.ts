@@ -1,3 +1,4 @@
+import type { MapCursor } from '../../mindmaps/map-cursor';
 import type { Share } from '../domain/share';
 
 /**
@@ -8,8 +9,8 @@ import type { Share } from '../domain/share';
 export abstract class ShareRepository {
   /** Rejects with VersionNotFound when the pinned version is gone by the time of the insert. */
   abstract insert(share: Share): Promise<void>;
-  /** Newest first. */
-  abstract listForMap(mapId: string): Promise<Share[]>;
+  /** Newest first, at most `limit`, after `after`; `next` is where the page ended, null at the end. */
+  abstract listForMap(mapId: string, limit: number, after?: MapCursor): Promise<{ items: Share[]; next: MapCursor | null }>;
   abstract findLive(tokenHash: Buffer, now: Date): Promise<Share | undefined>;
   /** False when the map has no such share. */
   abstract delete(id: string, mapId: string): Promise<boolean>;
