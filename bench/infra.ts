@@ -211,6 +211,8 @@ export function appEnv(options: { databaseUrl: string; redisUrl: string; s3: S3S
     S3_BUCKET: options.s3.bucket,
     S3_REGION: 'us-east-1',
     JWT_SECRET: options.jwtSecret,
+    // Production refuses to start without its own prelogin secret.
+    PRELOGIN_SECRET: randomBytes(32).toString('hex'),
     AUTH_RATE_LIMIT_PER_MINUTE: '1000000',
     METRICS_PORT: '0',
     WORKER_METRICS_PORT: '0',

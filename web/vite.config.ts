@@ -21,5 +21,9 @@ export default defineConfig({
   server: { proxy: { '/api': 'http://127.0.0.1:3000' } },
   test: {
     include: ['src/**/*.test.ts'],
+    // CI adds a JSON report per run, which .ci/run sums into one closing line.
+    ...(process.env.TEST_RESULTS_DIR
+      ? { reporters: ['default', 'json'], outputFile: { json: `${process.env.TEST_RESULTS_DIR}/web.json` } }
+      : {}),
   },
 });

@@ -4,6 +4,7 @@
  * pair (session-storage-token-store.ts), so the locked screen asks for the password alone.
  */
 import {
+  ApiError,
   INSECURE_TEST_KDF_POLICY,
   type KdfCost,
   type MapInfo,
@@ -130,10 +131,15 @@ export class VaultSession {
   }
 
   private async openMap(mapId: string, versionId?: string): Promise<OpenedMap> {
-    const info = await this.vault.getMap(mapId);
-    if (info.headVersionId === null) return { title: info.title, versionId: null, document: createDocument(info.title) };
-    const pulled = await this.vault.pull(mapId, versionId !== undefined ? { versionId } : {});
-    return { title: pulled.title, versionId: pulled.versionId, document: pulled.document };
+    try {
+      const pulled = await this.vault.pull(mapId, versionId !== undefined ? { versionId } : {});
+      return { title: pulled.title, versionId: pulled.versionId, document: pulled.document };
+    } catch (error) {
+      // A map whose first save never happened: its title, and a tree of just that.
+      if (!(error instanceof ApiError && error.code === 'NO_CONTENT_YET')) throw error;
+      const info = await this.vault.getMap(mapId);
+      return { title: info.title, versionId: null, document: createDocument(info.title) };
+    }
   }
 
   /** The head the server holds now (another device may have moved it). */
