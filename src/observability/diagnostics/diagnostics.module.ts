@@ -1,9 +1,7 @@
 import { Module, OnModuleInit } from '@nestjs/common';
-import { APP_INTERCEPTOR } from '@nestjs/core';
 import { QueueModule } from '../../queue/queue.module';
 import { StorageModule } from '../../storage/storage.module';
 import { DatabasePool } from '../../database/database-pool';
-import { AuthTimingInterceptor } from './auth-timing.interceptor';
 import { DiagnosticsController } from './diagnostics.controller';
 import { DiagnosticsService } from './diagnostics.service';
 import { timeQueries } from './query-timing';
@@ -15,7 +13,7 @@ import { timeQueries } from './query-timing';
 @Module({
   imports: [QueueModule, StorageModule],
   controllers: [DiagnosticsController],
-  providers: [DiagnosticsService, { provide: APP_INTERCEPTOR, useClass: AuthTimingInterceptor }],
+  providers: [DiagnosticsService],
 })
 export class DiagnosticsModule implements OnModuleInit {
   constructor(private readonly database: DatabasePool) {}

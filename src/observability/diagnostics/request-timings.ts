@@ -4,8 +4,8 @@ import { performance } from 'node:perf_hooks';
 /** Where one request spent its time, in ms; phases may overlap (the guard's read is database time too). */
 export class RequestTimings {
   readonly startedAt = performance.now();
-  /** When the handler pipeline began (Fastify preHandler), then when the guard let it through. */
-  handlerAt = 0;
+  /** When the route's own onRequest hooks (rate limit, access check) began; -1 until they ended. */
+  authStartedAt = 0;
   authMs = -1;
   dbMs = 0;
   dbCalls = 0;
@@ -15,7 +15,8 @@ export class RequestTimings {
   /** The Server-Timing header value (RFC: `name;dur=ms;desc="…"`). */
   header(): string {
     const now = performance.now();
-    const auth = this.authMs >= 0 ? this.authMs : this.handlerAt > 0 ? now - this.handlerAt : 0;
+    // A request refused in onRequest (401, 429) never reached the end of the access check.
+    const auth = this.authMs >= 0 ? this.authMs : this.authStartedAt > 0 ? now - this.authStartedAt : 0;
     return (
       `auth;dur=${ms(auth)}, db;dur=${ms(this.dbMs)};desc="${this.dbCalls} queries", ` +
       `blob;dur=${ms(this.blobMs)};desc="${this.blobCalls} calls", total;dur=${ms(now - this.startedAt)}`
