@@ -15,6 +15,10 @@ export interface TierPlan {
   storageLimitBytes: number;
   /** Highest maxVersions a map of this tier may ask for. */
   maxVersionsLimit: number;
+  /** Maps a user of this tier may own. */
+  maxMaps: number;
+  /** Share links a user of this tier may hold, over all their maps (expired ones count until revoked). */
+  maxShares: number;
   priceMonthlyCents: number;
 }
 
@@ -236,9 +240,30 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
       reservationTtlS: parsed.UPLOAD_RESERVATION_TTL_S ?? 900,
     },
     tiers: {
-      free: { tier: 'free', storageLimitBytes: parsed.FREE_STORAGE_BYTES ?? 100 * MiB, maxVersionsLimit: 50, priceMonthlyCents: 0 },
-      pro: { tier: 'pro', storageLimitBytes: parsed.PRO_STORAGE_BYTES ?? 10 * GiB, maxVersionsLimit: 1000, priceMonthlyCents: 800 },
-      team: { tier: 'team', storageLimitBytes: parsed.TEAM_STORAGE_BYTES ?? 100 * GiB, maxVersionsLimit: 1000, priceMonthlyCents: 2400 },
+      free: {
+        tier: 'free',
+        storageLimitBytes: parsed.FREE_STORAGE_BYTES ?? 100 * MiB,
+        maxVersionsLimit: 50,
+        maxMaps: parsed.MAX_MAPS_FREE ?? 100,
+        maxShares: parsed.MAX_SHARES_FREE ?? 100,
+        priceMonthlyCents: 0,
+      },
+      pro: {
+        tier: 'pro',
+        storageLimitBytes: parsed.PRO_STORAGE_BYTES ?? 10 * GiB,
+        maxVersionsLimit: 1000,
+        maxMaps: parsed.MAX_MAPS_PRO ?? 2000,
+        maxShares: parsed.MAX_SHARES_PRO ?? 2000,
+        priceMonthlyCents: 800,
+      },
+      team: {
+        tier: 'team',
+        storageLimitBytes: parsed.TEAM_STORAGE_BYTES ?? 100 * GiB,
+        maxVersionsLimit: 1000,
+        maxMaps: parsed.MAX_MAPS_TEAM ?? 10_000,
+        maxShares: parsed.MAX_SHARES_TEAM ?? 10_000,
+        priceMonthlyCents: 2400,
+      },
     },
     maintenance: {
       orphanGraceS: parsed.ORPHAN_GRACE_S ?? 3600,

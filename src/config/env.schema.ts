@@ -94,6 +94,25 @@ export class EnvSchema {
   @IsOptional() @Type(() => Number) @IsInt() @Min(1)
   TEAM_STORAGE_BYTES?: number;
 
+  /**
+   * Maps a user of each tier may own. At most 10,000: key rotation sends every map's envelope in
+   * one body, whose limit is sized for that many (JSON_BODY_LIMIT_BYTES).
+   */
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(10_000)
+  MAX_MAPS_FREE?: number;
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(10_000)
+  MAX_MAPS_PRO?: number;
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(10_000)
+  MAX_MAPS_TEAM?: number;
+
+  /** Share links a user of each tier may hold over all their maps. */
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1)
+  MAX_SHARES_FREE?: number;
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1)
+  MAX_SHARES_PRO?: number;
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1)
+  MAX_SHARES_TEAM?: number;
+
   /** Seconds an unreferenced stored object must be old before the sweeper deletes it. */
   @IsOptional() @Type(() => Number) @IsInt() @Min(0)
   ORPHAN_GRACE_S?: number;

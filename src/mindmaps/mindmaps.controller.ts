@@ -20,7 +20,7 @@ export class MindMapsController {
 
   @Post()
   @ApiCreatedResponse({ type: MindMapDetailDto })
-  @ApiErrors([409, 'KEY_VERSION_CONFLICT (with currentKeyVersion)', 'MAP_ID_TAKEN'])
+  @ApiErrors([403, 'MAP_LIMIT_REACHED (with tier, limit)'], [409, 'KEY_VERSION_CONFLICT (with currentKeyVersion)', 'MAP_ID_TAKEN'])
   async create(@CurrentUser() user: Principal, @Body() body: CreateMindMapDto): Promise<MindMapDetailDto> {
     const map = await this.mindMaps.create(user.userId, {
       ...(body.id !== undefined ? { id: body.id } : {}),

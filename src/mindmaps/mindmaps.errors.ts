@@ -117,6 +117,21 @@ export class StorageQuotaExceeded extends AppError {
   }
 }
 
+/** The owner holds as many maps as their plan allows. */
+export class MapLimitReached extends AppError {
+  readonly status = 403;
+  readonly code = 'MAP_LIMIT_REACHED';
+  constructor(
+    readonly tier: Tier,
+    readonly limit: number,
+  ) {
+    super(`your plan allows ${limit} maps; delete one or upgrade`);
+  }
+  override extra() {
+    return { tier: this.tier, limit: this.limit };
+  }
+}
+
 export class MaxVersionsOverPlan extends AppError {
   readonly status = 400;
   readonly code = 'VALIDATION_FAILED';

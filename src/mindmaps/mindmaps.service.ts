@@ -10,7 +10,7 @@ import { PruneScheduler } from './jobs/prune-scheduler.service';
 import { DEFAULT_MAX_VERSIONS, MindMap, RewrappedMap } from './domain/mind-map';
 import type { Envelope } from '../common/domain/envelope';
 import { decodeCursor, encodeCursor } from './map-cursor';
-import { MapNotFound, MaxVersionsOverPlan } from './mindmaps.errors';
+import { MapLimitReached, MapNotFound, MaxVersionsOverPlan } from './mindmaps.errors';
 import { MapVersionRepository } from './ports/map-version.repository';
 import { MindMapRepository } from './ports/mind-map.repository';
 
@@ -69,6 +69,9 @@ export class MindMapsService {
     };
     return this.uow.run(async () => {
       await this.keys.holdCurrent(ownerId, input.keyVersion);
+      // The account lock just taken serialises this user's creates, so the count cannot race.
+      const plan = await this.tiers.planFor(ownerId);
+      if ((await this.maps.countOwned(ownerId)) >= plan.maxMaps) throw new MapLimitReached(plan.tier, plan.maxMaps);
       await this.maps.insert(map);
       return map;
     });

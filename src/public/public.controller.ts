@@ -32,6 +32,8 @@ export class PublicController {
         tier: p.tier,
         storageLimitBytes: p.storageLimitBytes,
         maxVersionsLimit: p.maxVersionsLimit,
+        maxMaps: p.maxMaps,
+        maxShares: p.maxShares,
         priceMonthlyCents: p.priceMonthlyCents,
       })),
     };

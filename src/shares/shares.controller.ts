@@ -20,7 +20,7 @@ export class SharesController {
 
   @Post()
   @ApiCreatedResponse({ type: CreatedShareDto })
-  @ApiErrors([404, 'VERSION_NOT_FOUND'], [409, 'KEY_VERSION_CONFLICT (with currentKeyVersion)'])
+  @ApiErrors([403, 'SHARE_LIMIT_REACHED (with tier, limit)'], [404, 'VERSION_NOT_FOUND'], [409, 'KEY_VERSION_CONFLICT (with currentKeyVersion)'])
   async create(@CurrentUser() user: Principal, @Param() params: MapIdParams, @Body() body: CreateShareDto): Promise<CreatedShareDto> {
     const { share, token } = await this.shares.create(user.userId, params.id, {
       envelope: fromEnvelopeDto(body.envelope),

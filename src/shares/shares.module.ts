@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { BillingModule } from '../billing/billing.module';
 import { KeysModule } from '../keys/keys.module';
 import { MindMapsModule } from '../mindmaps/mindmaps.module';
 import { TypeOrmShareRepository } from './adapters/typeorm-share.repository';
@@ -8,7 +9,7 @@ import { SharesService } from './shares.service';
 
 /** Link shares of mind maps: the owner's routes here, the link's routes in PublicModule. */
 @Module({
-  imports: [MindMapsModule, KeysModule],
+  imports: [MindMapsModule, KeysModule, BillingModule],
   controllers: [SharesController],
   providers: [SharesService, { provide: ShareRepository, useClass: TypeOrmShareRepository }],
   exports: [SharesService],

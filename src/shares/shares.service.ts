@@ -5,6 +5,7 @@ import { decodeCursor, encodeCursor } from '../mindmaps/map-cursor';
 import { ValidationFailed } from '../common/errors/common.errors';
 import { raise } from '../common/errors/raise';
 import { UnitOfWork } from '../database/unit-of-work';
+import { TierPolicy } from '../billing/tier-policy.service';
 import { KeyVersionGuard } from '../keys/key-version-guard.service';
 import type { MapVersion } from '../mindmaps/domain/mind-map';
 import type { Envelope } from '../common/domain/envelope';
@@ -14,7 +15,7 @@ import { MindMapsService } from '../mindmaps/mindmaps.service';
 import type { Share, SharedContent } from './domain/share';
 import { ShareRepository } from './ports/share.repository';
 import { hashShareToken, newShareToken, sameHash } from './share-token';
-import { ShareNotFound } from './shares.errors';
+import { ShareLimitReached, ShareNotFound } from './shares.errors';
 
 export interface NewShare {
   envelope: Envelope;
@@ -36,6 +37,7 @@ export class SharesService {
     private readonly mindMaps: MindMapsService,
     private readonly content: MapContentService,
     private readonly keys: KeyVersionGuard,
+    private readonly tiers: TierPolicy,
     private readonly uow: UnitOfWork,
   ) {}
 
@@ -50,6 +52,9 @@ export class SharesService {
       if (input.versionId !== undefined) {
         await this.content.findVersion(ownerId, map.id, input.versionId);
       }
+      // The account lock taken above serialises this user's creates, so the count cannot race.
+      const plan = await this.tiers.planFor(ownerId);
+      if ((await this.shares.countOwned(ownerId)) >= plan.maxShares) throw new ShareLimitReached(plan.tier, plan.maxShares);
       return this.insert(ownerId, map.id, input);
     });
   }

@@ -229,7 +229,7 @@ describe('public plans and rate limit', () => {
     const res = await api.request<{ items: { tier: string; storageLimitBytes: number }[] }>('GET', '/api/public/plans');
     expect(res.status).toBe(200);
     expect(res.body.items.map((p) => p.tier)).toEqual(['free', 'pro', 'team']);
-    expect(res.body.items[0]).toEqual({ tier: 'free', storageLimitBytes: 12345, maxVersionsLimit: 50, priceMonthlyCents: 0 });
+    expect(res.body.items[0]).toEqual({ tier: 'free', storageLimitBytes: 12345, maxVersionsLimit: 50, maxMaps: 100, maxShares: 100, priceMonthlyCents: 0 });
     expect(res.body.items).toEqual(Object.values(t.config.tiers));
   });
 

@@ -804,6 +804,10 @@ export interface components {
             storageLimitBytes: number;
             /** @description highest maxVersions a map of this tier may ask for */
             maxVersionsLimit: number;
+            /** @description maps a user of this tier may own */
+            maxMaps: number;
+            /** @description share links a user of this tier may hold, over all their maps */
+            maxShares: number;
             priceMonthlyCents: number;
         };
         PlanListDto: {
@@ -1677,6 +1681,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description MAP_LIMIT_REACHED (with tier, limit) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description BODY_TOO_SLOW (body slower than HTTP_MIN_BODY_BYTES_PER_S; the connection closes) */
             408: {
                 headers: {
@@ -2432,6 +2445,15 @@ export interface operations {
             };
             /** @description UNAUTHENTICATED: missing, expired or invalid token */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description SHARE_LIMIT_REACHED (with tier, limit) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -29,6 +29,11 @@ export class TypeOrmMindMapRepository extends MindMapRepository {
     });
   }
 
+  async countOwned(ownerId: string): Promise<number> {
+    const row = await this.db.row<{ n: number }>('SELECT count(*)::int AS n FROM mind_maps WHERE owner_id = $1', [ownerId]);
+    return row?.n ?? 0;
+  }
+
   async findOwned(id: string, ownerId: string): Promise<MindMap | undefined> {
     const row = await this.db.row<MindMapRow>(FIND_OWNED_MAP_SQL, [id, ownerId]);
     return row && toMindMap(row);

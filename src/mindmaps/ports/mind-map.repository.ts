@@ -27,6 +27,7 @@ export type HeadMove =
 export abstract class MindMapRepository {
   /** Rejects with MapIdTaken when the id is in use. */
   abstract insert(map: MindMap): Promise<void>;
+  abstract countOwned(ownerId: string): Promise<number>;
   abstract findOwned(id: string, ownerId: string): Promise<MindMap | undefined>;
   /** findOwned that also locks the row until the transaction ends. In a transaction only. */
   abstract lockOwned(id: string, ownerId: string): Promise<MindMap | undefined>;

@@ -7,6 +7,8 @@ export class PlanDto {
   @ApiProperty({ enum: TIERS }) tier: Tier;
   @ApiProperty({ description: 'bytes a user of this tier may keep stored, all versions counted' }) storageLimitBytes: number;
   @ApiProperty({ description: 'highest maxVersions a map of this tier may ask for' }) maxVersionsLimit: number;
+  @ApiProperty({ description: 'maps a user of this tier may own' }) maxMaps: number;
+  @ApiProperty({ description: 'share links a user of this tier may hold, over all their maps' }) maxShares: number;
   @ApiProperty() priceMonthlyCents: number;
 }
 

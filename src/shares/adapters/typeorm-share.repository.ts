@@ -23,6 +23,11 @@ export class TypeOrmShareRepository extends ShareRepository {
     }
   }
 
+  async countOwned(ownerId: string): Promise<number> {
+    const row = await this.db.row<{ n: number }>('SELECT count(*)::int AS n FROM shares WHERE owner_id = $1', [ownerId]);
+    return row?.n ?? 0;
+  }
+
   async listForMap(mapId: string, limit: number, after?: MapCursor): Promise<{ items: Share[]; next: MapCursor | null }> {
     const rows = await this.db.rows<ShareRow>(
       `SELECT ${SHARE_COLUMNS} FROM shares

@@ -9,6 +9,8 @@ import type { Share } from '../domain/share';
 export abstract class ShareRepository {
   /** Rejects with VersionNotFound when the pinned version is gone by the time of the insert. */
   abstract insert(share: Share): Promise<void>;
+  /** Shares of all the owner's maps, expired ones included. */
+  abstract countOwned(ownerId: string): Promise<number>;
   /** Newest first, at most `limit`, after `after`; `next` is where the page ended, null at the end. */
   abstract listForMap(mapId: string, limit: number, after?: MapCursor): Promise<{ items: Share[]; next: MapCursor | null }>;
   abstract findLive(tokenHash: Buffer, now: Date): Promise<Share | undefined>;
