@@ -6,6 +6,7 @@ describe('describeConfig', () => {
   it('shows every secret only as set, and URLs without their passwords', () => {
     const secrets = {
       JWT_SECRET: 'jwt-secret-0123456789-0123456789-abcdef',
+      PRELOGIN_SECRET: 'prelogin-secret-0123456789-0123456789',
       S3_SECRET_KEY: 's3-secret-key-value',
       S3_ACCESS_KEY: 's3-access-key-value',
       STRIPE_SECRET_KEY: 'sk_test_secret_value',
