@@ -10,9 +10,11 @@ import {
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Authenticated, CurrentUser, Principal } from '../common/auth/auth.decorators';
 import { BLOB_CONTENT_TYPE } from '../common/domain/blob-content-type';
-import { UnsupportedMediaType } from '../common/errors/common.errors';
+import { UnsupportedMediaType, ValidationFailed } from '../common/errors/common.errors';
 import { ApiBinaryOk } from '../common/http/api-binary.decorator';
 import { ApiErrors } from '../common/http/api-errors.decorator';
+import { decodeBase64 } from '../common/http/base64';
+import { WRAPPED_DEK_MAX, WRAPPED_DEK_MIN } from '../common/http/envelope.dto';
 import { toSavedVersionDto, toSnapshotDto } from './dto/mind-map-dto.mapper';
 import { DownloadQueryDto, ListVersionsQueryDto, MapIdParams, VERSION_PAGE_MAX, VersionParams } from './dto/mind-map-requests.dto';
 import { SavedVersionDto, VersionListDto } from './dto/mind-map-responses.dto';
@@ -30,12 +32,17 @@ export class MapContentController {
   @ApiConsumes(BLOB_CONTENT_TYPE)
   @ApiBody({ schema: { type: 'string', format: 'binary' }, description: 'the ciphertext, streamed' })
   @ApiHeader({ name: 'If-Match', required: false, description: '"<versionId>": save only if that is still the head' })
+  @ApiHeader({
+    name: 'If-Envelope-Match',
+    required: false,
+    description: "base64 wrappedDek of the envelope the body was encrypted for: save only if it is still the map's (else 412 ENVELOPE_CHANGED)",
+  })
   @ApiCreatedResponse({ type: SavedVersionDto })
   @ApiErrors(
     [400, 'BLOB_REQUIRED', 'BLOB_LENGTH_MISMATCH'],
     [408, 'BODY_TOO_SLOW (the body came slower than HTTP_MIN_BODY_BYTES_PER_S; nothing is stored or charged)'],
     [411, 'LENGTH_REQUIRED'],
-    [412, 'VERSION_CONFLICT'],
+    [412, 'VERSION_CONFLICT', 'ENVELOPE_CHANGED'],
     [408, 'UPLOAD_TOO_SLOW (the connection is cut when the upload outlives UPLOAD_RESERVATION_TTL_S)'],
     [413, 'BLOB_TOO_LARGE', 'STORAGE_QUOTA_EXCEEDED (with tier, projectedBytes, limitBytes; bytes of uploads in flight count)'],
     [415, 'UNSUPPORTED_MEDIA_TYPE'],
@@ -55,10 +62,12 @@ export class MapContentController {
     if (!request.headers['content-type']?.toLowerCase().startsWith(BLOB_CONTENT_TYPE)) {
       throw new UnsupportedMediaType(`uploads must be ${BLOB_CONTENT_TYPE}`);
     }
+    const envelopeMatch = request.headers['if-envelope-match'];
     const version = await this.content.upload(user.userId, params.id, {
       body: request.raw,
       contentLength,
       ifMatch: ifMatch === undefined ? undefined : parseEtag(ifMatch),
+      ...(envelopeMatch === undefined ? {} : { envelopeWrappedDek: parseWrappedDek(envelopeMatch) }),
     });
     return toSavedVersionDto(version);
   }
@@ -99,6 +108,16 @@ export class MapContentController {
 function parseContentLength(header: string | undefined): number | undefined {
   if (header === undefined || !/^\d{1,15}$/.test(header)) return undefined;
   return Number(header);
+}
+
+function parseWrappedDek(header: string | string[]): Buffer {
+  const bytes = typeof header === 'string' ? decodeBase64(header.trim()) : undefined;
+  if (bytes === undefined || bytes.length < WRAPPED_DEK_MIN || bytes.length > WRAPPED_DEK_MAX) {
+    throw new ValidationFailed([
+      { field: 'If-Envelope-Match', messages: [`If-Envelope-Match must be standard base64 of ${WRAPPED_DEK_MIN}..${WRAPPED_DEK_MAX} bytes`] },
+    ]);
+  }
+  return bytes;
 }
 
 /** `"<id>"` or a bare id; a weak tag can never match an immutable version. */

@@ -16,6 +16,7 @@ import { MapVersion, MindMap } from './domain/mind-map';
 import {
   BlobRequired,
   BlobTooLarge,
+  EnvelopeChanged,
   LengthRequired,
   MapNotFound,
   NoContentYet,
@@ -36,6 +37,8 @@ export interface UploadRequest {
   contentLength: number | undefined;
   /** The If-Match version id: undefined when absent. */
   ifMatch?: string;
+  /** If-Envelope-Match: the wrappedDek of the envelope the body was encrypted for; undefined when absent. */
+  envelopeWrappedDek?: Buffer;
 }
 
 /**
@@ -75,7 +78,11 @@ export class MapContentService {
     if (request.ifMatch !== undefined && request.ifMatch !== map.headVersionId) {
       throw new VersionConflict(map.headVersionId);
     }
-    return this.save(map, request.body, size, { ifMatch: request.ifMatch });
+    // Checked here to spare storing the bytes, and again under the map's row lock in save().
+    if (request.envelopeWrappedDek !== undefined && !request.envelopeWrappedDek.equals(map.envelope.wrappedDek)) {
+      throw new EnvelopeChanged();
+    }
+    return this.save(map, request.body, size, { ifMatch: request.ifMatch, envelopeWrappedDek: request.envelopeWrappedDek });
   }
 
   /** A new version whose bytes and envelope equal an old one's. */
@@ -114,7 +121,7 @@ export class MapContentService {
     map: MindMap,
     body: Readable,
     size: number,
-    options: { ifMatch?: string; restoreOf?: string },
+    options: { ifMatch?: string; restoreOf?: string; envelopeWrappedDek?: Buffer },
   ): Promise<MapVersion> {
     const plan = await this.tiers.planFor(map.ownerId);
     const { maxConcurrentPerUser, reservationTtlS } = this.config.uploads;
@@ -141,6 +148,9 @@ export class MapContentService {
           const moved = await this.maps.moveHead(map.id, map.ownerId, { versionId, sizeBytes: size }, options.ifMatch);
           if (moved.outcome === 'missing') throw new MapNotFound();
           if (moved.outcome === 'conflict') throw new VersionConflict((await this.maps.findOwned(map.id, map.ownerId))?.headVersionId ?? null);
+          if (options.envelopeWrappedDek !== undefined && !options.envelopeWrappedDek.equals(moved.envelope.wrappedDek)) {
+            throw new EnvelopeChanged();
+          }
           pruneDue = moved.overLimit;
           const charged = await this.usage.settle(reservation.id, map.ownerId, size, plan.storageLimitBytes);
           if (!charged.ok) {

@@ -45,6 +45,19 @@ export class VersionConflict extends AppError {
   }
 }
 
+/**
+ * The upload was encrypted under a data key the map no longer has: its envelope changed (a re-key,
+ * e.g. after a link was revoked) since the client read it. Recording the version would pair these
+ * bytes with an envelope that cannot open them, and leave them readable by the old key's holders.
+ */
+export class EnvelopeChanged extends AppError {
+  readonly status = 412;
+  readonly code = 'ENVELOPE_CHANGED';
+  constructor() {
+    super("If-Envelope-Match is not the map's current envelope: read the map again and encrypt under its key");
+  }
+}
+
 export class LengthRequired extends AppError {
   readonly status = 411;
   readonly code = 'LENGTH_REQUIRED';

@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Api, b64, envelope, kdf, keyBundle, MapDetail, TestUser } from '../utils/api';
+import { Api, b64, envelope, eventually, kdf, keyBundle, MapDetail, TestUser } from '../utils/api';
 import { createTestApp, TestApp } from '../utils/create-test-app';
 
 type Envelope = ReturnType<typeof envelope>;
@@ -184,6 +184,43 @@ describe('server rules for key material', () => {
       [v1, map.envelope],
     ]);
     expect((await getMap(user, map.id)).envelope).toEqual(fresh);
+  });
+
+  it('refuses an upload encrypted for an envelope the map no longer has, also when the re-key lands while the upload waits for the map', async () => {
+    const user = await api.register();
+    const map = await api.createMap(user);
+    const upload = (wrappedDek: string) =>
+      api.request<{ code?: string }>('PUT', `/api/mindmaps/${map.id}/blob`, { ...as(user), body: randomBytes(50), headers: { 'if-envelope-match': wrappedDek } });
+    expect((await upload(map.envelope.wrappedDek)).status).toBe(201);
+    const bad = await upload('not base64');
+    expect([bad.status, bad.body.code]).toEqual([400, 'VALIDATION_FAILED']);
+
+    // A re-key commits while the upload, encrypted under the old key, waits for the map's row.
+    const rekeyed = envelope();
+    const usage = async () => Number((await t.db.pool.query('SELECT usage_bytes FROM user_usage WHERE user_id = $1', [user.userId])).rows[0].usage_bytes);
+    const usageBefore = await usage();
+    const waiting = async () =>
+      Number((await t.db.pool.query("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'")).rows[0].count);
+    const rekey = await t.db.pool.connect();
+    let racing: ReturnType<typeof upload>;
+    try {
+      await rekey.query('BEGIN');
+      await rekey.query('UPDATE mind_maps SET env_wrapped_dek = $2 WHERE id = $1', [map.id, Buffer.from(rekeyed.wrappedDek, 'base64')]);
+      racing = upload(map.envelope.wrappedDek);
+      await eventually(async () => (await waiting()) >= 1);
+    } finally {
+      await rekey.query('COMMIT');
+      rekey.release();
+    }
+    const raced = await racing;
+    expect([raced.status, raced.body]).toEqual([412, expect.objectContaining({ code: 'ENVELOPE_CHANGED' })]);
+    // And afterwards the early check refuses it before any byte is stored.
+    const late = await upload(map.envelope.wrappedDek);
+    expect([late.status, late.body.code]).toEqual([412, 'ENVELOPE_CHANGED']);
+
+    expect((await versionsOf(user, map.id)).length).toBe(1);
+    expect(await usage()).toBe(usageBefore);
+    expect((await upload(rekeyed.wrappedDek)).status).toBe(201);
   });
 
   it("takes a client-chosen map id, and refuses one in use (the caller's or anyone's) with MAP_ID_TAKEN, changing nothing", async () => {

@@ -5,6 +5,11 @@ import type { JsonBody, MindMapDetail, MindMapPage, MindMapSummary, SavedVersion
 export interface UploadOptions {
   /** Save only if this version is still the head (`If-Match`); else 412 VERSION_CONFLICT. */
   ifMatch?: string;
+  /**
+   * The wrappedDek of the envelope the bytes were encrypted for (`If-Envelope-Match`): save only if
+   * it is still the map's; else 412 ENVELOPE_CHANGED (the map was re-keyed meanwhile).
+   */
+  envelopeWrappedDek?: string;
   onProgress?: ProgressCallback;
   signal?: AbortSignal;
 }
@@ -62,7 +67,11 @@ export class MindMapsApi {
     const response = await this.http.send('put', '/api/mindmaps/{id}/blob', {
       params: { id },
       bytes,
-      headers: { 'content-type': 'application/octet-stream', ...(options.ifMatch !== undefined ? { 'if-match': `"${options.ifMatch}"` } : {}) },
+      headers: {
+        'content-type': 'application/octet-stream',
+        ...(options.ifMatch !== undefined ? { 'if-match': `"${options.ifMatch}"` } : {}),
+        ...(options.envelopeWrappedDek !== undefined ? { 'if-envelope-match': options.envelopeWrappedDek } : {}),
+      },
       ...(options.onProgress ? { onUploadProgress: options.onProgress } : {}),
       ...(options.signal ? { signal: options.signal } : {}),
     });

@@ -1958,6 +1958,8 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
+                /** @description base64 wrappedDek of the envelope the body was encrypted for: save only if it is still the map's (else 412 ENVELOPE_CHANGED) */
+                "If-Envelope-Match"?: string;
                 /** @description "<versionId>": save only if that is still the head */
                 "If-Match"?: string;
             };
@@ -2026,7 +2028,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description VERSION_CONFLICT */
+            /** @description VERSION_CONFLICT | ENVELOPE_CHANGED */
             412: {
                 headers: {
                     [name: string]: unknown;

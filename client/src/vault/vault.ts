@@ -266,6 +266,8 @@ export class Vault {
       const ifMatch = options.ifMatch ?? detail.headVersionId ?? undefined;
       const saved = await this.api.mindmaps.upload(mapId, sealed.blob, {
         ...(ifMatch !== undefined ? { ifMatch } : {}),
+        // Encrypted under this envelope's key: if the map is re-keyed meanwhile, nothing is saved.
+        envelopeWrappedDek: detail.envelope.wrappedDek,
         ...(options.onProgress ? { onProgress: options.onProgress } : {}),
       });
       await this.state.observeHead(mapId, seq, saved.versionId);
