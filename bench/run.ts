@@ -28,6 +28,7 @@ import {
   waitForHttp,
 } from './infra';
 import type { Figure } from './figure';
+import { benchHealthUnderBigBodies } from './big-bodies';
 import { benchHookCost } from './hook-cost';
 import { benchMetricsOverhead } from './metrics-overhead';
 import { BenchUser, createMap, register, seedVersions } from './seed';
@@ -36,7 +37,8 @@ import { benchWebApp } from './web-app';
 /**
  * `npm run bench [-- name…]`: every figure is a ratio of two things measured side by side in this
  * run, on this machine, against the same PostgreSQL, Redis and s3rver, or a measure against its
- * goal. Names: api-get, upload, quota, rss, prune, crypto (the client: unlock, push/pull CPU,
+ * goal. Names: api-get, upload, quota, rss, prune, big-bodies (/health p99 while 20 clients send
+ * 16 MiB bodies, against alone), crypto (the client: unlock, push/pull CPU,
  * Argon2id), metrics (GET and uploads with metrics on vs off, request logs on vs off), hooks (the
  * same hooks' CPU per request in isolation), web (the browser app in Chromium: download size,
  * unlock to an editable map, autosave). A subset updates its own figures in
@@ -76,6 +78,7 @@ async function main(): Promise<void> {
     if (want('quota')) figures.push(await benchQuota(env));
     if (want('rss')) figures.push(await benchRss(env));
     if (want('prune')) figures.push(await benchPrune(env));
+    if (want('big-bodies')) figures.push(await benchHealthUnderBigBodies(env.apiUrl, env.api.pid));
     if (want('metrics')) {
       figures.push(...(await benchMetricsOverhead({ ...env, databaseUrl: env.pg.url, redisUrl: env.redis.url })));
     }

@@ -38,6 +38,12 @@ export async function installRequestGuards(app: NestFastifyApplication, config: 
   await installRateLimits(app, config);
   instance.addHook('onRoute', authenticateBeforeBody(app.get(RequestAuthenticator)));
   cutSlowBodies(instance, { minBytesPerS: config.http.minBodyBytesPerS, graceMs: config.http.bodyRateGraceMs });
+  // An answer sent before its body arrived (401, 429, 413, a failed upload) closes the connection:
+  // otherwise Node would read and discard the rest of the body to keep the connection usable.
+  instance.addHook('onSend', (request, reply, payload, done) => {
+    if (!request.raw.complete) void reply.header('connection', 'close');
+    done(null, payload);
+  });
   // Answers under /api are one user's (tokens, keys, metadata): no cache may keep them. A handler
   // that wants other caching (the blob routes' `private, no-store`) sets its own.
   instance.addHook('onRequest', (request, reply, done) => {

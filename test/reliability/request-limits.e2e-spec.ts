@@ -125,3 +125,26 @@ describe('request limits', () => {
     expect(docs.headers.get('x-content-type-options')).toBe('nosniff');
   });
 });
+
+describe('answers before the body', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp({ env: { AUTH_RATE_LIMIT_PER_MINUTE: '1' } });
+  });
+  afterAll(() => t?.close());
+
+  it('close the connection instead of reading the rest of the body', async () => {
+    await new Api(t.baseUrl).request('POST', '/api/auth/prelogin', { json: { email: 'a@example.com' } });
+    for (const [method, path] of [
+      ['PUT', '/api/auth/keys'],
+      ['POST', '/api/auth/prelogin'],
+    ]) {
+      const req = openRequest(t.baseUrl + path, method, { 'content-type': 'application/json', 'content-length': 8 * 1024 * 1024 });
+      await req.write(Buffer.alloc(1024, 0x20));
+      const answer = await req.answer;
+      expect(answer, path).toMatchObject({ headers: { connection: 'close' } });
+      // The server hangs up although the client never finished (or closed) its side.
+      await req.closed;
+    }
+  });
+});
