@@ -1,16 +1,11 @@
 import type { BodyLimitOf } from '../common/http/body-limit';
+import { TIERS } from '../config/app-config';
 
 /**
- * Most maps one rotation may carry: every map the account owns. Until plans cap the maps a user
- * may own, this is the cap the rotation body is sized for; a plan cap must stay at or below it.
+ * Most maps one rotation may carry: every map the account owns, which no plan lets pass 10,000
+ * (MAX_MAPS_* stop there for this reason).
  */
 export const MAX_MAPS_PER_ROTATION = 10_000;
-
-/**
- * Version envelopes (old envelopes of a map's versions, left by an earlier rotation) one rotation
- * is sized for, over all its maps: one per map on average. Usually there are none.
- */
-const VERSION_ENVELOPES_PER_ROTATION = MAX_MAPS_PER_ROTATION;
 
 /** The key bundle with both private keys at their 4096-byte maximum, base64, plus the JSON around it. */
 const KEY_BUNDLE_BYTES = 16 * 1024;
@@ -20,6 +15,12 @@ const KEY_BUNDLE_BYTES = 16 * 1024;
  */
 const ENTRY_BYTES = 2 * 1024;
 
-/** PUT /api/auth/keys: a rotation of the largest account still fits (about 39 MiB). */
-export const keyRotationBodyLimit: BodyLimitOf = () =>
-  KEY_BUNDLE_BYTES + (MAX_MAPS_PER_ROTATION + VERSION_ENVELOPES_PER_ROTATION) * ENTRY_BYTES;
+/**
+ * PUT /api/auth/keys: a rotation of the largest account any plan allows still fits, with as many
+ * version envelopes (old envelopes left by an earlier rotation; usually none) as it has maps.
+ * With the default plans (team: 10,000 maps) about 39 MiB.
+ */
+export const keyRotationBodyLimit: BodyLimitOf = (config) => {
+  const maps = Math.max(...TIERS.map((tier) => config.tiers[tier].maxMaps));
+  return KEY_BUNDLE_BYTES + 2 * maps * ENTRY_BYTES;
+};
