@@ -276,6 +276,7 @@ describe('a malicious server (or a stolen token) against the v2 client', () => {
     expect(await versionCount(mapId)).toBe(3);
     // Or it claims the map has no content at all.
     await sql('UPDATE mind_maps SET head_version_id = NULL WHERE id = $1', [mapId]);
+    await expect(owner.vault.pull(mapId)).rejects.toMatchObject({ name: 'RollbackError', item: 'head', served: 0 });
     await expect(owner.vault.push(mapId, doc('x'))).rejects.toMatchObject({ name: 'RollbackError', item: 'head', served: 0 });
   });
 

@@ -284,6 +284,8 @@ export class Vault {
    */
   async pull(mapId: string, options: { versionId?: string; onProgress?: ProgressCallback } = {}): Promise<PulledMap> {
     const detail = await this.api.mindmaps.get(mapId);
+    // "No content" where this device has seen some is a rollback, not an empty map.
+    if (detail.headVersionId === null && options.versionId === undefined) this.state.checkEmpty(mapId);
     const { dek } = await this.mapKey(detail);
     try {
       const { title } = await this.titleOf(detail, dek);
