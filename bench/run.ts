@@ -29,6 +29,7 @@ import {
 } from './infra';
 import type { Figure } from './figure';
 import { benchHealthUnderBigBodies } from './big-bodies';
+import { benchListScaling, benchSmallUpload } from './persistence';
 import { benchHookCost } from './hook-cost';
 import { benchMetricsOverhead } from './metrics-overhead';
 import { BenchUser, createMap, register, seedVersions } from './seed';
@@ -41,7 +42,8 @@ import { benchWebApp } from './web-app';
  * 16 MiB bodies, against alone), crypto (the client: unlock, push/pull CPU,
  * Argon2id), metrics (GET and uploads with metrics on vs off, request logs on vs off), hooks (the
  * same hooks' CPU per request in isolation), web (the browser app in Chromium: download size,
- * unlock to an editable map, autosave). A subset updates its own figures in
+ * unlock to an editable map, autosave), small-upload (16 KiB uploads, API vs a bare Fastify + pg
+ * route), lists (map and version pages of a heavy owner vs a light one). A subset updates its own figures in
  * bench/results/latest.json and keeps the others.
  * `--profile` runs the API under `node --cpu-prof` (profiles in bench/results/).
  */
@@ -79,6 +81,8 @@ async function main(): Promise<void> {
     if (want('rss')) figures.push(await benchRss(env));
     if (want('prune')) figures.push(await benchPrune(env));
     if (want('big-bodies')) figures.push(await benchHealthUnderBigBodies(env.apiUrl, env.api.pid));
+    if (want('small-upload')) figures.push(await benchSmallUpload(env));
+    if (want('lists')) figures.push(...(await benchListScaling(env)));
     if (want('metrics')) {
       figures.push(...(await benchMetricsOverhead({ ...env, databaseUrl: env.pg.url, redisUrl: env.redis.url })));
     }
@@ -134,7 +138,15 @@ async function setUp(profile: boolean): Promise<Env> {
     const worker = spawnNode('worker', 'src/worker.js', appEnv({ databaseUrl: pg.url, redisUrl: redis.url, s3, jwtSecret }));
     undo.push(() => worker.stop());
     const barePort = await freePort();
-    const bare = spawnNode('bare', 'bench/bare-server.js', { DATABASE_URL: pg.url, JWT_SECRET: jwtSecret, PORT: String(barePort) });
+    const bare = spawnNode('bare', 'bench/bare-server.js', {
+      DATABASE_URL: pg.url,
+      JWT_SECRET: jwtSecret,
+      PORT: String(barePort),
+      S3_ENDPOINT: s3.endPoint,
+      S3_ACCESS_KEY: s3.accessKey,
+      S3_SECRET_KEY: s3.secretKey,
+      S3_BUCKET: s3.bucket,
+    });
     undo.push(() => bare.stop());
     const bareUrl = `http://127.0.0.1:${barePort}`;
     await sleep(1000);
