@@ -48,7 +48,8 @@ describe('key lifecycle', () => {
   let t: TestApp;
 
   beforeAll(async () => {
-    t = await createTestApp();
+    // Room for the 300-map account on the free plan.
+    t = await createTestApp({ env: { MAX_MAPS_FREE: '1000' } });
   });
   afterAll(() => t?.close());
 
