@@ -84,6 +84,6 @@ describe('graceful shutdown of the API process', () => {
     const rows = await db.pool.query('SELECT count(*)::int AS n FROM map_versions WHERE map_id = $1', [map.id]);
     expect(rows.rows[0].n).toBe(8);
     const books = await auditBooks(db.pool, new FsBlobStore(join(dataDir, 'blobs')));
-    expect(books).toMatchObject({ usageMismatches: [], objectsWithoutRow: [], rowsWithoutObject: [], versions: 8 });
+    expect(books).toMatchObject({ usageMismatches: [], objectsWithoutRow: [], rowsWithoutObject: [], versions: 8, reservationsLeft: [] });
   });
 });

@@ -11,6 +11,11 @@ export interface Books {
   /** Version rows whose object is missing: a lost version. */
   rowsWithoutObject: string[];
   versions: number;
+  /**
+   * Users whose upload reservations disagree with their counters, or who still hold some: once no
+   * upload is in flight, every reservation must have been settled or released.
+   */
+  reservationsLeft: { userId: string; reservedBytes: number; inFlight: number; rows: number }[];
 }
 
 /** Cross-checks the database against the blob store: what "loses nothing" means, in numbers. */
@@ -21,6 +26,12 @@ export async function auditBooks(pool: Pool, blobs: BlobStore): Promise<Books> {
      LEFT JOIN user_usage uu ON uu.user_id = u.id
      LEFT JOIN (SELECT owner_id, sum(size_bytes) AS bytes FROM map_versions GROUP BY owner_id) v ON v.owner_id = u.id
      WHERE coalesce(uu.usage_bytes, 0) <> coalesce(v.bytes, 0)`,
+  );
+  const reservations = await pool.query<{ user_id: string; reserved_bytes: string; uploads_in_flight: number; rows: number }>(
+    `SELECT uu.user_id, uu.reserved_bytes, uu.uploads_in_flight,
+            (SELECT count(*)::int FROM upload_reservations r WHERE r.user_id = uu.user_id) AS rows
+     FROM user_usage uu
+     WHERE uu.reserved_bytes <> 0 OR uu.uploads_in_flight <> 0 OR EXISTS (SELECT 1 FROM upload_reservations r WHERE r.user_id = uu.user_id)`,
   );
   const rows = await pool.query<{ object_key: string }>('SELECT object_key FROM map_versions');
   const ledger = await pool.query<{ object_key: string }>('SELECT object_key FROM orphan_objects');
@@ -35,5 +46,11 @@ export async function auditBooks(pool: Pool, blobs: BlobStore): Promise<Books> {
     ledgeredOrphans: unreferenced.filter((k) => ledgerKeys.has(k)),
     rowsWithoutObject: [...rowKeys].filter((k) => !stored.has(k)),
     versions: rowKeys.size,
+    reservationsLeft: reservations.rows.map((r) => ({
+      userId: r.user_id,
+      reservedBytes: Number(r.reserved_bytes),
+      inFlight: r.uploads_in_flight,
+      rows: r.rows,
+    })),
   };
 }
