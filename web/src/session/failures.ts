@@ -6,6 +6,7 @@ export type Failure =
   | { kind: 'email-taken'; message: string }
   | { kind: 'rate-limited'; message: string }
   | { kind: 'quota-exceeded'; message: string; limitBytes: number; tier: string }
+  | { kind: 'plan-limit'; message: string; limit: number; tier: string }
   | { kind: 'conflict'; message: string }
   | { kind: 'session-expired'; message: string }
   | { kind: 'not-found'; message: string }
@@ -30,6 +31,13 @@ export function describeFailure(error: unknown): Failure {
         const limitBytes = typeof error.body['limitBytes'] === 'number' ? error.body['limitBytes'] : 0;
         const tier = typeof error.body['tier'] === 'string' ? error.body['tier'] : 'free';
         return { kind: 'quota-exceeded', message: `Storage full: your ${tier} plan holds ${formatBytes(limitBytes)}.`, limitBytes, tier };
+      }
+      case 'MAP_LIMIT_REACHED':
+      case 'SHARE_LIMIT_REACHED': {
+        const limit = typeof error.body['limit'] === 'number' ? error.body['limit'] : 0;
+        const tier = typeof error.body['tier'] === 'string' ? error.body['tier'] : 'free';
+        const what = error.code === 'MAP_LIMIT_REACHED' ? `${limit} maps: delete one` : `${limit} share links: revoke one`;
+        return { kind: 'plan-limit', message: `Your ${tier} plan allows ${what}, or upgrade.`, limit, tier };
       }
       case 'VERSION_CONFLICT':
         return { kind: 'conflict', message: 'Another device saved this map first.' };

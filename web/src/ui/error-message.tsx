@@ -7,7 +7,7 @@ export function ErrorMessage({ failure }: { failure: Failure | null }) {
   return (
     <p class={`error error-${failure.kind}`} role="alert">
       {failure.message}
-      {failure.kind === 'quota-exceeded' ? <> <a href="/account" onClick={onLinkClick}>See plans and upgrade</a></> : null}
+      {failure.kind === 'quota-exceeded' || failure.kind === 'plan-limit' ? <> <a href="/account" onClick={onLinkClick}>See plans and upgrade</a></> : null}
     </p>
   );
 }
