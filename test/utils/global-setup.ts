@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -23,6 +24,10 @@ declare module 'vitest' {
  * ./data/test-pg. The schema is migrated once into a template that each test file copies.
  */
 export default async function setup(project: TestProject) {
+  // The browser specs (web/e2e) serve web/dist: rebuilt here, once, when its sources changed
+  // (spec files run in parallel and must not build it themselves).
+  const web = spawnSync(process.execPath, [resolve('scripts/build.mjs'), 'web'], { stdio: 'inherit' });
+  if (web.status !== 0) throw new Error('building the web app failed');
   let stop = async () => {};
   let adminUrl = process.env.DATABASE_URL;
   if (!adminUrl) {

@@ -9,8 +9,9 @@ const SOURCES = [resolve('web/src'), resolve('web/index.html'), resolve('client/
 export async function startWebAppServer(options: TestAppOptions = {}): Promise<TestApp> {
   const index = join(WEB_DIST_DIR, 'index.html');
   if (!existsSync(index)) throw new Error(`no built web app at ${WEB_DIST_DIR}: run npm run build (npm install does it too)`);
-  // NOTE: spec files run in parallel, so none rebuilds dist/ itself; a stale build is refused.
-  if (newestMtime(SOURCES) > statSync(index).mtimeMs) throw new Error('web/dist is older than its sources: run npm run build --workspace web');
+  // NOTE: the suite's global set-up rebuilds dist/ when stale (spec files run in parallel, so none
+  // builds it itself); a build older than its sources here means that step did not run.
+  if (newestMtime(SOURCES) > statSync(index).mtimeMs) throw new Error('web/dist is older than its sources: run node scripts/build.mjs web');
   return createTestApp({ ...options, env: { WEB_DIST_DIR, ...options.env } });
 }
 
