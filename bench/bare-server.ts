@@ -91,17 +91,8 @@ async function main(): Promise<void> {
   });
 
   app.get<{ Params: { id: string } }>('/api/mindmaps/:id', async (request, reply) => {
-    const match = /^Bearer ([A-Za-z0-9._~+/-]+=*)$/.exec(request.headers.authorization ?? '');
-    let claims: { sub?: string; ver?: number } | undefined;
-    try {
-      claims = match ? await jwt.verifyAsync<{ sub: string; ver: number }>(match[1], { algorithms: ['HS256'] }) : undefined;
-    } catch {
-      claims = undefined;
-    }
-    const sub = claims?.sub;
-    if (!sub || !UUID.test(sub)) return reply.status(401).send({ statusCode: 401, code: 'UNAUTHENTICATED' });
-    const user = await pool.query('SELECT role, disabled, token_version FROM users WHERE id = $1', [sub]);
-    if (user.rowCount === 0 || user.rows[0].disabled || user.rows[0].token_version !== claims?.ver) return reply.status(401).send({ statusCode: 401, code: 'UNAUTHENTICATED' });
+    const sub = await authenticate(request);
+    if (!sub) return reply.status(401).send({ statusCode: 401, code: 'UNAUTHENTICATED' });
     if (!UUID.test(request.params.id)) return reply.status(400).send({ statusCode: 400, code: 'VALIDATION_FAILED' });
     const { rows } = await pool.query<MindMapRow>(FIND_OWNED_MAP_SQL, [request.params.id, sub]);
     const m = rows[0];
