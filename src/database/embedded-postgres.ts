@@ -2,7 +2,6 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { Logger } from '@nestjs/common';
-import type { EmbeddedPostgresMessage } from './embedded-postgres.worker';
 
 export interface RunningDatabase {
   url: string;
@@ -51,6 +50,9 @@ export async function startEmbeddedPostgres(dataDir: string, port: number): Prom
   logger.log(`embedded PostgreSQL listening on 127.0.0.1:${port}`);
   return { url: `postgres://${USER}:${USER}@127.0.0.1:${port}/${DATABASE}`, stop: () => pg.stop() };
 }
+
+/** What embedded-postgres.worker.ts answers startEmbeddedPostgresAside. */
+export type EmbeddedPostgresMessage = { url: string } | { error: string } | { stopped: true };
 
 /**
  * startEmbeddedPostgres on a worker thread: PostgreSQL starts (or first initialises, the longest

@@ -1,8 +1,5 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import { startEmbeddedPostgres } from './embedded-postgres';
-
-/** Messages between startEmbeddedPostgresAside and this worker. */
-export type EmbeddedPostgresMessage = { url: string } | { error: string } | { stopped: true };
+import { EmbeddedPostgresMessage, startEmbeddedPostgres } from './embedded-postgres';
 
 /** Starts the embedded PostgreSQL off the main thread, then stops it when asked. */
 async function run(): Promise<void> {
