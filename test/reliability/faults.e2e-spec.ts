@@ -16,7 +16,8 @@ describe('faults', () => {
   let audit: Pool;
 
   beforeAll(async () => {
-    t = await createTestApp({ blob: 's3' });
+    // Six uploads of one user at once: above the per-user default, which is not what this suite tests.
+    t = await createTestApp({ blob: 's3', env: { MAX_CONCURRENT_UPLOADS: '16' } });
     api = new Api(t.baseUrl);
     user = await api.register();
     // Its own pool: the fault below kills every connection to the app's database, the test's too.
