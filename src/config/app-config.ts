@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 import type { BlobStoreConfig } from '../storage/blob-store.config';
+import type { Charges } from '../storage/domain/charge';
 import { EnvSchema } from './env.schema';
 import { persistentSecret } from './persistent-secret';
 
@@ -58,6 +59,8 @@ export abstract class AppConfig {
    * an upload still streaming then is cut.
    */
   abstract readonly uploads: { maxBlobBytes: number; maxConcurrentPerUser: number; reservationTtlS: number };
+  /** Quota charges (bytes): a version costs at least `minVersionBytes`, each map `mapBytes`. */
+  abstract readonly charges: Charges;
   abstract readonly tiers: Record<Tier, TierPlan>;
   /**
    * `orphanGraceS`: age in seconds before the sweeper deletes an unreferenced object. Intervals in
@@ -238,6 +241,10 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
       maxBlobBytes: parsed.MAX_BLOB_BYTES ?? 32 * MiB,
       maxConcurrentPerUser: parsed.MAX_CONCURRENT_UPLOADS ?? 4,
       reservationTtlS: parsed.UPLOAD_RESERVATION_TTL_S ?? 900,
+    },
+    charges: {
+      minVersionBytes: parsed.MIN_VERSION_CHARGE_BYTES ?? 1024,
+      mapBytes: parsed.MAP_CHARGE_BYTES ?? 1024,
     },
     tiers: {
       free: {

@@ -79,6 +79,14 @@ export class EnvSchema {
   @IsOptional() @Type(() => Number) @IsInt() @Min(1)
   MAX_CONCURRENT_UPLOADS?: number;
 
+  /** Bytes of quota a version costs at the least, however small its body (its row is not free). */
+  @IsOptional() @Type(() => Number) @IsInt() @Min(0)
+  MIN_VERSION_CHARGE_BYTES?: number;
+
+  /** Bytes of quota each map costs while it exists, versions aside. */
+  @IsOptional() @Type(() => Number) @IsInt() @Min(0)
+  MAP_CHARGE_BYTES?: number;
+
   /** Seconds an upload may take: its reserved quota is released then even if the process died. */
   @IsOptional() @Type(() => Number) @IsInt() @Min(1)
   UPLOAD_RESERVATION_TTL_S?: number;

@@ -9,6 +9,7 @@ import { UnitOfWork } from '../database/unit-of-work';
 import { blobKey } from '../storage/blob-key';
 import { ObjectJanitor } from '../storage/object-janitor.service';
 import { BlobStore } from '../storage/ports/blob-store';
+import { versionCharge } from '../storage/domain/charge';
 import { UsageLedger } from '../storage/ports/usage-ledger';
 import { PruneScheduler } from './jobs/prune-scheduler.service';
 import { decodeVersionCursor, encodeVersionCursor } from './map-cursor';
@@ -125,14 +126,16 @@ export class MapContentService {
   ): Promise<MapVersion> {
     const plan = await this.tiers.planFor(map.ownerId);
     const { maxConcurrentPerUser, reservationTtlS } = this.config.uploads;
-    const reservation = await this.usage.reserve(map.ownerId, size, {
+    // Quota is charged for the version, not the body: the stored size is `size`, the cost `charge`.
+    const charge = versionCharge(size, this.config.charges);
+    const reservation = await this.usage.reserve(map.ownerId, charge, {
       limitBytes: plan.storageLimitBytes,
       maxInFlight: maxConcurrentPerUser,
       ttlS: reservationTtlS,
     });
     if (!reservation.ok) {
       if (reservation.reason === 'uploads') throw new TooManyUploads(maxConcurrentPerUser);
-      const projected = reservation.usageBytes + reservation.reservedBytes + size;
+      const projected = reservation.usageBytes + reservation.reservedBytes + charge;
       this.meter.quotaRefused(plan.tier);
       throw new StorageQuotaExceeded(plan.tier, projected, plan.storageLimitBytes);
     }
@@ -152,10 +155,10 @@ export class MapContentService {
             throw new EnvelopeChanged();
           }
           pruneDue = moved.overLimit;
-          const charged = await this.usage.settle(reservation.id, map.ownerId, size, plan.storageLimitBytes);
+          const charged = await this.usage.settle(reservation.id, map.ownerId, charge, plan.storageLimitBytes);
           if (!charged.ok) {
             this.meter.quotaRefused(plan.tier);
-            throw new StorageQuotaExceeded(plan.tier, charged.usageBytes + size, plan.storageLimitBytes);
+            throw new StorageQuotaExceeded(plan.tier, charged.usageBytes + charge, plan.storageLimitBytes);
           }
           // Envelopes are read under the map's row lock that moveHead took, never before it: a key
           // rotation re-points every version of the map under that same lock, so what is read here

@@ -122,8 +122,9 @@ export class StorageQuotaExceeded extends AppError {
     readonly tier: Tier,
     readonly projectedBytes: number,
     readonly limitBytes: number,
+    message = 'this upload would exceed your storage limit',
   ) {
-    super('this upload would exceed your storage limit');
+    super(message);
   }
   override extra() {
     return { tier: this.tier, projectedBytes: this.projectedBytes, limitBytes: this.limitBytes };

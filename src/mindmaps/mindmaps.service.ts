@@ -2,15 +2,17 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { raise } from '../common/errors/raise';
 import { TierPolicy } from '../billing/tier-policy.service';
+import { AppConfig, TierPlan } from '../config/app-config';
 import { UnitOfWork } from '../database/unit-of-work';
 import { KeyVersionGuard } from '../keys/key-version-guard.service';
 import { ObjectJanitor } from '../storage/object-janitor.service';
+import { versionsCharge } from '../storage/domain/charge';
 import { UsageLedger } from '../storage/ports/usage-ledger';
 import { PruneScheduler } from './jobs/prune-scheduler.service';
 import { DEFAULT_MAX_VERSIONS, MindMap, RewrappedMap } from './domain/mind-map';
 import type { Envelope } from '../common/domain/envelope';
 import { decodeCursor, encodeCursor } from './map-cursor';
-import { MapLimitReached, MapNotFound, MaxVersionsOverPlan } from './mindmaps.errors';
+import { MapLimitReached, MapNotFound, MaxVersionsOverPlan, StorageQuotaExceeded } from './mindmaps.errors';
 import { MapVersionRepository } from './ports/map-version.repository';
 import { MindMapRepository } from './ports/mind-map.repository';
 
@@ -44,6 +46,7 @@ export class MindMapsService {
     private readonly uow: UnitOfWork,
     private readonly pruner: PruneScheduler,
     private readonly keys: KeyVersionGuard,
+    private readonly config: AppConfig,
   ) {}
 
   /** `keyVersion`: the account key version the envelope was made for; a stale one is refused. `id`: the client's, or a fresh one. */
@@ -72,9 +75,21 @@ export class MindMapsService {
       // The account lock just taken serialises this user's creates, so the count cannot race.
       const plan = await this.tiers.planFor(ownerId);
       if ((await this.maps.countOwned(ownerId)) >= plan.maxMaps) throw new MapLimitReached(plan.tier, plan.maxMaps);
+      await this.chargeMap(ownerId, plan);
       await this.maps.insert(map);
       return map;
     });
+  }
+
+  /** Charges a new map's `mapBytes`, refused like an upload past the limit. Inside create's transaction. */
+  private async chargeMap(ownerId: string, plan: TierPlan): Promise<void> {
+    const { mapBytes } = this.config.charges;
+    // Nothing to charge must not be refused: a downgrade may leave usage over the limit.
+    if (mapBytes === 0) return;
+    const charged = await this.usage.tryAdd(ownerId, mapBytes, plan.storageLimitBytes);
+    if (!charged.ok) {
+      throw new StorageQuotaExceeded(plan.tier, charged.usageBytes + mapBytes, plan.storageLimitBytes, 'a new map would exceed your storage limit');
+    }
   }
 
   async list(ownerId: string, limit: number, cursor?: string): Promise<{ items: MindMap[]; nextCursor: string | null }> {
@@ -106,7 +121,7 @@ export class MindMapsService {
       const map = (await this.maps.lockOwned(id, ownerId)) ?? raise(new MapNotFound());
       const versions = await this.versions.listForMap(map.id);
       await this.maps.delete(map.id);
-      await this.usage.subtract(ownerId, versions.reduce((sum, v) => sum + v.sizeBytes, 0));
+      await this.usage.subtract(ownerId, versionsCharge(versions, this.config.charges) + this.config.charges.mapBytes);
       return versions;
     });
     for (const v of gone) {

@@ -17,7 +17,8 @@ const SECONDS = Number(process.env.LOAD_SECONDS ?? 30);
 /**
  * 200 clients for 30 s against one API process (with its worker, on a private Redis) mixing
  * uploads, restores (racing the pruning worker), downloads and lists. Then the books: no 5xx, no
- * lost version, usage equal to the bytes stored, no object without its row.
+ * lost version, usage equal to the bytes stored (the quota charges are 0 here, so charged bytes are
+ * the version sizes), no object without its row.
  */
 describe('load', () => {
   let db: TestDatabase;

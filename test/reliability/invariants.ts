@@ -2,7 +2,10 @@ import type { Pool } from 'pg';
 import type { BlobStore } from '../../src/storage/ports/blob-store';
 
 export interface Books {
-  /** Users whose usage counter is not the sum of their version sizes. */
+  /**
+   * Users whose usage counter is not the sum of their version sizes: the charged bytes when the
+   * quota charges are 0, as every process the chaos and reliability specs start has them.
+   */
   usageMismatches: { userId: string; usage: number; versionBytes: number }[];
   /** Stored objects no version row points at (the orphan ledger's are listed apart). */
   objectsWithoutRow: string[];

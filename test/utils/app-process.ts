@@ -66,7 +66,8 @@ export function spawnApp(kind: 'api' | 'worker', env: Record<string, string>): A
   const script = join(APP_BUILD_DIR, 'src', kind === 'api' ? 'main.js' : 'worker.js');
   const child = spawn(process.execPath, ['--enable-source-maps', script], {
     // Metrics listeners on any free port: several of these processes run side by side.
-    env: { PATH: process.env.PATH ?? '', METRICS_PORT: '0', WORKER_METRICS_PORT: '0', ...env },
+    // Quota charges off (unless `env` sets them): the chaos books check usage = sum of version sizes.
+    env: { PATH: process.env.PATH ?? '', METRICS_PORT: '0', WORKER_METRICS_PORT: '0', MIN_VERSION_CHARGE_BYTES: '0', MAP_CHARGE_BYTES: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

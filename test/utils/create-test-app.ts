@@ -57,6 +57,10 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     AUTH_RATE_LIMIT_PER_MINUTE: '100000',
     PUBLIC_RATE_LIMIT_PER_MINUTE: '100000',
     JOB_DEBOUNCE_MS: '20',
+    // Quota charges off by default, so usage is the sum of the version bodies' sizes and the byte
+    // accounting the specs check is exact; test/e2e/minimum-charge.e2e-spec.ts runs with the real defaults.
+    MIN_VERSION_CHARGE_BYTES: '0',
+    MAP_CHARGE_BYTES: '0',
     DATABASE_URL: db.url,
     // Any free port: test apps run side by side.
     METRICS_PORT: '0',

@@ -135,14 +135,14 @@ export class StorageReconciler {
       for (const userId of userIds) {
         const correction = await this.uow.run(async () => {
           const counted = await this.usage.lock(userId);
-          const actual = await this.inventory.storedBytesOf(userId);
+          const actual = await this.inventory.chargedBytesOf(userId, this.config.charges);
           if (counted === actual) return undefined;
           await this.usage.set(userId, actual);
           return { userId, fromBytes: counted, toBytes: actual };
         });
         report.usersChecked++;
         if (!correction) continue;
-        this.logger.warn(`usage of user ${userId} was ${correction.fromBytes} bytes, version rows hold ${correction.toBytes}`);
+        this.logger.warn(`usage of user ${userId} was ${correction.fromBytes} bytes, its rows are charged ${correction.toBytes}`);
         report.usageCorrectionCount++;
         if (report.usageCorrections.length < MAX_LISTED_CORRECTIONS) report.usageCorrections.push(correction);
       }

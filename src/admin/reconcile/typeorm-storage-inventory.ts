@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { SqlClient } from '../../database/sql-client';
+import type { Charges } from '../../storage/domain/charge';
 import { StorageInventory } from './storage-inventory';
 
 /**
@@ -22,10 +23,12 @@ export class TypeOrmStorageInventory extends StorageInventory {
     return new Set(rows.map((r) => r.object_key));
   }
 
-  async storedBytesOf(userId: string): Promise<number> {
+  async chargedBytesOf(userId: string, charges: Charges): Promise<number> {
+    // GREATEST(size_bytes, minimum) is versionCharge in SQL; the minimum-charge e2e spec holds the two equal.
     const rows = await this.db.rows<{ total: string }>(
-      'SELECT COALESCE(sum(size_bytes), 0) AS total FROM map_versions WHERE owner_id = $1',
-      [userId],
+      `SELECT (SELECT COALESCE(sum(GREATEST(size_bytes, $2::bigint)), 0) FROM map_versions WHERE owner_id = $1)
+            + (SELECT count(*) FROM mind_maps WHERE owner_id = $1) * $3::bigint AS total`,
+      [userId, charges.minVersionBytes, charges.mapBytes],
     );
     return Number(rows[0].total);
   }

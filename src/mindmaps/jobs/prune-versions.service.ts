@@ -1,5 +1,7 @@
 import { Injectable } from '@nestjs/common';
+import { AppConfig } from '../../config/app-config';
 import { UnitOfWork } from '../../database/unit-of-work';
+import { versionsCharge } from '../../storage/domain/charge';
 import { ObjectJanitor } from '../../storage/object-janitor.service';
 import { UsageLedger } from '../../storage/ports/usage-ledger';
 import { MapVersionRepository } from '../ports/map-version.repository';
@@ -18,6 +20,7 @@ export class PruneVersionsService {
     private readonly usage: UsageLedger,
     private readonly janitor: ObjectJanitor,
     private readonly uow: UnitOfWork,
+    private readonly config: AppConfig,
   ) {}
 
   /** Prunes every overdue map, a batch at a time; returns how many versions it removed. */
@@ -47,7 +50,7 @@ export class PruneVersionsService {
       if (excess.length === 0) return [];
       await this.versions.deleteByIds(excess.map((v) => v.id));
       await this.maps.removedVersions(map.id, excess.length);
-      await this.usage.subtract(map.ownerId, excess.reduce((sum, v) => sum + v.sizeBytes, 0));
+      await this.usage.subtract(map.ownerId, versionsCharge(excess, this.config.charges));
       return excess;
     });
     for (const v of removed) {

@@ -130,7 +130,9 @@ export class TypeOrmUsageLedger extends UsageLedger {
 
   async subtract(userId: string, bytes: number): Promise<void> {
     if (bytes === 0) return;
-    await this.db.execute('UPDATE user_usage SET usage_bytes = usage_bytes - $2 WHERE user_id = $1', [
+    // Floored at 0: a counter from before the charges took effect may hold less than the charges
+    // now given back; the reconcile recount sets it to the exact figure.
+    await this.db.execute('UPDATE user_usage SET usage_bytes = GREATEST(usage_bytes - $2, 0) WHERE user_id = $1', [
       userId,
       bytes,
     ]);

@@ -37,6 +37,7 @@ export abstract class UsageLedger {
   abstract release(reservationId: string): Promise<void>;
   /** Ends every reservation past its expiry; returns how many. */
   abstract purgeExpiredReservations(): Promise<number>;
+  /** Gives `bytes` back, never below 0. */
   abstract subtract(userId: string, bytes: number): Promise<void>;
   /**
    * Locks the user's counter until the transaction ends (creating it at 0), waiting for any

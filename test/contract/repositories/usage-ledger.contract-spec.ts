@@ -24,6 +24,13 @@ describe('UsageLedger contract: TypeORM on PostgreSQL', () => {
     expect(await usage.usageOf(user)).toBe(750);
   });
 
+  it('subtracts down to 0 and no further (a counter from before the charges may hold less than is given back)', async () => {
+    const user = await h.newUser();
+    expect(await usage.tryAdd(user, 100, 1000)).toEqual({ ok: true, usageBytes: 100 });
+    await usage.subtract(user, 1124);
+    expect(await usage.usageOf(user)).toBe(0);
+  });
+
   it('never lets concurrent adds pass the limit together', async () => {
     const user = await h.newUser();
     const results = await Promise.all(Array.from({ length: 20 }, () => usage.tryAdd(user, 100, 1000)));
