@@ -11,6 +11,10 @@ import { join } from 'node:path';
 export function persistentSecret(dataDir: string, name: string): string {
   const dir = join(dataDir, 'secrets');
   const path = join(dir, name);
+  // NOTE: the data directory first, with the default mode: a recursive mkdir would give it 0700 too,
+  // and the embedded PostgreSQL (run as its own user when this process is root) could not reach
+  // its pg/ folder inside it.
+  mkdirSync(dataDir, { recursive: true });
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   const draft = join(dir, `.${name}.${randomBytes(6).toString('hex')}`);
   writeFileSync(draft, randomBytes(48).toString('base64url'), { flag: 'wx', mode: 0o600 });
