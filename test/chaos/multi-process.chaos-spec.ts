@@ -47,6 +47,8 @@ describe('two APIs and two workers', () => {
       AUTH_RATE_LIMIT_PER_MINUTE: '1000000',
       PUBLIC_RATE_LIMIT_PER_MINUTE: String(PUBLIC_BUDGET),
       FREE_STORAGE_BYTES: String(10 * 1024 ** 3),
+      // Ten clients share each user (as in the load spec); the per-user upload cap is not what this run measures.
+      MAX_CONCURRENT_UPLOADS: '16',
     };
     apis = [await startApi(env), await startApi(env)];
     processes.push(...apis, await startWorker(env), await startWorker(env));
