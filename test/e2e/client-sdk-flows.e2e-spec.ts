@@ -2,26 +2,15 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   ApiError,
-  createDocument,
-  INSECURE_TEST_KDF_POLICY,
   MemoryTokenStore,
-  type MindMapDocument,
   MindvaultApi,
   openShareLink,
   SessionExpiredError,
   Vault,
-  type VaultOptions,
   WrongPasswordError,
 } from '../../client/src/index';
 import { createTestApp, TestApp } from '../utils/create-test-app';
-
-const FAST_KDF: VaultOptions = { kdfCost: { memoryKiB: 64, iterations: 1, parallelism: 1 }, policy: INSECURE_TEST_KDF_POLICY };
-
-function doc(text: string): MindMapDocument {
-  const d = createDocument('root');
-  d.root.children.push({ id: 'child', text, children: [] });
-  return d;
-}
+import { FAST_KDF, doc } from '../utils/sdk';
 
 /** The SDK's flows against the real server: each one the way a second device would see it. */
 describe('client SDK flows', () => {

@@ -4,16 +4,16 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ApiError, fromBase64, INSECURE_TEST_KDF_POLICY, MemoryDeviceStateStore, MindvaultApi, Vault, type VaultOptions } from '../../client/src/index';
+import { ApiError, fromBase64, MemoryDeviceStateStore, MindvaultApi, Vault, type VaultOptions } from '../../client/src/index';
 import * as v1 from '../../client/test/fixtures/v1-vectors';
 import { createTestApp, TestApp } from '../utils/create-test-app';
+import { FAST_KDF } from '../utils/sdk';
 
 /**
  * Formats are versioned: an account written by the v1 client (the pinned v1 fixtures, stored
  * through the real API) still opens, is upgraded to v2 — keys, password derivation, envelopes of
  * the map and of every version, then titles and heads — and is plain v2 afterwards.
  */
-const FAST_KDF: VaultOptions = { kdfCost: { memoryKiB: 64, iterations: 1, parallelism: 1 }, policy: INSECURE_TEST_KDF_POLICY };
 const BIN = resolve(__dirname, '../../client/bin/mindvault.js');
 
 describe('upgrading a v1 account', () => {

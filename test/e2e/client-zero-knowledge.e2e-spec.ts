@@ -13,13 +13,12 @@ import {
   unlockKeyBundle,
   unwrapOwnerDek,
   Vault,
-  type VaultOptions,
 } from '../../client/src/index';
 import type { S3BlobStoreConfig } from '../../src/storage/blob-store.config';
 import { createTestApp, TestApp } from '../utils/create-test-app';
+import { FAST_KDF } from '../utils/sdk';
 
 /** Tiny Argon2id cost: the server accepts memoryKiB ≥ 8 and iterations ≥ 1. */
-const FAST_KDF: VaultOptions = { kdfCost: { memoryKiB: 64, iterations: 1, parallelism: 1 }, policy: INSECURE_TEST_KDF_POLICY };
 
 /**
  * The zero-knowledge claim, checked from the outside: after a full client session (register,

@@ -4,32 +4,22 @@ import {
   type AccountKeyPairs,
   ApiError,
   changePassword,
-  createDocument,
   decryptDocument,
   decryptTitle,
   deriveLoginKeys,
   encryptTitle,
   generateDek,
-  INSECURE_TEST_KDF_POLICY,
   type MindMapDocument,
   MindvaultApi,
   rotateAccountKeys,
   unlockKeyBundle,
   unwrapOwnerDek,
   Vault,
-  type VaultOptions,
   wrapOwnerDek,
 } from '../../client/src/index';
 import { eventually } from '../utils/api';
 import { createTestApp, TestApp } from '../utils/create-test-app';
-
-const FAST_KDF: VaultOptions = { kdfCost: { memoryKiB: 64, iterations: 1, parallelism: 1 }, policy: INSECURE_TEST_KDF_POLICY };
-
-function doc(text: string): MindMapDocument {
-  const d = createDocument('root');
-  d.root.children.push({ id: 'child', text, children: [] });
-  return d;
-}
+import { FAST_KDF, doc } from '../utils/sdk';
 const textOf = (d: MindMapDocument) => d.root.children[0]!.text;
 
 /** `fn` over `items`, `limit` at a time. */

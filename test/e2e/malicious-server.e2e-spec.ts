@@ -24,17 +24,16 @@ import {
   TamperingError,
   toBase64,
   Vault,
-  type VaultOptions,
   wrapOwnerDek,
 } from '../../client/src/index';
 import { createTestApp, TestApp } from '../utils/create-test-app';
+import { FAST_KDF } from '../utils/sdk';
 
 /**
  * The adversarial suite: each test plays a hostile server (direct writes to its database) or the
  * holder of a stolen access token (raw HTTP), against the real server and the real SDK or CLI,
  * and checks that the client refuses, names the map, and uploads nothing. See docs/crypto.md §1.
  */
-const FAST_KDF: VaultOptions = { kdfCost: { memoryKiB: 64, iterations: 1, parallelism: 1 }, policy: INSECURE_TEST_KDF_POLICY };
 const BIN = resolve(__dirname, '../../client/bin/mindvault.js');
 
 interface Account {

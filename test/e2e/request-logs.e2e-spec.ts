@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { WorkerModule } from '../../src/worker.module';
 import { Api, eventually } from '../utils/api';
 import { createTestApp, TestApp } from '../utils/create-test-app';
+import { captureProcessOutput } from '../utils/process-output';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 type LogLine = Record<string, unknown> & { level: string; msg: string };
@@ -13,7 +14,7 @@ type LogLine = Record<string, unknown> & { level: string; msg: string };
 /** Every app of this file logs at info: the process keeps one root logger (nestjs-pino). */
 describe('request logs', () => {
   const output: string[] = [];
-  const restore: (() => void)[] = [];
+  let stopCapture: (() => void) | undefined;
   let t: TestApp;
   let proxied: TestApp;
 
@@ -26,21 +27,14 @@ describe('request logs', () => {
       .map((l) => JSON.parse(l) as LogLine);
 
   beforeAll(async () => {
-    for (const stream of [process.stdout, process.stderr]) {
-      const write = stream.write.bind(stream);
-      stream.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
-        output.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'));
-        return (write as (...args: unknown[]) => boolean)(chunk, ...rest);
-      }) as typeof stream.write;
-      restore.push(() => (stream.write = write));
-    }
+    stopCapture = captureProcessOutput(output);
     t = await createTestApp({ blob: 's3', env: { LOG_LEVEL: 'info' } });
     proxied = await createTestApp({ env: { LOG_LEVEL: 'info', TRUST_PROXY: '127.0.0.1' } });
   });
   afterAll(async () => {
     await t?.close();
     await proxied?.close();
-    for (const undo of restore) undo();
+    stopCapture?.();
   });
 
   it('gives each request a fresh id, echoes it, and logs one line with route, status, duration and user', async () => {

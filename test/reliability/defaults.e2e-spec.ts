@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fakeKdfParams } from '../../src/auth/prelogin-params';
 import { Api, eventually, TestUser } from '../utils/api';
 import { createTestApp, TestApp } from '../utils/create-test-app';
+import { captureProcessOutput } from '../utils/process-output';
 import { signJwt } from '../utils/jwt';
 import { openRequest } from '../utils/raw-http';
 
@@ -19,24 +20,17 @@ describe('defaults', () => {
   let api: Api;
   let user: TestUser;
   const logs: string[] = [];
-  const restore: (() => void)[] = [];
+  let stopCapture: (() => void) | undefined;
 
   beforeAll(async () => {
-    for (const stream of [process.stdout, process.stderr]) {
-      const write = stream.write.bind(stream);
-      stream.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
-        logs.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'));
-        return (write as (...args: unknown[]) => boolean)(chunk, ...rest);
-      }) as typeof stream.write;
-      restore.push(() => (stream.write = write));
-    }
+    stopCapture = captureProcessOutput(logs);
     t = await createTestApp({ env: { LOG_LEVEL: 'info' } });
     api = new Api(t.baseUrl);
     user = await api.register();
   });
   afterAll(async () => {
     await t?.close();
-    for (const undo of restore) undo();
+    stopCapture?.();
   });
 
   it('refuses an access token forged with the old built-in secret', async () => {

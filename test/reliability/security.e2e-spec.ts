@@ -4,6 +4,7 @@ import { PaymentProvider } from '../../src/billing/ports/payment-provider';
 import { FakePaymentProvider, TEST_STRIPE_ENV } from '../fakes/fake-payment-provider';
 import { Api, envelope, kdf, keyBundle, MapDetail, TestUser } from '../utils/api';
 import { createTestApp, TestApp } from '../utils/create-test-app';
+import { captureProcessOutput } from '../utils/process-output';
 import { signJwt, unsignedJwt } from '../utils/jwt';
 import { checkAnswer, OpenApiDocument } from './fuzzer';
 
@@ -18,18 +19,10 @@ describe('security', () => {
   let doc: OpenApiDocument;
   const logs: string[] = [];
   const secrets = new Set<string>();
-  const restore: (() => void)[] = [];
+  let stopCapture: (() => void) | undefined;
 
   beforeAll(async () => {
-    // Nest's logger writes straight to the process streams: keep a copy of everything it says.
-    for (const stream of [process.stdout, process.stderr]) {
-      const write = stream.write.bind(stream);
-      stream.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
-        logs.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'));
-        return (write as (...args: unknown[]) => boolean)(chunk, ...rest);
-      }) as typeof stream.write;
-      restore.push(() => (stream.write = write));
-    }
+    stopCapture = captureProcessOutput(logs);
     t = await createTestApp({
       blob: 's3',
       env: { ...TEST_STRIPE_ENV, LOG_LEVEL: 'trace' },
@@ -41,7 +34,7 @@ describe('security', () => {
 
   afterAll(async () => {
     await t?.close();
-    for (const undo of restore) undo();
+    stopCapture?.();
   });
 
   /** A user with a map, two saved versions and a share, every secret of it remembered for the log check. */

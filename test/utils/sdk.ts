@@ -1,0 +1,11 @@
+import { createDocument, INSECURE_TEST_KDF_POLICY, type MindMapDocument, type VaultOptions } from '../../client/src/index';
+
+/** Argon2id at a cost that keeps a suite fast; production code never selects this policy. */
+export const FAST_KDF: VaultOptions = { kdfCost: { memoryKiB: 64, iterations: 1, parallelism: 1 }, policy: INSECURE_TEST_KDF_POLICY };
+
+/** A root and one child carrying `text`: enough to tell two saves apart. */
+export function doc(text: string): MindMapDocument {
+  const d = createDocument('root');
+  d.root.children.push({ id: 'child', text, children: [] });
+  return d;
+}
