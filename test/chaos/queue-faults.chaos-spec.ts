@@ -53,6 +53,16 @@ describe('queue faults', () => {
   const versionsOf = async (mapId: string) =>
     (await db.pool.query('SELECT count(*)::int AS n FROM map_versions WHERE map_id = $1', [mapId])).rows[0].n as number;
   const books = () => auditBooks(db.pool, new FsBlobStore(join(dataDir, 'blobs')));
+  /**
+   * Waits until every map is down to its two versions and the objects of the pruned ones are gone:
+   * a prune deletes the rows in one commit and the objects after it, so the row count alone
+   * reaches 2 while the last batch's objects are still being deleted.
+   */
+  const prunedToTwo = (maps: { id: string }[], timeoutMs: number) =>
+    eventually(async () => {
+      const counts = await Promise.all(maps.map((m) => versionsOf(m.id)));
+      return counts.every((n) => n === 2) && (await books()).objectsWithoutRow.length === 0;
+    }, timeoutMs);
 
   /** Four maps of 500 versions each over a limit of 2, a prune queued per map, and a worker at work on them. */
   async function pruneUnderWay() {
@@ -96,7 +106,7 @@ describe('queue faults', () => {
 
     // Back, and empty: whatever was queued in it is gone. No upload comes to remind anyone.
     await redis.start();
-    await eventually(async () => (await Promise.all(maps.map((m) => versionsOf(m.id)))).every((n) => n === 2), 60_000);
+    await prunedToTwo(maps, 60_000);
     expect(await books()).toMatchObject({ usageMismatches: [], objectsWithoutRow: [], rowsWithoutObject: [] });
   });
 
@@ -131,7 +141,7 @@ describe('queue faults', () => {
     // Whatever it had started is done, rows and objects alike; what it had not is still queued.
     expect(await books()).toMatchObject({ usageMismatches: [], objectsWithoutRow: [], rowsWithoutObject: [] });
     processes.push(await startWorker(env));
-    await eventually(async () => (await Promise.all(maps.map((m) => versionsOf(m.id)))).every((n) => n === 2), 60_000);
+    await prunedToTwo(maps, 60_000);
     await watcher.close();
     expect(await books()).toMatchObject({ usageMismatches: [], objectsWithoutRow: [], rowsWithoutObject: [] });
   });
