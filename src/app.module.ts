@@ -1,7 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { AdminModule } from './admin/admin.module';
-import { AdminJobsModule } from './admin/jobs/admin-jobs.module';
 import { AuthJobsModule } from './auth/jobs/auth-jobs.module';
 import { AuthModule } from './auth/auth.module';
 import { BillingModule } from './billing/billing.module';
@@ -16,6 +15,7 @@ import { DiagnosticsModule } from './observability/diagnostics/diagnostics.modul
 import { ObservabilityModule } from './observability/observability.module';
 import { PublicModule } from './public/public.module';
 import { SharesModule } from './shares/shares.module';
+import { StorageJobsModule } from './storage/jobs/storage-jobs.module';
 
 /** The HTTP application. Without Redis the job processors run in this process too. */
 @Module({})
@@ -34,7 +34,7 @@ export class AppModule {
         SharesModule,
         PublicModule,
         AdminModule,
-        ...(config.queue.redisUrl ? [] : [MindMapsJobsModule, AdminJobsModule, AuthJobsModule]),
+        ...(config.queue.redisUrl ? [] : [MindMapsJobsModule, StorageJobsModule, AuthJobsModule]),
         ...(config.diagnostics.enabled ? [DiagnosticsModule] : []),
       ],
       providers: [{ provide: APP_FILTER, useClass: AppExceptionFilter }],

@@ -1,5 +1,4 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { AdminJobsModule } from './admin/jobs/admin-jobs.module';
 import { AuthJobsModule } from './auth/jobs/auth-jobs.module';
 import { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
@@ -8,6 +7,7 @@ import { MindMapsJobsModule } from './mindmaps/jobs/mindmaps-jobs.module';
 import { ObservabilityModule } from './observability/observability.module';
 import { BullMqWorker } from './queue/bullmq-worker';
 import { QueueModule } from './queue/queue.module';
+import { StorageJobsModule } from './storage/jobs/storage-jobs.module';
 
 /** The worker process: every processor, fed by BullMQ. No HTTP. */
 @Module({})
@@ -21,7 +21,7 @@ export class WorkerModule {
         ObservabilityModule.forRoot(config, 'worker'),
         QueueModule,
         MindMapsJobsModule,
-        AdminJobsModule,
+        StorageJobsModule,
         AuthJobsModule,
       ],
       providers: [BullMqWorker],

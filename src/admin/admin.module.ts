@@ -2,14 +2,14 @@ import { Module } from '@nestjs/common';
 import { AuthModule } from '../auth/auth.module';
 import { BillingModule } from '../billing/billing.module';
 import { QueueModule } from '../queue/queue.module';
+import { ReconcileModule } from '../storage/reconcile.module';
 import { TypeOrmAdminDirectory } from './adapters/typeorm-admin-directory';
 import { AdminController } from './admin.controller';
 import { AdminService } from './admin.service';
 import { AuditModule } from './audit/audit.module';
 import { AdminDirectory } from './ports/admin-directory';
-import { ReconcileModule } from './reconcile/reconcile.module';
 
-/** The admin API; its jobs are in AdminJobsModule, registered where jobs run. */
+/** The admin API; storage maintenance is asked of ReconcileModule, whose jobs run where jobs run. */
 @Module({
   imports: [AuthModule, BillingModule, QueueModule, ReconcileModule, AuditModule],
   controllers: [AdminController],

@@ -10,11 +10,11 @@ import { raise } from '../common/errors/raise';
 import type { Tier } from '../config/app-config';
 import { UnitOfWork } from '../database/unit-of-work';
 import { JobQueue, QueueCounts } from '../queue/job-queue';
+import type { ReconcileRun } from '../storage/domain/reconcile-run';
+import { ReconcileService } from '../storage/reconcile.service';
 import { CannotChangeOwnAccess } from './admin.errors';
 import { AuditLog } from './audit/audit-log';
 import { AdminDirectory, SystemTotals, UserOverview } from './ports/admin-directory';
-import type { ReconcileRun } from './reconcile/reconcile-run';
-import { ReconcileService } from './reconcile/reconcile.service';
 
 export type ListedUser = UserOverview & { effectiveTier: Tier };
 export type UserDetail = ListedUser & { billing: BillingAccount };

@@ -1,8 +1,8 @@
 import { DynamicModule, Module, Provider } from '@nestjs/common';
-import { ReconcileModule } from '../admin/reconcile/reconcile.module';
 import { AppConfig } from '../config/app-config';
 import { MindMapsModule } from '../mindmaps/mindmaps.module';
 import { QueueModule } from '../queue/queue.module';
+import { ReconcileModule } from '../storage/reconcile.module';
 import { LoggingModule } from './logging/logging.module';
 import { DatabasePoolCollector } from './metrics/database-pool.collector';
 import { MaintenanceCollector } from './metrics/maintenance.collector';

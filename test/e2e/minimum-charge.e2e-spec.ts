@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ReconcileService } from '../../src/admin/reconcile/reconcile.service';
-import { StorageReconciler } from '../../src/admin/reconcile/storage-reconciler.service';
+import { ReconcileService } from '../../src/storage/reconcile.service';
 import { Api, b64, envelope, eventually } from '../utils/api';
 import { createTestApp, TestApp } from '../utils/create-test-app';
 
@@ -15,8 +14,8 @@ async function usageOf(t: TestApp, userId: string): Promise<number> {
 }
 
 async function recount(t: TestApp): Promise<void> {
-  const run = await t.app.get(ReconcileService).record(null);
-  await t.app.get(StorageReconciler).run(run.id);
+  const reconcile = t.app.get(ReconcileService);
+  await reconcile.sweep((await reconcile.record(null)).id);
 }
 
 describe('minimum quota charges (defaults: 1024 per version at the least, 1024 per map)', () => {

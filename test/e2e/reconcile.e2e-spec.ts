@@ -5,7 +5,7 @@ import { Readable } from 'node:stream';
 import type { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { ReconcileReport } from '../../src/admin/reconcile/reconcile-run';
+import type { ReconcileReport } from '../../src/storage/domain/reconcile-run';
 import { blobKey } from '../../src/storage/blob-key';
 import { BlobStore } from '../../src/storage/ports/blob-store';
 import { OrphanLedger } from '../../src/storage/ports/orphan-ledger';

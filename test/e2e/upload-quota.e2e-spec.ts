@@ -3,9 +3,8 @@ import { mkdir, mkdtemp, readdir, rm, utimes, writeFile } from 'node:fs/promises
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { ReconcileReport } from '../../src/admin/reconcile/reconcile-run';
-import { StorageReconciler } from '../../src/admin/reconcile/storage-reconciler.service';
-import { ReconcileService } from '../../src/admin/reconcile/reconcile.service';
+import type { ReconcileReport } from '../../src/storage/domain/reconcile-run';
+import { ReconcileService } from '../../src/storage/reconcile.service';
 import { Api, eventually, TestUser } from '../utils/api';
 import { createTestApp, TestApp } from '../utils/create-test-app';
 import { StalledRequest, stalledRequest } from '../utils/raw-http';
@@ -155,8 +154,8 @@ describe('the quota counts bytes in flight', () => {
       `INSERT INTO upload_reservations (id, user_id, bytes, expires_at) VALUES ($1, $2, 500, now() - interval '1 second')`,
       [randomUUID(), user.userId],
     );
-    const run = await t.app.get(ReconcileService).record(null);
-    const report: ReconcileReport = await t.app.get(StorageReconciler).run(run.id);
+    const reconcile = t.app.get(ReconcileService);
+    const report: ReconcileReport = await reconcile.sweep((await reconcile.record(null)).id);
     expect(report.reservationsExpired).toBe(1);
     expect(await counters(t, user.userId)).toEqual({ usage: 0, reserved: 0, inFlight: 0, reservations: 0 });
   });
@@ -216,8 +215,8 @@ describe('partial files of uploads a crash cut off', () => {
     expect(await exists(young)).toBe(true);
 
     const later = await partial(randomUUID(), old);
-    const run = await t.app.get(ReconcileService).record(null);
-    const report = await t.app.get(StorageReconciler).run(run.id);
+    const reconcile = t.app.get(ReconcileService);
+    const report = await reconcile.sweep((await reconcile.record(null)).id);
     expect(report.staleUploadsRemoved).toBe(1);
     expect(await exists(later)).toBe(false);
     expect(await exists(young)).toBe(true);

@@ -1,5 +1,5 @@
 import type { ListedUser, SystemStats, UserDetail } from '../admin.service';
-import type { ReconcileRun } from '../reconcile/reconcile-run';
+import type { ReconcileRun } from '../../storage/domain/reconcile-run';
 import type { AdminStatsDto, AdminUserDetailDto, AdminUserDto, ReconcileRunDto } from './admin-responses.dto';
 
 export function toAdminUserDto(u: ListedUser): AdminUserDto {

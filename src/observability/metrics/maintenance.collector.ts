@@ -1,8 +1,8 @@
 import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { Gauge } from 'prom-client';
-import type { ReconcileReport } from '../../admin/reconcile/reconcile-run';
-import { ReconcileService } from '../../admin/reconcile/reconcile.service';
 import { PruneVersionsService } from '../../mindmaps/jobs/prune-versions.service';
+import type { ReconcileReport } from '../../storage/domain/reconcile-run';
+import { ReconcileService } from '../../storage/reconcile.service';
 import { AppMetrics } from './app-metrics';
 
 const REPORT_FIELDS: [keyof ReconcileReport, string, string][] = [

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { SqlClient } from '../../database/sql-client';
-import type { Charges } from '../../storage/domain/charge';
-import { StorageInventory } from './storage-inventory';
+import type { Charges } from '../domain/charge';
+import { StorageInventory } from '../ports/storage-inventory';
 
 /**
  * NOTE: reads the mind maps' version rows and the users table directly. A maintenance sweep over

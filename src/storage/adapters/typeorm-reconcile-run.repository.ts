@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { SqlClient } from '../../database/sql-client';
-import type { ReconcileReport, ReconcileRun, ReconcileStatus } from './reconcile-run';
-import { ReconcileRunRepository } from './reconcile-run.repository';
+import type { ReconcileReport, ReconcileRun, ReconcileStatus } from '../domain/reconcile-run';
+import { ReconcileRunRepository } from '../ports/reconcile-run.repository';
 
 interface RunRow {
   id: string;

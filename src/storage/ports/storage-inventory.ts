@@ -1,4 +1,4 @@
-import type { Charges } from '../../storage/domain/charge';
+import type { Charges } from '../domain/charge';
 
 /**
  * What the reconcile sweep compares the blob store and the usage counters against: the version

@@ -1,12 +1,12 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { AppConfig } from '../../config/app-config';
 import { UnitOfWork } from '../../database/unit-of-work';
-import { BlobStore, StoredObject } from '../../storage/ports/blob-store';
-import { OrphanLedger } from '../../storage/ports/orphan-ledger';
-import { UsageLedger } from '../../storage/ports/usage-ledger';
-import type { ReconcileReport } from './reconcile-run';
-import { ReconcileRunRepository } from './reconcile-run.repository';
-import { StorageInventory } from './storage-inventory';
+import { BlobStore, StoredObject } from '../ports/blob-store';
+import { OrphanLedger } from '../ports/orphan-ledger';
+import { UsageLedger } from '../ports/usage-ledger';
+import type { ReconcileReport } from '../domain/reconcile-run';
+import { ReconcileRunRepository } from '../ports/reconcile-run.repository';
+import { StorageInventory } from '../ports/storage-inventory';
 
 const BATCH = 500;
 /** Corrections listed in a report; the count covers the rest. */

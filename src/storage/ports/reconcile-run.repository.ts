@@ -1,4 +1,4 @@
-import type { ReconcileReport, ReconcileRun } from './reconcile-run';
+import type { ReconcileReport, ReconcileRun } from '../domain/reconcile-run';
 
 /** The reconcile sweeps requested and what each reported. */
 export abstract class ReconcileRunRepository {

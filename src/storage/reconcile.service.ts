@@ -1,16 +1,21 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { ServiceUnavailable } from '../../common/errors/common.errors';
-import { JobQueue } from '../../queue/job-queue';
-import type { ReconcileRun } from './reconcile-run';
-import { ReconcileRunRepository } from './reconcile-run.repository';
+import { ServiceUnavailable } from '../common/errors/common.errors';
+import { JobQueue } from '../queue/job-queue';
+import type { ReconcileReport, ReconcileRun } from './domain/reconcile-run';
+import { StorageReconciler } from './jobs/storage-reconciler.service';
+import { ReconcileRunRepository } from './ports/reconcile-run.repository';
 
-/** Requests reconcile sweeps (the worker runs them) and tells how the last one went. */
+/**
+ * Storage's garbage collection as other modules see it: ask for a reconcile sweep, read how the
+ * last one went, and (where jobs run) do a recorded one. The sweep itself stays inside storage.
+ */
 @Injectable()
 export class ReconcileService {
   constructor(
     private readonly runs: ReconcileRunRepository,
     private readonly queue: JobQueue,
+    private readonly reconciler: StorageReconciler,
   ) {}
 
   /** Records a queued run; joins the caller's transaction. Call `enqueue` once that committed. */
@@ -41,5 +46,10 @@ export class ReconcileService {
 
   latest(): Promise<ReconcileRun | undefined> {
     return this.runs.latest();
+  }
+
+  /** Does the recorded run now, in this process; for the job processors, never per request. */
+  sweep(runId: string): Promise<ReconcileReport> {
+    return this.reconciler.run(runId);
   }
 }

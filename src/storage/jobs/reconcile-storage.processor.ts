@@ -1,7 +1,6 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { JobRegistry } from '../../queue/job-registry';
-import { ReconcileService } from '../reconcile/reconcile.service';
-import { StorageReconciler } from '../reconcile/storage-reconciler.service';
+import { ReconcileService } from '../reconcile.service';
 
 /**
  * Binds the reconcile jobs to the sweep: one an administrator asked for, and the scheduled one,
@@ -12,17 +11,16 @@ import { StorageReconciler } from '../reconcile/storage-reconciler.service';
 export class ReconcileStorageProcessor implements OnModuleInit {
   constructor(
     private readonly registry: JobRegistry,
-    private readonly reconciler: StorageReconciler,
     private readonly reconcile: ReconcileService,
   ) {}
 
   onModuleInit(): void {
     this.registry.register('reconcile-storage', async ({ runId }) => {
-      await this.reconciler.run(runId);
+      await this.reconcile.sweep(runId);
     });
     this.registry.register('reconcile-scheduled', async () => {
       const run = await this.reconcile.record(null);
-      await this.reconciler.run(run.id);
+      await this.reconcile.sweep(run.id);
     });
   }
 }

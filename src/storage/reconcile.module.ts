@@ -1,0 +1,25 @@
+import { Module } from '@nestjs/common';
+import { QueueModule } from '../queue/queue.module';
+import { TypeOrmReconcileRunRepository } from './adapters/typeorm-reconcile-run.repository';
+import { TypeOrmStorageInventory } from './adapters/typeorm-storage-inventory';
+import { StorageReconciler } from './jobs/storage-reconciler.service';
+import { ReconcileRunRepository } from './ports/reconcile-run.repository';
+import { StorageInventory } from './ports/storage-inventory';
+import { ReconcileService } from './reconcile.service';
+import { StorageModule } from './storage.module';
+
+/**
+ * Storage's garbage collection (the reconcile sweep). Only ReconcileService leaves the module:
+ * admin asks for runs and reads their status through it, the job processors run them.
+ */
+@Module({
+  imports: [StorageModule, QueueModule],
+  providers: [
+    ReconcileService,
+    StorageReconciler,
+    { provide: ReconcileRunRepository, useClass: TypeOrmReconcileRunRepository },
+    { provide: StorageInventory, useClass: TypeOrmStorageInventory },
+  ],
+  exports: [ReconcileService],
+})
+export class ReconcileModule {}
