@@ -17,6 +17,9 @@ export abstract class RefreshTokenRepository {
   abstract spend(id: string): Promise<void>;
   abstract revokeFamily(familyId: string): Promise<void>;
   abstract revokeAllForUser(userId: string): Promise<void>;
-  /** Deletes up to `limit` tokens past their end and families that are over; returns how many rows went. */
+  /**
+   * Deletes up to `limit` tokens past their end and up to `limit` families that are over (ended or
+   * revoked); returns how many of those it deleted. A family's tokens go with it, uncounted.
+   */
   abstract purgeExpired(limit: number): Promise<number>;
 }

@@ -12,7 +12,16 @@ export interface RepositoryHarness {
   db: TestDatabase;
   uow: UnitOfWork;
   /** A users row straight through SQL, for the foreign keys of the rows under test. */
-  newUser(): Promise<string>;
+  newUser(fields?: { email?: string; role?: 'user' | 'admin'; disabled?: boolean }): Promise<string>;
+  /** A mind_maps row owned by `ownerId`, with no versions yet. */
+  newMap(ownerId: string): Promise<string>;
+  /** A map_versions row of `mapId` (its owner's), `sizeBytes` long. */
+  newVersion(mapId: string, sizeBytes?: number): Promise<string>;
+  /**
+   * Whether `work` (started on another connection) queues behind a lock: true once some other
+   * session of this database waits for a lock, false if `work` settles first.
+   */
+  waitsForLock(work: Promise<unknown>): Promise<boolean>;
   close(): Promise<void>;
 }
 
@@ -29,19 +38,61 @@ export async function repositoryHarness(providers: Provider[]): Promise<Reposito
     app,
     db,
     uow: app.get(UnitOfWork),
-    newUser: async () => {
+    newUser: async (fields = {}) => {
       const id = randomUUID();
       await db.pool.query(
         `INSERT INTO users (id, email, auth_key_hash, kdf_salt, kdf_memory_kib, kdf_iterations, kdf_parallelism,
-                            classical_public_key, pq_public_key, classical_priv_encrypted, pq_priv_encrypted)
-         VALUES ($1, $2, 'hash', $3, 65536, 3, 1, $3, $3, $3, $3)`,
-        [id, `${id}@example.com`, randomBytes(16)],
+                            classical_public_key, pq_public_key, classical_priv_encrypted, pq_priv_encrypted, role, disabled)
+         VALUES ($1, $2, 'hash', $3, 65536, 3, 1, $3, $3, $3, $3, $4, $5)`,
+        [id, fields.email ?? `${id}@example.com`, randomBytes(16), fields.role ?? 'user', fields.disabled ?? false],
       );
       return id;
+    },
+    newMap: async (ownerId) => {
+      const id = randomUUID();
+      await db.pool.query(
+        `INSERT INTO mind_maps (id, owner_id, encrypted_title, env_eph_classical_public, env_eph_pq_ciphertext, env_wrapped_dek, max_versions)
+         VALUES ($1, $2, $3, $3, $3, $3, 10)`,
+        [id, ownerId, randomBytes(16)],
+      );
+      return id;
+    },
+    newVersion: async (mapId, sizeBytes = 100) => {
+      const id = randomUUID();
+      const inserted = await db.pool.query(
+        `INSERT INTO map_versions (id, map_id, owner_id, object_key, size_bytes, env_eph_classical_public, env_eph_pq_ciphertext, env_wrapped_dek)
+         SELECT $1::uuid, m.id, m.owner_id, 'users/' || m.owner_id || '/maps/' || m.id || '/' || $1::text, $3, $4, $4, $4
+         FROM mind_maps m WHERE m.id = $2`,
+        [id, mapId, sizeBytes, randomBytes(16)],
+      );
+      if (inserted.rowCount !== 1) throw new Error(`no map ${mapId} to add a version to`);
+      return id;
+    },
+    waitsForLock: async (work) => {
+      let settled = false;
+      const done = work.then(
+        () => (settled = true),
+        () => (settled = true),
+      );
+      while (!settled) {
+        const waiting = await db.pool.query(
+          `SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() AND wait_event_type = 'Lock'`,
+        );
+        if (waiting.rowCount) return true;
+        await Promise.race([done, new Promise((resolve) => setTimeout(resolve, 10))]);
+      }
+      return false;
     },
     close: async () => {
       await app.close();
       await db.drop();
     },
   };
+}
+
+/** A promise settled from outside, to hold one transaction open while another runs beside it. */
+export function deferred(): { promise: Promise<void>; resolve: () => void } {
+  let resolve!: () => void;
+  const promise = new Promise<void>((r) => (resolve = r));
+  return { promise, resolve };
 }
