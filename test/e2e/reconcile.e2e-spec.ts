@@ -1,5 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { utimes } from 'node:fs/promises';
+import { mkdir, utimes } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import type { INestApplicationContext } from '@nestjs/common';
@@ -7,6 +7,7 @@ import { NestFactory } from '@nestjs/core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { ReconcileReport } from '../../src/storage/domain/reconcile-run';
 import { blobKey } from '../../src/storage/blob-key';
+import { RECONCILE_BATCH } from '../../src/storage/jobs/storage-reconciler.service';
 import { BlobStore } from '../../src/storage/ports/blob-store';
 import { OrphanLedger } from '../../src/storage/ports/orphan-ledger';
 import { WorkerModule } from '../../src/worker.module';
@@ -101,6 +102,51 @@ describe('storage reconcile, jobs in-process', () => {
     // Nothing left to fix: a second sweep changes nothing.
     const again = await reconcile(api, admin);
     expect(again.report).toMatchObject({ orphansDeleted: 0, ledgerEntriesSettled: 0, usageCorrectionCount: 0 });
+  });
+});
+
+describe('storage reconcile, more than a batch of everything', () => {
+  let t: TestApp;
+  let api: Api;
+  let admin: TestUser;
+
+  beforeAll(async () => {
+    t = await createTestApp({ env: { ORPHAN_GRACE_S: '0' } });
+    api = new Api(t.baseUrl);
+    admin = await api.register('ops@example.com');
+    await makeAdmin(t, admin);
+  });
+  afterAll(() => t?.close());
+
+  it('walks a ledger of two full pages and a listing of one full batch, trying the stuck entry at the page boundary once', async () => {
+    const user = await api.register();
+    const map = await api.createMap(user);
+    await api.upload(user, map.id, randomBytes(100));
+    const live = (await accountState(t, user.userId)).keys;
+    // Two full pages of ledger entries: the last page is full, so the pass must ask once more and
+    // find nothing.
+    const gone = Array.from({ length: 2 * RECONCILE_BATCH }, () => blobKey(randomUUID(), randomUUID(), randomUUID()));
+    await t.db.pool.query(`INSERT INTO orphan_objects (object_key, reason) SELECT unnest($1::text[]), 'test: delete failed'`, [gone]);
+    // The entry ending the first page cannot be deleted (a directory stands at its path): it stays
+    // in the ledger, tried once, and the next page starts after it rather than at it.
+    if (t.config.blob.driver !== 'fs') throw new Error('this suite blocks a delete on the filesystem');
+    const stuck = [...gone].sort()[RECONCILE_BATCH - 1];
+    await mkdir(join(t.config.blob.rootDir, stuck), { recursive: true });
+    // With the live object, the listing fills one batch exactly.
+    for (let i = 0; i < RECONCILE_BATCH - 1; i++) await storeOrphan(t, user.userId, 10);
+
+    const run = await reconcile(api, admin);
+    expect(run.status).toBe('done');
+    expect(run.report).toMatchObject({
+      objectsScanned: RECONCILE_BATCH,
+      orphansDeleted: RECONCILE_BATCH - 1,
+      orphanBytesDeleted: 10 * (RECONCILE_BATCH - 1),
+      orphanDeleteFailures: 1,
+      ledgerEntriesSettled: 2 * RECONCILE_BATCH - 1,
+      usageCorrectionCount: 0,
+    });
+    expect(await t.app.get(OrphanLedger).list(10)).toEqual([stuck]);
+    expect(await storedKeys(t)).toEqual(live);
   });
 });
 

@@ -16,10 +16,10 @@ export class TypeOrmOrphanLedger extends OrphanLedger {
     );
   }
 
-  async list(limit: number): Promise<string[]> {
+  async list(limit: number, after?: string): Promise<string[]> {
     const rows = await this.db.rows<{ object_key: string }>(
-      'SELECT object_key FROM orphan_objects ORDER BY recorded_at LIMIT $1',
-      [limit],
+      'SELECT object_key FROM orphan_objects WHERE $2::text IS NULL OR object_key > $2::text ORDER BY object_key LIMIT $1',
+      [limit, after ?? null],
     );
     return rows.map((r) => r.object_key);
   }

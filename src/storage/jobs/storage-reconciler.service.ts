@@ -8,7 +8,8 @@ import type { ReconcileReport } from '../domain/reconcile-run';
 import { ReconcileRunRepository } from '../ports/reconcile-run.repository';
 import { StorageInventory } from '../ports/storage-inventory';
 
-const BATCH = 500;
+/** Keys, objects or users per database round trip; what the sweep holds at once, whatever the store's size. */
+export const RECONCILE_BATCH = 500;
 /** Corrections listed in a report; the count covers the rest. */
 const MAX_LISTED_CORRECTIONS = 100;
 
@@ -17,7 +18,9 @@ const MAX_LISTED_CORRECTIONS = 100;
  * references once they are older than the grace period (younger ones may belong to an upload
  * whose row is about to commit), then recomputes every user's usage counter from their version
  * rows. Idempotent, and safe beside live traffic: each user's counter is recomputed under the
- * same row lock uploads, prunes and deletes take.
+ * same row lock uploads, prunes and deletes take. Its memory is flat in the number of objects,
+ * ledger entries and users: each is walked in pages of RECONCILE_BATCH, checked against the
+ * database one page per query, and nothing is kept from one page to the next.
  */
 @Injectable()
 export class StorageReconciler {
@@ -74,18 +77,20 @@ export class StorageReconciler {
 
   /** Objects the janitor could not delete: gone now unless a version row references them after all. */
   private async settleLedger(report: ReconcileReport): Promise<void> {
-    const tried = new Set<string>();
+    // Keyset pages in key order: an entry that fails again stays in the ledger behind the cursor,
+    // so the pass moves on without remembering what it tried.
+    let after: string | undefined;
     for (;;) {
-      // Entries that fail again stay at the head of the ledger; skipping them moves the pass on.
-      const keys = (await this.orphans.list(BATCH)).filter((k) => !tried.has(k));
+      const keys = await this.orphans.list(RECONCILE_BATCH, after);
       if (keys.length === 0) return;
-      for (const key of keys) tried.add(key);
       const referenced = await this.inventory.referencedKeys(keys);
       for (const key of keys) {
         if (!referenced.has(key) && !(await this.tryDelete(key, report))) continue;
         await this.orphans.forget(key);
         report.ledgerEntriesSettled++;
       }
+      if (keys.length < RECONCILE_BATCH) return;
+      after = keys[keys.length - 1];
     }
   }
 
@@ -96,7 +101,7 @@ export class StorageReconciler {
       report.objectsScanned++;
       if (object.lastModified.getTime() > cutoff) continue;
       batch.push(object);
-      if (batch.length >= BATCH) {
+      if (batch.length >= RECONCILE_BATCH) {
         await this.deleteUnreferenced(batch, report);
         batch = [];
       }
@@ -131,7 +136,7 @@ export class StorageReconciler {
   private async recountUsage(report: ReconcileReport): Promise<void> {
     let after: string | null = null;
     for (;;) {
-      const userIds = await this.inventory.userIdsAfter(after, BATCH);
+      const userIds = await this.inventory.userIdsAfter(after, RECONCILE_BATCH);
       for (const userId of userIds) {
         const correction = await this.uow.run(async () => {
           const counted = await this.usage.lock(userId);
@@ -146,7 +151,7 @@ export class StorageReconciler {
         report.usageCorrectionCount++;
         if (report.usageCorrections.length < MAX_LISTED_CORRECTIONS) report.usageCorrections.push(correction);
       }
-      if (userIds.length < BATCH) return;
+      if (userIds.length < RECONCILE_BATCH) return;
       after = userIds[userIds.length - 1];
     }
   }

@@ -4,6 +4,7 @@
  */
 export abstract class OrphanLedger {
   abstract record(objectKey: string, reason: string): Promise<void>;
-  abstract list(limit: number): Promise<string[]>;
+  /** Up to `limit` keys in key order, after `after` when given: a keyset page, so a pass over a long ledger holds one page. */
+  abstract list(limit: number, after?: string): Promise<string[]>;
   abstract forget(objectKey: string): Promise<void>;
 }
