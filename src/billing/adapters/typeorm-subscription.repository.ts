@@ -28,7 +28,7 @@ export class TypeOrmSubscriptionRepository extends SubscriptionRepository {
                                   current_period_end, past_due_since, last_event_at)
        VALUES ($1, (SELECT id FROM users WHERE id = $2::uuid), $3, $4, $5, $6, $7, $8)
        ON CONFLICT (provider_subscription_id) DO UPDATE SET
-         user_id = COALESCE(EXCLUDED.user_id, subscriptions.user_id), provider_customer_id = EXCLUDED.provider_customer_id, tier = EXCLUDED.tier,
+         user_id = COALESCE(subscriptions.user_id, EXCLUDED.user_id), provider_customer_id = EXCLUDED.provider_customer_id, tier = EXCLUDED.tier,
          status = EXCLUDED.status, current_period_end = EXCLUDED.current_period_end,
          past_due_since = EXCLUDED.past_due_since, last_event_at = EXCLUDED.last_event_at, updated_at = now()`,
       [

@@ -12,7 +12,7 @@ export abstract class SubscriptionRepository {
   abstract lock(providerSubscriptionId: string): Promise<Subscription | undefined>;
   /**
    * Inserts or replaces. A `userId` that names no user is stored as null, and a stored user is
-   * never replaced by null (a subscription's user, once known, does not change).
+   * never replaced, by null or by another user (a subscription's user, once known, does not change).
    */
   abstract save(subscription: Subscription): Promise<void>;
   abstract listForUser(userId: string): Promise<Subscription[]>;
