@@ -126,6 +126,14 @@ describe('SubscriptionRepository contract: TypeORM on PostgreSQL', () => {
     expect(await subscriptions.customerOfUser(user)).toBeUndefined();
   });
 
+  it('takes concurrent links of one customer to one user (two events of one checkout) as one', async () => {
+    const user = await h.newUser();
+    const customer = customerId();
+    await Promise.all(Array.from({ length: 6 }, () => h.uow.run(() => subscriptions.linkCustomer(user, customer))));
+    expect(await subscriptions.customerOfUser(user)).toBe(customer);
+    expect(await subscriptions.userOfCustomer(customer)).toBe(user);
+  });
+
   it('ignores a link to a user that does not exist, keeping the link the customer had', async () => {
     const user = await h.newUser();
     const customer = customerId();
