@@ -220,6 +220,8 @@ export function appEnv(options: { databaseUrl: string; redisUrl: string; s3: S3S
     WORKER_METRICS_PORT: '0',
     // The bench measures speed, not quotas: nobody here should ever hit one.
     FREE_STORAGE_BYTES: String(1024 ** 4),
+    // The key-rotation figure's user owns 1,000 maps; every plan stops at 10,000.
+    MAX_MAPS_FREE: '10000',
     MIN_VERSION_CHARGE_BYTES: '0',
     MAP_CHARGE_BYTES: '0',
   };

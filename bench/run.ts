@@ -30,6 +30,7 @@ import {
 import type { Figure } from './figure';
 import { benchHealthUnderBigBodies } from './big-bodies';
 import { benchListScaling, benchSmallUpload } from './persistence';
+import { benchReconcile } from './reconcile';
 import { benchHookCost } from './hook-cost';
 import { benchMetricsOverhead } from './metrics-overhead';
 import { BenchUser, createMap, register, seedVersions } from './seed';
@@ -43,7 +44,9 @@ import { benchWebApp } from './web-app';
  * Argon2id), metrics (GET and uploads with metrics on vs off, request logs on vs off), hooks (the
  * same hooks' CPU per request in isolation), web (the browser app in Chromium: download size,
  * unlock to an editable map, autosave), small-upload (16 KiB uploads, API vs a bare Fastify + pg
- * route), lists (map and version pages of a heavy owner vs a light one). A subset updates its own figures in
+ * route), lists (map and version pages of a heavy owner vs a light one), reconcile (a worker's sweep
+ * of 10,000 vs 100,000 stored objects: time and peak RSS), rotation (key rotation of a user with
+ * 1,000 maps vs 100 through the SDK: time and the API's peak RSS). A subset updates its own figures in
  * bench/results/latest.json and keeps the others.
  * `--profile` runs the API under `node --cpu-prof` (profiles in bench/results/).
  */
@@ -87,6 +90,11 @@ async function main(): Promise<void> {
       figures.push(...(await benchMetricsOverhead({ ...env, databaseUrl: env.pg.url, redisUrl: env.redis.url })));
     }
     if (want('hooks')) figures.push(await benchHookCost());
+    if (want('reconcile')) figures.push(await benchReconcile({ redisUrl: env.redis.url, s3: env.s3, jwtSecret: env.jwtSecret }));
+    if (want('rotation')) {
+      const { benchKeyRotation } = await import('./key-rotation.mjs');
+      figures.push(await benchKeyRotation(env.apiUrl, env.api.pid, resolve(DIST, '..')));
+    }
     if (want('crypto')) {
       // ESM (the client package is): loaded at run time, after the client was built.
       const { benchCrypto } = await import('./crypto-client.mjs');
