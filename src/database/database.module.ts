@@ -1,18 +1,14 @@
 import type { EventEmitter } from 'node:events';
 import { DynamicModule, Global, Module } from '@nestjs/common';
-import { ClsPluginTransactional } from '@nestjs-cls/transactional';
-import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
-import { getDataSourceToken, TypeOrmModule } from '@nestjs/typeorm';
-import { ClsModule } from 'nestjs-cls';
+import { TypeOrmModule } from '@nestjs/typeorm';
 import { DatabasePool } from './database-pool';
 import { MIGRATIONS } from './migrations';
 import { SqlClient } from './sql-client';
 import { UnitOfWork } from './unit-of-work';
 
 /**
- * TypeORM on PostgreSQL; the schema comes from migrations only, run at start-up. Transactions are
- * kept in CLS by @nestjs-cls/transactional; no request gets a CLS context of its own (nothing but
- * the transaction lives there), so a read outside a transaction costs no context at all.
+ * TypeORM on PostgreSQL; the schema comes from migrations only, run at start-up. SqlClient is the
+ * one way to query and the one transaction mechanism (the UnitOfWork).
  */
 @Global()
 @Module({})
@@ -42,14 +38,6 @@ export class DatabaseModule {
           },
           // NOTE: no query or error logging: TypeORM would print parameters, i.e. ciphertext and hashes.
           logging: ['migration'],
-        }),
-        ClsModule.forRoot({
-          plugins: [
-            new ClsPluginTransactional({
-              imports: [TypeOrmModule],
-              adapter: new TransactionalAdapterTypeOrm({ dataSourceToken: getDataSourceToken() }),
-            }),
-          ],
         }),
       ],
       providers: [SqlClient, { provide: UnitOfWork, useExisting: SqlClient }, { provide: DatabasePool, useValue: pool }],

@@ -1,7 +1,6 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { Injectable } from '@nestjs/common';
-import { TransactionHost } from '@nestjs-cls/transactional';
-import type { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
-import { QueryFailedError } from 'typeorm';
+import { DataSource, EntityManager, QueryFailedError } from 'typeorm';
 import { UnitOfWork } from './unit-of-work';
 
 /** What one statement returned: its rows (RETURNING or SELECT) and how many rows it touched. */
@@ -12,21 +11,27 @@ export interface SqlResult<R> {
 
 /**
  * The one way repositories talk to PostgreSQL: parameterised SQL, run on the open transaction's
- * connection when there is one (kept by @nestjs-cls/transactional), else on a pooled connection.
- * Only TypeORM's public API (EntityManager, QueryRunner) is used.
+ * connection when there is one, else on a pooled connection. The open transaction is kept in an
+ * AsyncLocalStorage of its own, entered only by `run`: a request that opens no transaction pays
+ * for no context, and no framework guard or interceptor runs on every request to provide one.
+ * Only TypeORM's public API (DataSource.transaction, EntityManager, QueryRunner) is used.
  */
 @Injectable()
 export class SqlClient extends UnitOfWork {
-  constructor(private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>) {
+  private readonly transaction = new AsyncLocalStorage<EntityManager>();
+
+  constructor(private readonly dataSource: DataSource) {
     super();
   }
 
+  /** Opens a transaction, or joins the one already open in this async context. */
   run<T>(work: () => Promise<T>): Promise<T> {
-    return this.txHost.withTransaction(work);
+    if (this.isActive()) return work();
+    return this.dataSource.transaction((manager) => this.transaction.run(manager, work));
   }
 
   isActive(): boolean {
-    return this.txHost.isTransactionActive();
+    return this.transaction.getStore() !== undefined;
   }
 
   /** The rows of one statement. */
@@ -40,13 +45,13 @@ export class SqlClient extends UnitOfWork {
   }
 
   async execute<R = never>(sql: string, params: readonly unknown[] = []): Promise<SqlResult<R>> {
-    const manager = this.txHost.tx;
-    const runner = manager.queryRunner ?? manager.dataSource.createQueryRunner();
+    const open = this.transaction.getStore()?.queryRunner;
+    const runner = open ?? this.dataSource.createQueryRunner();
     try {
       const result = await runner.query(sql, [...params], true);
       return { rows: result.records as R[], affected: result.affected ?? 0 };
     } finally {
-      if (runner !== manager.queryRunner) await runner.release();
+      if (runner !== open) await runner.release();
     }
   }
 }
