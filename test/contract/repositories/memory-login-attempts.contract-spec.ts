@@ -4,4 +4,4 @@ import { describeLoginAttemptsContract } from './login-attempts.contract';
 describeLoginAttemptsContract('MemoryLoginAttempts', async () => ({
   attempts: new MemoryLoginAttempts(() => Date.now()),
   cleanup: async () => {},
-}));
+}), { hasBackend: false });

@@ -27,4 +27,4 @@ describeLoginAttemptsContract('RedisLoginAttempts on Redis', async () => {
       for (const store of [attempts, ...down]) await store.onModuleDestroy();
     },
   };
-});
+}, { hasBackend: true });
