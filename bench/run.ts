@@ -45,7 +45,7 @@ import { benchWebApp } from './web-app';
  * same hooks' CPU per request in isolation), web (the browser app in Chromium: download size,
  * unlock to an editable map, autosave), small-upload (16 KiB uploads, API vs a bare Fastify + pg
  * route), lists (map and version pages of a heavy owner vs a light one), reconcile (a worker's sweep
- * of 10,000 vs 100,000 stored objects: time and peak RSS), rotation (key rotation of a user with
+ * of 30,000 vs 100,000 stored objects: time and peak RSS), rotation (key rotation of a user with
  * 1,000 maps vs 100 through the SDK: time and the API's peak RSS). A subset updates its own figures in
  * bench/results/latest.json and keeps the others.
  * `--profile` runs the API under `node --cpu-prof` (profiles in bench/results/).
