@@ -15,8 +15,9 @@ import { ApiBinaryOk } from '../common/http/api-binary.decorator';
 import { ApiErrors } from '../common/http/api-errors.decorator';
 import { decodeBase64 } from '../common/http/base64';
 import { WRAPPED_DEK_MAX, WRAPPED_DEK_MIN } from '../common/http/envelope.dto';
+import { MapIdParams } from '../common/http/id-params.dto';
 import { toSavedVersionDto, toSnapshotDto } from './dto/mind-map-dto.mapper';
-import { DownloadQueryDto, ListVersionsQueryDto, MapIdParams, VERSION_PAGE_MAX, VersionParams } from './dto/mind-map-requests.dto';
+import { DownloadQueryDto, ListVersionsQueryDto, VERSION_PAGE_MAX, VersionParams } from './dto/mind-map-requests.dto';
 import { SavedVersionDto, VersionListDto } from './dto/mind-map-responses.dto';
 import { MapContentService } from './map-content.service';
 

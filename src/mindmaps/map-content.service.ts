@@ -12,7 +12,7 @@ import { BlobStore } from '../storage/ports/blob-store';
 import { versionCharge } from '../storage/domain/charge';
 import { UsageLedger } from '../storage/ports/usage-ledger';
 import { PruneScheduler } from './jobs/prune-scheduler.service';
-import { decodeVersionCursor, encodeVersionCursor } from './map-cursor';
+import { decodeVersionCursor, encodeVersionCursor } from './version-cursor';
 import { MapVersion, MindMap } from './domain/mind-map';
 import {
   BlobRequired,

@@ -5,7 +5,8 @@ import { ApiErrors } from '../common/http/api-errors.decorator';
 import { fromBase64 } from '../common/http/base64';
 import { toDetailDto, toSummaryDto } from './dto/mind-map-dto.mapper';
 import { fromEnvelopeDto } from '../common/http/envelope.dto';
-import { CreateMindMapDto, ListMindMapsQueryDto, MapIdParams, UpdateMindMapDto } from './dto/mind-map-requests.dto';
+import { MapIdParams } from '../common/http/id-params.dto';
+import { CreateMindMapDto, ListMindMapsQueryDto, UpdateMindMapDto } from './dto/mind-map-requests.dto';
 import { MindMapDetailDto, MindMapPageDto } from './dto/mind-map-responses.dto';
 import { MindMapsService } from './mindmaps.service';
 

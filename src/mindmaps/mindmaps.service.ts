@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { raise } from '../common/errors/raise';
+import { decodeKeysetCursor, encodeKeysetCursor } from '../common/http/keyset-cursor';
 import { TierPolicy } from '../billing/tier-policy.service';
 import { AppConfig, TierPlan } from '../config/app-config';
 import { UnitOfWork } from '../database/unit-of-work';
@@ -11,7 +12,6 @@ import { UsageLedger } from '../storage/ports/usage-ledger';
 import { PruneScheduler } from './jobs/prune-scheduler.service';
 import { DEFAULT_MAX_VERSIONS, MindMap, RewrappedMap } from './domain/mind-map';
 import type { Envelope } from '../common/domain/envelope';
-import { decodeCursor, encodeCursor } from './map-cursor';
 import { MapLimitReached, MapNotFound, MaxVersionsOverPlan, StorageQuotaExceeded } from './mindmaps.errors';
 import { MapVersionRepository } from './ports/map-version.repository';
 import { MindMapRepository } from './ports/mind-map.repository';
@@ -93,8 +93,8 @@ export class MindMapsService {
   }
 
   async list(ownerId: string, limit: number, cursor?: string): Promise<{ items: MindMap[]; nextCursor: string | null }> {
-    const page = await this.maps.listOwned(ownerId, limit, cursor ? decodeCursor(cursor) : undefined);
-    return { items: page.items, nextCursor: page.next ? encodeCursor(page.next) : null };
+    const page = await this.maps.listOwned(ownerId, limit, cursor ? decodeKeysetCursor(cursor) : undefined);
+    return { items: page.items, nextCursor: page.next ? encodeKeysetCursor(page.next) : null };
   }
 
   async get(ownerId: string, id: string): Promise<MindMap> {

@@ -3,7 +3,7 @@ import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from
 import { Authenticated, CurrentUser, Principal } from '../common/auth/auth.decorators';
 import { ApiErrors } from '../common/http/api-errors.decorator';
 import { fromEnvelopeDto } from '../common/http/envelope.dto';
-import { MapIdParams } from '../mindmaps/dto/mind-map-requests.dto';
+import { MapIdParams } from '../common/http/id-params.dto';
 import { toShareSummaryDto } from './dto/share-dto.mapper';
 import { CreatedShareDto, CreateShareDto, ListSharesQueryDto, ShareListDto, ShareParams } from './dto/share.dto';
 import { SharesService } from './shares.service';

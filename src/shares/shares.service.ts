@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { Injectable } from '@nestjs/common';
-import { decodeCursor, encodeCursor } from '../mindmaps/map-cursor';
 import { ValidationFailed } from '../common/errors/common.errors';
 import { raise } from '../common/errors/raise';
+import { decodeKeysetCursor, encodeKeysetCursor } from '../common/http/keyset-cursor';
 import { UnitOfWork } from '../database/unit-of-work';
 import { TierPolicy } from '../billing/tier-policy.service';
 import { KeyVersionGuard } from '../keys/key-version-guard.service';
@@ -78,8 +78,8 @@ export class SharesService {
   /** A page of the map's shares, newest first; `nextCursor` is null on the last page. */
   async list(ownerId: string, mapId: string, limit: number, cursor?: string): Promise<{ items: Share[]; nextCursor: string | null }> {
     const map = await this.mindMaps.get(ownerId, mapId);
-    const page = await this.shares.listForMap(map.id, limit, cursor ? decodeCursor(cursor) : undefined);
-    return { items: page.items, nextCursor: page.next ? encodeCursor(page.next) : null };
+    const page = await this.shares.listForMap(map.id, limit, cursor ? decodeKeysetCursor(cursor) : undefined);
+    return { items: page.items, nextCursor: page.next ? encodeKeysetCursor(page.next) : null };
   }
 
   /** The token stops working at once: the row is gone. */

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { PG_UNIQUE_VIOLATION, pgErrorOf, SqlClient } from '../../database/sql-client';
 import type { MindMap } from '../domain/mind-map';
 import type { Envelope } from '../../common/domain/envelope';
+import type { KeysetCursor } from '../../common/http/keyset-cursor';
 import { MapIdTaken } from '../mindmaps.errors';
 import { HeadMove, MapPage, MindMapRepository } from '../ports/mind-map.repository';
 import { ENVELOPE_COLUMNS, envelopeParams, EnvelopeRow, toEnvelope } from './envelope.columns';
@@ -51,7 +52,7 @@ export class TypeOrmMindMapRepository extends MindMapRepository {
     return row && toMindMap(row);
   }
 
-  async listOwned(ownerId: string, limit: number, after?: { createdAt: Date; id: string }): Promise<MapPage> {
+  async listOwned(ownerId: string, limit: number, after?: KeysetCursor): Promise<MapPage> {
     // The row comparison walks mind_maps_owner_created_idx from the cursor on, however deep the page.
     const rows = await this.db.rows<MindMapRow>(
       `SELECT ${MIND_MAP_COLUMNS} FROM mind_maps

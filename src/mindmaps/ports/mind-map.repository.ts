@@ -1,10 +1,11 @@
 import type { MindMap } from '../domain/mind-map';
 import type { Envelope } from '../../common/domain/envelope';
+import type { KeysetCursor } from '../../common/http/keyset-cursor';
 
 export interface MapPage {
   items: MindMap[];
   /** Position after the last item, or null when the list is complete. */
-  next: { createdAt: Date; id: string } | null;
+  next: KeysetCursor | null;
 }
 
 /**
@@ -33,7 +34,7 @@ export abstract class MindMapRepository {
   abstract lockOwned(id: string, ownerId: string): Promise<MindMap | undefined>;
   /** Locks by id alone: for jobs, which act on behalf of no request. In a transaction only. */
   abstract lockById(id: string): Promise<MindMap | undefined>;
-  abstract listOwned(ownerId: string, limit: number, after?: { createdAt: Date; id: string }): Promise<MapPage>;
+  abstract listOwned(ownerId: string, limit: number, after?: KeysetCursor): Promise<MapPage>;
   /** Every owned map's id and current wrappedDek, rows locked, in id order (the lock order all writers use). In a transaction only. */
   abstract lockAllOwned(ownerId: string): Promise<{ id: string; wrappedDek: Buffer }[]>;
   abstract update(

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { MapCursor } from '../../mindmaps/map-cursor';
+import type { KeysetCursor } from '../../common/http/keyset-cursor';
 import { pgErrorOf, PG_FOREIGN_KEY_VIOLATION, SqlClient } from '../../database/sql-client';
 import { MapNotFound, VersionNotFound } from '../../mindmaps/mindmaps.errors';
 import type { Share } from '../domain/share';
@@ -28,7 +28,7 @@ export class TypeOrmShareRepository extends ShareRepository {
     return row?.n ?? 0;
   }
 
-  async listForMap(mapId: string, limit: number, after?: MapCursor): Promise<{ items: Share[]; next: MapCursor | null }> {
+  async listForMap(mapId: string, limit: number, after?: KeysetCursor): Promise<{ items: Share[]; next: KeysetCursor | null }> {
     const rows = await this.db.rows<ShareRow>(
       `SELECT ${SHARE_COLUMNS} FROM shares
        WHERE map_id = $1 AND ($2::timestamptz IS NULL OR (created_at, id) < ($2::timestamptz, $3::uuid))

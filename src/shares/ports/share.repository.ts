@@ -1,4 +1,4 @@
-import type { MapCursor } from '../../mindmaps/map-cursor';
+import type { KeysetCursor } from '../../common/http/keyset-cursor';
 import type { Share } from '../domain/share';
 
 /**
@@ -12,7 +12,7 @@ export abstract class ShareRepository {
   /** Shares of all the owner's maps, expired ones included. */
   abstract countOwned(ownerId: string): Promise<number>;
   /** Newest first, at most `limit`, after `after`; `next` is where the page ended, null at the end. */
-  abstract listForMap(mapId: string, limit: number, after?: MapCursor): Promise<{ items: Share[]; next: MapCursor | null }>;
+  abstract listForMap(mapId: string, limit: number, after?: KeysetCursor): Promise<{ items: Share[]; next: KeysetCursor | null }>;
   abstract findLive(tokenHash: Buffer, now: Date): Promise<Share | undefined>;
   /** False when the map has no such share. */
   abstract delete(id: string, mapId: string): Promise<boolean>;

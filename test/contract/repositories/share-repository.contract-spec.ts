@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { MapCursor } from '../../../src/mindmaps/map-cursor';
+import type { KeysetCursor } from '../../../src/common/http/keyset-cursor';
 import { MapNotFound, VersionNotFound } from '../../../src/mindmaps/mindmaps.errors';
 import { TypeOrmShareRepository } from '../../../src/shares/adapters/typeorm-share.repository';
 import type { Share } from '../../../src/shares/domain/share';
@@ -42,7 +42,7 @@ describe('ShareRepository contract: TypeORM on PostgreSQL', () => {
 
   async function listAll(mapId: string, limit: number): Promise<Share[]> {
     const items: Share[] = [];
-    let after: MapCursor | undefined;
+    let after: KeysetCursor | undefined;
     for (;;) {
       const page = await shares.listForMap(mapId, limit, after);
       expect(page.items.length).toBeLessThanOrEqual(limit);
