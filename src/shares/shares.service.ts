@@ -13,7 +13,7 @@ import { MapContentService } from '../mindmaps/map-content.service';
 import { MapNotFound, VersionNotFound } from '../mindmaps/mindmaps.errors';
 import { MindMapsService } from '../mindmaps/mindmaps.service';
 import type { Share, SharedContent } from './domain/share';
-import { ShareRepository } from './ports/share.repository';
+import { ShareRepository, ShareTargetGone } from './ports/share.repository';
 import { hashShareToken, newShareToken, sameHash } from './share-token';
 import { ShareLimitReached, ShareNotFound } from './shares.errors';
 
@@ -71,7 +71,7 @@ export class SharesService {
       expiresAt: input.expiresAt ?? null,
       createdAt: new Date(),
     };
-    await this.shares.insert(share);
+    await this.shares.insert(share).catch(asTargetNotFound);
     return { share, token };
   }
 
@@ -117,5 +117,11 @@ export class SharesService {
 /** The map or pinned version went away after the link was made: the link is dead, not the map missing. */
 function asShareNotFound(error: unknown): never {
   if (error instanceof MapNotFound || error instanceof VersionNotFound) throw new ShareNotFound();
+  throw error;
+}
+
+/** The map or the pinned version went away between create's checks and the insert: the answer those checks give. */
+function asTargetNotFound(error: unknown): never {
+  if (error instanceof ShareTargetGone) throw error.target === 'version' ? new VersionNotFound() : new MapNotFound();
   throw error;
 }

@@ -1,9 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import type { KeysetCursor } from '../../common/http/keyset-cursor';
 import { pgErrorOf, PG_FOREIGN_KEY_VIOLATION, SqlClient } from '../../database/sql-client';
-import { MapNotFound, VersionNotFound } from '../../mindmaps/mindmaps.errors';
 import type { Share } from '../domain/share';
-import { ShareRepository } from '../ports/share.repository';
+import { ShareRepository, ShareTargetGone } from '../ports/share.repository';
 import { SHARE_COLUMNS, shareParams, ShareRow, toShare } from './share.mapper';
 
 @Injectable()
@@ -18,7 +17,7 @@ export class TypeOrmShareRepository extends ShareRepository {
     } catch (error) {
       // The map or its pinned version went away between the service's check and this insert.
       const violation = pgErrorOf(error, PG_FOREIGN_KEY_VIOLATION);
-      if (violation) throw violation.constraint?.includes('version') ? new VersionNotFound() : new MapNotFound();
+      if (violation) throw new ShareTargetGone(violation.constraint?.includes('version') ? 'version' : 'map');
       throw error;
     }
   }

@@ -1,10 +1,9 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { KeysetCursor } from '../../../src/common/http/keyset-cursor';
-import { MapNotFound, VersionNotFound } from '../../../src/mindmaps/mindmaps.errors';
 import { TypeOrmShareRepository } from '../../../src/shares/adapters/typeorm-share.repository';
 import type { Share } from '../../../src/shares/domain/share';
-import { ShareRepository } from '../../../src/shares/ports/share.repository';
+import { ShareRepository, ShareTargetGone } from '../../../src/shares/ports/share.repository';
 import { repositoryHarness, RepositoryHarness } from './repository-harness';
 
 const HOUR_MS = 3600_000;
@@ -105,12 +104,16 @@ describe('ShareRepository contract: TypeORM on PostgreSQL', () => {
     expect(await shares.countOwned(map.ownerId)).toBe(0);
   });
 
-  it('rejects a share whose pinned version is gone with VersionNotFound, and one whose map is gone with MapNotFound', async () => {
+  it('rejects a share whose pinned version is gone, or whose map is gone, with ShareTargetGone naming which', async () => {
     const map = await newMap();
     await h.db.pool.query('DELETE FROM map_versions WHERE id = $1', [map.versionId]);
-    await expect(shares.insert(newShare(map, { versionId: map.versionId }))).rejects.toBeInstanceOf(VersionNotFound);
+    const versionGone = await shares.insert(newShare(map, { versionId: map.versionId })).catch((error: unknown) => error);
+    expect(versionGone).toBeInstanceOf(ShareTargetGone);
+    expect(versionGone).toMatchObject({ target: 'version' });
     await h.db.pool.query('DELETE FROM mind_maps WHERE id = $1', [map.mapId]);
-    await expect(shares.insert(newShare(map))).rejects.toBeInstanceOf(MapNotFound);
+    const mapGone = await shares.insert(newShare(map)).catch((error: unknown) => error);
+    expect(mapGone).toBeInstanceOf(ShareTargetGone);
+    expect(mapGone).toMatchObject({ target: 'map' });
     expect(await shares.countOwned(map.ownerId)).toBe(0);
   });
 
