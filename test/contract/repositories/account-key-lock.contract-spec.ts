@@ -5,7 +5,7 @@ import { UserRepository } from '../../../src/auth/ports/user.repository';
 import { TransactionRequired } from '../../../src/database/unit-of-work';
 import { TypeOrmAccountKeyLock } from '../../../src/keys/adapters/typeorm-account-key-lock';
 import { AccountKeyLock } from '../../../src/keys/ports/account-key-lock';
-import { deferred, repositoryHarness, RepositoryHarness } from './repository-harness';
+import { holdOpen, repositoryHarness, RepositoryHarness } from './repository-harness';
 
 const keys = () => ({
   classicalPublicKey: randomBytes(32),
@@ -55,38 +55,24 @@ describe('AccountKeyLock contract: TypeORM on PostgreSQL', () => {
   it("holds the lock until the transaction ends, without holding up another account's writer", async () => {
     const user = await h.newUser();
     const other = await h.newUser();
-    const locked = deferred();
-    const release = deferred();
-    const holder = h.uow.run(async () => {
-      await lock.lock(user);
-      locked.resolve();
-      await release.promise;
-    });
-    await locked.promise;
+    const holder = await holdOpen(h.uow, () => lock.lock(user));
     const stranger = h.uow.run(() => lock.lock(other));
     const strangerWaited = await h.waitsForLock(stranger);
     const second = h.uow.run(() => lock.lock(user));
     const secondWaited = await h.waitsForLock(second);
-    release.resolve();
-    await Promise.all([holder, stranger, second]);
+    holder.release();
+    await Promise.all([holder.done, stranger, second]);
     expect(strangerWaited).toBe(false);
     expect(secondWaited).toBe(true);
   });
 
   it('does not hold up rows that reference the account (a save of a map goes on beside a rotation)', async () => {
     const user = await h.newUser();
-    const locked = deferred();
-    const release = deferred();
-    const holder = h.uow.run(async () => {
-      await lock.lock(user);
-      locked.resolve();
-      await release.promise;
-    });
-    await locked.promise;
+    const holder = await holdOpen(h.uow, () => lock.lock(user));
     const map = h.newMap(user);
     const waited = await h.waitsForLock(map);
-    release.resolve();
-    await Promise.all([holder, map]);
+    holder.release();
+    await Promise.all([holder.done, map]);
     expect(waited).toBe(false);
   });
 });

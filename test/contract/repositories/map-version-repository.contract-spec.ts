@@ -5,7 +5,7 @@ import { TransactionRequired } from '../../../src/database/unit-of-work';
 import { TypeOrmMapVersionRepository } from '../../../src/mindmaps/adapters/typeorm-map-version.repository';
 import type { MapVersion } from '../../../src/mindmaps/domain/mind-map';
 import { MapVersionRepository } from '../../../src/mindmaps/ports/map-version.repository';
-import { deferred, repositoryHarness, RepositoryHarness } from './repository-harness';
+import { holdOpen, repositoryHarness, RepositoryHarness } from './repository-harness';
 
 // What mindmaps.contract-spec.ts leaves out: pages under change, the prune lock, and key rotation.
 
@@ -79,20 +79,18 @@ describe('MapVersionRepository contract: TypeORM on PostgreSQL', () => {
   it('holds the rows past `keep` until the transaction ends: a second prune of the map waits for the first', async () => {
     const map = await newMap();
     for (let i = 0; i < 4; i++) await save(map);
-    const locked = deferred();
-    const release = deferred();
-    const first = h.uow.run(async () => {
-      const beyond = await versions.lockBeyond(map.mapId, 2);
-      locked.resolve();
-      await release.promise;
-      await versions.deleteByIds(ids(beyond));
-      return beyond;
-    });
-    await locked.promise;
+    const first = await holdOpen(
+      h.uow,
+      () => versions.lockBeyond(map.mapId, 2),
+      async (beyond) => {
+        await versions.deleteByIds(ids(beyond));
+        return beyond;
+      },
+    );
     const second = h.uow.run(() => versions.lockBeyond(map.mapId, 2));
     const waited = await h.waitsForLock(second);
-    release.resolve();
-    expect(await first).toHaveLength(2);
+    first.release();
+    expect(await first.done).toHaveLength(2);
     // The second prune finds the rows it waited for gone, and deletes nothing twice.
     expect(await second).toEqual([]);
     expect(waited).toBe(true);

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TypeOrmProcessedEventLog } from '../../../src/billing/adapters/typeorm-processed-event-log';
 import { ProcessedEventLog } from '../../../src/billing/ports/processed-event-log';
 import { TransactionRequired } from '../../../src/database/unit-of-work';
-import { deferred, repositoryHarness, RepositoryHarness } from './repository-harness';
+import { holdOpen, repositoryHarness, RepositoryHarness } from './repository-harness';
 
 const eventId = () => `evt_${randomUUID().replaceAll('-', '')}`;
 
@@ -49,20 +49,18 @@ describe('ProcessedEventLog contract: TypeORM on PostgreSQL', () => {
 
   it('makes a concurrent delivery wait for the first one, and apply it if the first rolls back', async () => {
     const id = eventId();
-    const marked = deferred();
-    const release = deferred();
     const failure = new Error('applying the event failed');
-    const first = h.uow.run(async () => {
-      expect(await log.markProcessed(id, 'invoice.paid')).toBe(true);
-      marked.resolve();
-      await release.promise;
-      throw failure;
-    });
-    await marked.promise;
+    const first = await holdOpen(
+      h.uow,
+      async () => expect(await log.markProcessed(id, 'invoice.paid')).toBe(true),
+      async () => {
+        throw failure;
+      },
+    );
     const retry = h.uow.run(() => log.markProcessed(id, 'invoice.paid'));
     const waited = await h.waitsForLock(retry);
-    release.resolve();
-    await expect(first).rejects.toBe(failure);
+    first.release();
+    await expect(first.done).rejects.toBe(failure);
     expect(await retry).toBe(true);
     expect(waited).toBe(true);
   });

@@ -4,7 +4,7 @@ import { TypeOrmRefreshTokenRepository } from '../../../src/auth/adapters/typeor
 import type { RefreshFamily, RefreshToken } from '../../../src/auth/domain/refresh-token';
 import { RefreshTokenRepository } from '../../../src/auth/ports/refresh-token.repository';
 import { TransactionRequired } from '../../../src/database/unit-of-work';
-import { deferred, repositoryHarness, RepositoryHarness } from './repository-harness';
+import { holdOpen, repositoryHarness, RepositoryHarness } from './repository-harness';
 
 const HOUR_MS = 3600_000;
 const at = (offsetMs: number) => new Date(Math.floor((Date.now() + offsetMs) / 1000) * 1000);
@@ -84,19 +84,15 @@ describe('RefreshTokenRepository contract: TypeORM on PostgreSQL', () => {
 
   it("holds the family's lock until the transaction ends: a revocation of the family waits for the rotation", async () => {
     const { family, token } = await login();
-    const locked = deferred();
-    const release = deferred();
-    const rotation = h.uow.run(async () => {
-      expect(await tokens.lockWithFamily(token.id)).toEqual({ token, family });
-      locked.resolve();
-      await release.promise;
-      await tokens.spend(token.id);
-    });
-    await locked.promise;
+    const rotation = await holdOpen(
+      h.uow,
+      async () => expect(await tokens.lockWithFamily(token.id)).toEqual({ token, family }),
+      () => tokens.spend(token.id),
+    );
     const revocation = tokens.revokeFamily(family.id);
     const waited = await h.waitsForLock(revocation);
-    release.resolve();
-    await Promise.all([rotation, revocation]);
+    rotation.release();
+    await Promise.all([rotation.done, revocation]);
     expect(waited).toBe(true);
     const after = await h.uow.run(() => tokens.lockWithFamily(token.id));
     expect(after?.token.usedAt).toBeInstanceOf(Date);

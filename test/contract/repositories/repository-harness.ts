@@ -90,9 +90,28 @@ export async function repositoryHarness(providers: Provider[]): Promise<Reposito
   };
 }
 
-/** A promise settled from outside, to hold one transaction open while another runs beside it. */
-export function deferred(): { promise: Promise<void>; resolve: () => void } {
-  let resolve!: () => void;
-  const promise = new Promise<void>((r) => (resolve = r));
-  return { promise, resolve };
+/** A transaction held open by `holdOpen`: `release` lets it go on to its end, `done` is its outcome. */
+export interface HeldTransaction<T> {
+  release(): void;
+  done: Promise<T>;
+}
+
+/**
+ * Opens a transaction, runs `lock` in it and keeps it open (its locks held) until `release`; then
+ * runs `then` with what `lock` returned, and commits. Resolves once `lock` is done, so whatever
+ * starts next meets the locks; rejects if `lock` fails.
+ */
+export async function holdOpen<L, T = L>(uow: UnitOfWork, lock: () => Promise<L>, then?: (locked: L) => Promise<T>): Promise<HeldTransaction<T>> {
+  let locked!: () => void;
+  let release!: () => void;
+  const lockTaken = new Promise<void>((resolve) => (locked = resolve));
+  const released = new Promise<void>((resolve) => (release = resolve));
+  const done = uow.run(async () => {
+    const value = await lock();
+    locked();
+    await released;
+    return then ? then(value) : (value as unknown as T);
+  });
+  await Promise.race([lockTaken, done]);
+  return { release, done };
 }

@@ -4,7 +4,7 @@ import { TypeOrmSubscriptionRepository } from '../../../src/billing/adapters/typ
 import type { Subscription } from '../../../src/billing/domain/subscription';
 import { SubscriptionRepository } from '../../../src/billing/ports/subscription.repository';
 import { TransactionRequired } from '../../../src/database/unit-of-work';
-import { deferred, repositoryHarness, RepositoryHarness } from './repository-harness';
+import { holdOpen, repositoryHarness, RepositoryHarness } from './repository-harness';
 
 const DAY_MS = 24 * 3600_000;
 const subscriptionId = () => `sub_${randomUUID().replaceAll('-', '')}`;
@@ -159,20 +159,13 @@ describe('SubscriptionRepository contract: TypeORM on PostgreSQL', () => {
 
   it('holds the lock until the transaction ends, and only for that subscription', async () => {
     const id = subscriptionId();
-    const locked = deferred();
-    const release = deferred();
-    const holder = h.uow.run(async () => {
-      await subscriptions.lock(id);
-      locked.resolve();
-      await release.promise;
-    });
-    await locked.promise;
+    const holder = await holdOpen(h.uow, () => subscriptions.lock(id));
     const other = h.uow.run(() => subscriptions.lock(subscriptionId()));
     const otherWaited = await h.waitsForLock(other);
     const same = h.uow.run(() => subscriptions.lock(id));
     const sameWaited = await h.waitsForLock(same);
-    release.resolve();
-    await Promise.all([holder, other, same]);
+    holder.release();
+    await Promise.all([holder.done, other, same]);
     expect(otherWaited).toBe(false);
     expect(sameWaited).toBe(true);
   });
