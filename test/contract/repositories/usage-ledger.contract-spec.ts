@@ -47,4 +47,40 @@ describe('UsageLedger contract: TypeORM on PostgreSQL', () => {
     });
     expect(await usage.usageOf(user)).toBe(4242);
   });
+
+  it('reserves within the limit and the in-flight count, refusing with the reason and the counters as found', async () => {
+    const user = await h.newUser();
+    const limit = { limitBytes: 1000, maxInFlight: 2, ttlS: 60 };
+    const first = await usage.reserve(user, 600, limit);
+    expect(first).toMatchObject({ ok: true });
+    expect(await usage.reserve(user, 500, limit)).toEqual({ ok: false, reason: 'quota', usageBytes: 0, reservedBytes: 600 });
+    expect(await usage.reserve(user, 400, limit)).toMatchObject({ ok: true });
+    expect(await usage.reserve(user, 1, { ...limit, limitBytes: 10_000 })).toMatchObject({ ok: false, reason: 'uploads' });
+    // Reserved bytes count against a plain charge too.
+    expect(await usage.tryAdd(user, 1, 1000)).toEqual({ ok: false, usageBytes: 0 });
+  });
+
+  it('settles a reservation into stored bytes only inside a transaction, once, and releases a held one', async () => {
+    const user = await h.newUser();
+    const limit = { limitBytes: 1000, maxInFlight: 4, ttlS: 60 };
+    const kept = await usage.reserve(user, 300, limit);
+    const dropped = await usage.reserve(user, 500, limit);
+    if (!kept.ok || !dropped.ok) throw new Error('reservations refused');
+    await expect(usage.settle(kept.id, user, 300, 1000)).rejects.toBeInstanceOf(TransactionRequired);
+    expect(await h.uow.run(() => usage.settle(kept.id, user, 300, 1000))).toEqual({ ok: true, usageBytes: 300 });
+    await usage.release(dropped.id);
+    // Both ended: the whole limit but the settled bytes is free again, and a second release changes nothing.
+    await usage.release(dropped.id);
+    expect(await usage.reserve(user, 700, limit)).toMatchObject({ ok: true });
+    expect(await usage.usageOf(user)).toBe(300);
+  });
+
+  it('ends expired reservations, giving their bytes and in-flight slots back', async () => {
+    const user = await h.newUser();
+    const held = await usage.reserve(user, 900, { limitBytes: 1000, maxInFlight: 1, ttlS: 60 });
+    expect(held).toMatchObject({ ok: true });
+    await h.db.pool.query("UPDATE upload_reservations SET expires_at = now() - interval '1 second' WHERE user_id = $1", [user]);
+    expect(await usage.purgeExpiredReservations()).toBeGreaterThanOrEqual(1);
+    expect(await usage.reserve(user, 1000, { limitBytes: 1000, maxInFlight: 1, ttlS: 60 })).toMatchObject({ ok: true });
+  });
 });
