@@ -92,6 +92,7 @@ describe('MindMapRepository and MapVersionRepository contract: TypeORM on Postgr
     await expect(maps.lockAllOwned(owner)).rejects.toBeInstanceOf(TransactionRequired);
     await expect(maps.moveHead(map.id, owner, { versionId: randomUUID(), sizeBytes: 1 })).rejects.toBeInstanceOf(TransactionRequired);
     await expect(versions.lockBeyond(map.id, 1)).rejects.toBeInstanceOf(TransactionRequired);
+    await expect(maps.replaceEnvelopes([{ id: map.id, envelope: map.envelope }])).rejects.toBeInstanceOf(TransactionRequired);
     expect(await h.uow.run(() => maps.lockOwned(map.id, owner))).toEqual(map);
   });
 
