@@ -221,12 +221,7 @@ describe('a malicious server (or a stolen token) against the v2 client', () => {
     const owner = await account();
     const a = await mapWithVersions(owner, 1, 'Map A');
     const b = await mapWithVersions(owner, 1, 'Map B');
-    await sql(
-      `UPDATE mind_maps SET (encrypted_title, env_eph_classical_public, env_eph_pq_ciphertext, env_wrapped_dek) =
-         (SELECT encrypted_title, env_eph_classical_public, env_eph_pq_ciphertext, env_wrapped_dek FROM mind_maps WHERE id = $2)
-       WHERE id = $1`,
-      [a.mapId, b.mapId],
-    );
+    await copyKeyAndTitle(b.mapId, a.mapId);
     await swapHeadContent(a.versionIds[0]!, b.versionIds[0]!);
     const error = await refusal(owner.vault.pull(a.mapId));
     expect(error).toMatchObject({ name: 'TamperingError', item: 'envelope', mapId: a.mapId });
@@ -243,12 +238,7 @@ describe('a malicious server (or a stolen token) against the v2 client', () => {
     const mallory = await account();
     const a = await mapWithVersions(alice, 1, 'Alice map');
     const m = await mapWithVersions(mallory, 1, 'Mallory map');
-    await sql(
-      `UPDATE mind_maps SET (encrypted_title, env_eph_classical_public, env_eph_pq_ciphertext, env_wrapped_dek) =
-         (SELECT encrypted_title, env_eph_classical_public, env_eph_pq_ciphertext, env_wrapped_dek FROM mind_maps WHERE id = $2)
-       WHERE id = $1`,
-      [a.mapId, m.mapId],
-    );
+    await copyKeyAndTitle(m.mapId, a.mapId);
     await swapHeadContent(a.versionIds[0]!, m.versionIds[0]!);
     await expect(alice.vault.pull(a.mapId)).rejects.toMatchObject({ name: 'TamperingError', item: 'envelope', mapId: a.mapId });
     await expect(alice.vault.push(a.mapId, doc('x'))).rejects.toMatchObject({ name: 'TamperingError' });
@@ -387,6 +377,16 @@ describe('a malicious server (or a stolen token) against the v2 client', () => {
     const k2 = await deriveAccountKeys({ email: two.email, password, params: salt }, { policy: INSECURE_TEST_KDF_POLICY });
     expect(toBase64(k1.authKey)).not.toBe(toBase64(k2.authKey));
   });
+
+  /** Gives map `to` the envelope and encrypted title of map `from`, as a server swapping them would. */
+  async function copyKeyAndTitle(from: string, to: string): Promise<void> {
+    await sql(
+      `UPDATE mind_maps SET (encrypted_title, env_eph_classical_public, env_eph_pq_ciphertext, env_wrapped_dek) =
+         (SELECT encrypted_title, env_eph_classical_public, env_eph_pq_ciphertext, env_wrapped_dek FROM mind_maps WHERE id = $2)
+       WHERE id = $1`,
+      [to, from],
+    );
+  }
 
   /** Points two version rows at each other's stored objects (and sizes): the blobs swap maps. */
   async function swapHeadContent(a: string, b: string): Promise<void> {

@@ -6,6 +6,16 @@ export interface KeysetCursor {
   id: string;
 }
 
+/**
+ * One newest-first page from the `limit + 1` rows a keyset query read: the first `limit` items, and
+ * the cursor after the last of them when the extra row says there is more.
+ */
+export function keysetPage<R, T extends KeysetCursor>(rows: R[], limit: number, toItem: (row: R) => T): { items: T[]; next: KeysetCursor | null } {
+  const items = rows.slice(0, limit).map(toItem);
+  const last = items[items.length - 1];
+  return { items, next: rows.length > limit && last ? { createdAt: last.createdAt, id: last.id } : null };
+}
+
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /** Opaque to clients: base64url of the last item's (createdAt, id). */

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { PG_UNIQUE_VIOLATION, pgErrorOf, SqlClient } from '../../database/sql-client';
 import type { MindMap } from '../domain/mind-map';
 import type { Envelope } from '../../common/domain/envelope';
-import type { KeysetCursor } from '../../common/http/keyset-cursor';
+import { KeysetCursor, keysetPage } from '../../common/http/keyset-cursor';
 import { MapIdTaken } from '../mindmaps.errors';
 import { HeadMove, MapPage, MindMapRepository } from '../ports/mind-map.repository';
 import { ENVELOPE_COLUMNS, envelopeParams, EnvelopeRow, toEnvelope } from './envelope.columns';
@@ -60,9 +60,7 @@ export class TypeOrmMindMapRepository extends MindMapRepository {
        ORDER BY created_at DESC, id DESC LIMIT $4`,
       [ownerId, after?.createdAt ?? null, after?.id ?? null, limit + 1],
     );
-    const items = rows.slice(0, limit).map(toMindMap);
-    const last = items[items.length - 1];
-    return { items, next: rows.length > limit && last ? { createdAt: last.createdAt, id: last.id } : null };
+    return keysetPage(rows, limit, toMindMap);
   }
 
   async lockAllOwned(ownerId: string): Promise<{ id: string; wrappedDek: Buffer }[]> {

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { KeysetCursor } from '../../common/http/keyset-cursor';
+import { KeysetCursor, keysetPage } from '../../common/http/keyset-cursor';
 import { pgErrorOf, PG_FOREIGN_KEY_VIOLATION, SqlClient } from '../../database/sql-client';
 import type { Share } from '../domain/share';
 import { ShareRepository, ShareTargetGone } from '../ports/share.repository';
@@ -34,9 +34,7 @@ export class TypeOrmShareRepository extends ShareRepository {
        ORDER BY created_at DESC, id DESC LIMIT $4`,
       [mapId, after?.createdAt ?? null, after?.id ?? null, limit + 1],
     );
-    const items = rows.slice(0, limit).map(toShare);
-    const last = items[items.length - 1];
-    return { items, next: rows.length > limit && last ? { createdAt: last.createdAt, id: last.id } : null };
+    return keysetPage(rows, limit, toShare);
   }
 
   async findLive(tokenHash: Buffer, now: Date): Promise<Share | undefined> {
