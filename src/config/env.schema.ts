@@ -160,11 +160,11 @@ export class EnvSchema {
   @IsOptional() @IsString()
   METRICS_HOST?: string;
 
-  /** Port of the API's metrics listener (0: any free port). */
+  /** Port of the API's metrics listener (0: a free port the system picks). */
   @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(65535)
   METRICS_PORT?: number;
 
-  /** Port of the worker's metrics listener (0: any free port). */
+  /** Port of the worker's metrics listener (0: a free port the system picks). */
   @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(65535)
   WORKER_METRICS_PORT?: number;
 
