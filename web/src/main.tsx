@@ -8,7 +8,7 @@ import { LockScreen } from './pages/login/lock-screen';
 import { LoginPage } from './pages/login/login-page';
 import { MapsPage } from './pages/maps/maps-page';
 import { ShareViewPage } from './pages/share-view/share-view-page';
-import { navigate, type Route, useRoute } from './router';
+import { navigate, onLinkClick, type Route, useRoute } from './router';
 import { useSession } from './session/current-session';
 import { useIdleLock } from './session/idle-lock';
 import { VaultSession } from './session/vault-session';
@@ -23,6 +23,8 @@ function Redirect({ to }: { to: string }) {
 function Page({ route }: { route: Route }) {
   const session = useSession();
   if (route.name === 'share') return <ShareViewPage />;
+  // Unknown paths need no account to be told so.
+  if (route.name === 'not-found') return <main class="auth-page"><h1>Nothing here</h1><p><a href={session ? '/maps' : '/login'} onClick={onLinkClick}>{session ? 'Back to your maps' : 'Log in'}</a></p></main>;
   const here = `${location.pathname}${location.search}`;
   if (route.name === 'login' || route.name === 'register') {
     if (session) return <Redirect to="/maps" />;
@@ -45,8 +47,6 @@ function Page({ route }: { route: Route }) {
       return <HistoryPage key={route.mapId} session={session} mapId={route.mapId} />;
     case 'account':
       return <AccountPage session={session} />;
-    case 'not-found':
-      return <main class="auth-page"><h1>Nothing here</h1><p><a href="/maps">Back to your maps</a></p></main>;
   }
 }
 

@@ -59,6 +59,9 @@ export function useRoute(): Route {
     const update = () => setRoute(parseRoute(location.pathname));
     window.addEventListener('popstate', update);
     window.addEventListener(ROUTE_CHANGE, update);
+    // NOTE: a page's effects run before this one (children first), so a redirect made during the
+    // first render (logged out on /maps → /login) fired before anyone listened: read it again.
+    update();
     return () => {
       window.removeEventListener('popstate', update);
       window.removeEventListener(ROUTE_CHANGE, update);

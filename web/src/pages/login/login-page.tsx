@@ -56,9 +56,14 @@ export function LoginPage({ mode, next }: { mode: 'login' | 'register'; next: st
         <ErrorMessage failure={failure} />
         <button type="submit" class="primary" disabled={busy}>{busy ? (registering ? 'Creating keys…' : 'Unlocking…') : registering ? 'Create account' : 'Log in'}</button>
         <p>
-          {registering ? <>Have an account? <a href="/login" onClick={onLinkClick}>Log in</a></> : <>New here? <a href="/register" onClick={onLinkClick}>Create an account</a></>}
+          {registering ? <>Have an account? <a href={withNext('/login', next)} onClick={onLinkClick}>Log in</a></> : <>New here? <a href={withNext('/register', next)} onClick={onLinkClick}>Create an account</a></>}
         </p>
       </form>
     </main>
   );
+}
+
+/** Switching between log in and sign up keeps the page the person was going to. */
+function withNext(path: string, next: string): string {
+  return next === '/maps' ? path : `${path}?next=${encodeURIComponent(next)}`;
 }
