@@ -107,7 +107,7 @@ export async function startPostgres(): Promise<Postgres> {
     await probe.connect();
     await probe.end();
   } catch {
-    const embedded = await startEmbeddedPostgres(resolve('data/bench-pg'), 54349);
+    const embedded = await startEmbeddedPostgres(resolve('data/bench'), 54349);
     adminUrl = embedded.url;
     stopServer = embedded.stop;
   }

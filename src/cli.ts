@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { EmbeddedStartRefused } from './database/embedded-postgres-placement';
 import { ConfigError } from './config/app-config';
 import { runCli } from './cli/run-cli';
 
@@ -6,7 +7,8 @@ import { runCli } from './cli/run-cli';
 runCli(process.argv.slice(2), process.env, { out: (l) => console.log(l), err: (l) => console.error(l) }).then(
   (code) => process.exit(code),
   (error: unknown) => {
-    console.error(error instanceof ConfigError ? error.message : error);
+    // A refusal the operator must act on is printed as its message alone, without a stack.
+    console.error(error instanceof ConfigError || error instanceof EmbeddedStartRefused ? error.message : error);
     process.exit(1);
   },
 );

@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { runUntilSignal } from './bootstrap/run-until-signal';
+import { EmbeddedStartRefused } from './database/embedded-postgres-placement';
 import { ConfigError, loadConfig } from './config/app-config';
 import { RunningDatabase, startEmbeddedPostgresAside } from './database/embedded-postgres';
 
@@ -8,7 +9,7 @@ async function main(): Promise<void> {
   const config = loadConfig(process.env);
   const starting: Promise<RunningDatabase> = config.database.url
     ? Promise.resolve({ url: config.database.url, stop: async () => {} })
-    : startEmbeddedPostgresAside(config.database.embeddedDir, config.database.embeddedPort);
+    : startEmbeddedPostgresAside(config.database.dataDir, config.database.embeddedPort);
   // NOTE: the application's modules are loaded only now, while PostgreSQL starts on its worker
   // thread: the two longest steps of a start overlap instead of adding up.
   // (A failure meanwhile is reported by the await below, not as an unhandled rejection.)
@@ -36,6 +37,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  console.error(error instanceof ConfigError ? error.message : error);
+  // A refusal the operator must act on is printed as its message alone, without a stack.
+    console.error(error instanceof ConfigError || error instanceof EmbeddedStartRefused ? error.message : error);
   process.exit(1);
 });

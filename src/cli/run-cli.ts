@@ -1,8 +1,7 @@
 import { NestFactory } from '@nestjs/core';
-import { Client } from 'pg';
 import { nestLogLevels } from '../bootstrap/log-levels';
 import { AppConfig, loadConfig } from '../config/app-config';
-import { RunningDatabase, startEmbeddedPostgres } from '../database/embedded-postgres';
+import { openEmbeddedPostgres, RunningDatabase } from '../database/embedded-postgres';
 import { CliModule } from './cli.module';
 import { CreateAdminCommand } from './create-admin.command';
 import { PromoteCommand } from './promote.command';
@@ -56,19 +55,10 @@ export async function runCli(args: string[], env: Record<string, string | undefi
 }
 
 /**
- * DATABASE_URL, else the embedded PostgreSQL: the running server's if it is up (it owns the data
- * directory), else one started for this command.
+ * DATABASE_URL, else the DATA_DIR's embedded PostgreSQL: the running server's if it is up (found by
+ * the cluster it records, whatever port this command was given), else one started for this command.
  */
-async function openDatabase(config: AppConfig): Promise<RunningDatabase> {
-  if (config.database.url) return { url: config.database.url, stop: async () => {} };
-  const url = `postgres://mindvault:mindvault@127.0.0.1:${config.database.embeddedPort}/mindvault`;
-  const probe = new Client({ connectionString: url, connectionTimeoutMillis: 2000 });
-  try {
-    await probe.connect();
-    return { url, stop: async () => {} };
-  } catch {
-    return startEmbeddedPostgres(config.database.embeddedDir, config.database.embeddedPort);
-  } finally {
-    await probe.end().catch(() => undefined);
-  }
+function openDatabase(config: AppConfig): Promise<RunningDatabase> {
+  if (config.database.url) return Promise.resolve({ url: config.database.url, stop: async () => {} });
+  return openEmbeddedPostgres(config.database.dataDir, config.database.embeddedPort);
 }

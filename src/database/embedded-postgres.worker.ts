@@ -1,5 +1,6 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { EmbeddedPostgresMessage, startEmbeddedPostgres } from './embedded-postgres';
+import { EmbeddedStartRefused } from './embedded-postgres-placement';
 
 /** Starts the embedded PostgreSQL off the main thread, then stops it when asked. */
 async function run(): Promise<void> {
@@ -12,7 +13,11 @@ async function run(): Promise<void> {
     });
     port.postMessage({ url: database.url } satisfies EmbeddedPostgresMessage);
   } catch (error) {
-    port.postMessage({ error: error instanceof Error ? (error.stack ?? error.message) : String(error) } satisfies EmbeddedPostgresMessage);
+    const message: EmbeddedPostgresMessage =
+      error instanceof EmbeddedStartRefused
+        ? { refused: error.message }
+        : { error: error instanceof Error ? (error.stack ?? error.message) : String(error) };
+    port.postMessage(message);
   }
 }
 

@@ -21,19 +21,19 @@ describe('embedded PostgreSQL', () => {
     const privateDir = await mkdtemp(join(tmpdir(), 'mindvault-private-'));
     cleanups.push(() => rm(privateDir, { recursive: true, force: true }));
     expect((await stat(privateDir)).mode & 0o077).toBe(0);
-    const dataDir = join(privateDir, 'data', 'pg');
+    const dataDir = join(privateDir, 'data');
     const port = await freePort();
 
     const first = await startEmbeddedPostgres(dataDir, port);
     // Moved or not, the cluster's files go with the test.
-    cleanups.push(() => rm(dirname(first.dataDir), { recursive: true, force: true }));
+    cleanups.push(() => rm(dirname(first.clusterDir), { recursive: true, force: true }));
     cleanups.push(() => first.stop().catch(() => undefined));
     await query(first.url, 'CREATE TABLE kept (note text); INSERT INTO kept VALUES ($$still here$$)');
     await first.stop();
 
     const second = await startEmbeddedPostgres(dataDir, port);
     cleanups.push(() => second.stop());
-    expect(second.dataDir).toBe(first.dataDir);
+    expect(second.clusterDir).toBe(first.clusterDir);
     expect(await query(second.url, 'SELECT note FROM kept')).toEqual([{ note: 'still here' }]);
   });
 });

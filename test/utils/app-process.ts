@@ -61,10 +61,26 @@ export interface AppProcess {
   stop(signal?: NodeJS.Signals, graceMs?: number): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
-/** Starts `src/main.js` (kind api) or `src/worker.js` (kind worker) from the compiled build. */
-export function spawnApp(kind: 'api' | 'worker', env: Record<string, string>): AppProcess {
-  const script = join(APP_BUILD_DIR, 'src', kind === 'api' ? 'main.js' : 'worker.js');
-  const child = spawn(process.execPath, ['--enable-source-maps', script], {
+/** A user id other than root's (nobody), for what must work without root. */
+export const NOT_ROOT = { uid: 65534, gid: 65534 };
+
+/**
+ * The command line that runs `args` with Node, as this process's user or as NOT_ROOT. NOT_ROOT
+ * keeps CAP_DAC_READ_SEARCH (setpriv), so it reads the checkout wherever it was cloned (a private
+ * folder too), but writes only where that user may: a non-root user that can run the code.
+ */
+export function nodeCommand(args: string[], asNotRoot = false): [string, string[]] {
+  if (!asNotRoot) return [process.execPath, args];
+  const { uid, gid } = NOT_ROOT;
+  const caps = ['--inh-caps=+dac_read_search', '--ambient-caps=+dac_read_search'];
+  return ['setpriv', [`--reuid=${uid}`, `--regid=${gid}`, '--clear-groups', ...caps, '--', process.execPath, ...args]];
+}
+
+/** Starts `src/main.js` (kind api), `src/worker.js` (kind worker) or `src/cli.js` (kind cli) from the compiled build. */
+export function spawnApp(kind: 'api' | 'worker' | 'cli', env: Record<string, string>, options: { args?: string[]; asNotRoot?: boolean } = {}): AppProcess {
+  const script = join(APP_BUILD_DIR, 'src', `${kind === 'api' ? 'main' : kind}.js`);
+  const [command, args] = nodeCommand(['--enable-source-maps', script, ...(options.args ?? [])], options.asNotRoot);
+  const child = spawn(command, args, {
     // Metrics listeners on any free port: several of these processes run side by side.
     // Quota charges off (unless `env` sets them): the chaos books check usage = sum of version sizes.
     env: { PATH: process.env.PATH ?? '', METRICS_PORT: '0', WORKER_METRICS_PORT: '0', MIN_VERSION_CHARGE_BYTES: '0', MAP_CHARGE_BYTES: '0', ...env },
@@ -110,9 +126,9 @@ export async function waitFor(what: string, app: AppProcess, check: () => Promis
 }
 
 /** An API process listening on a free loopback port, ready to serve. */
-export async function startApi(env: Record<string, string>): Promise<AppProcess & { baseUrl: string }> {
+export async function startApi(env: Record<string, string>, options: { asNotRoot?: boolean } = {}): Promise<AppProcess & { baseUrl: string }> {
   const port = await freePort();
-  const app = spawnApp('api', { HOST: '127.0.0.1', ...env, PORT: String(port) });
+  const app = spawnApp('api', { HOST: '127.0.0.1', ...env, PORT: String(port) }, options);
   const baseUrl = `http://127.0.0.1:${port}`;
   await waitFor('API start', app, async () => (await fetch(`${baseUrl}/health`)).status === 200);
   return { ...app, baseUrl };

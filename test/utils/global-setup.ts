@@ -20,8 +20,8 @@ declare module 'vitest' {
 }
 
 /**
- * Real PostgreSQL for every suite: DATABASE_URL when set (CI), else an embedded server under
- * ./data/test-pg. The schema is migrated once into a template that each test file copies.
+ * Real PostgreSQL for every suite: DATABASE_URL when set (CI), else an embedded server whose
+ * cluster ./data/test records. The schema is migrated once into a template that each test file copies.
  */
 export default async function setup(project: TestProject) {
   // The browser specs (web/e2e) serve web/dist: rebuilt here, once, when its sources changed
@@ -31,7 +31,7 @@ export default async function setup(project: TestProject) {
   let stop = async () => {};
   let adminUrl = process.env.DATABASE_URL;
   if (!adminUrl) {
-    const embedded = await startEmbeddedPostgres(resolve('data/test-pg'), 54339);
+    const embedded = await startEmbeddedPostgres(resolve('data/test'), 54339);
     adminUrl = embedded.url;
     stop = embedded.stop;
   }
