@@ -20,6 +20,10 @@ export interface TierPlan {
   maxMaps: number;
   /** Share links a user of this tier may hold, over all their maps (expired ones count until revoked). */
   maxShares: number;
+  /** Versions of the last hour a map keeps (the recent retention tier; docs/api.md, Version history). */
+  recentVersionsMax: number;
+  /** Versions its owner may pin in one map; pinned versions are never thinned. */
+  maxPinnedVersions: number;
   priceMonthlyCents: number;
 }
 
@@ -253,6 +257,8 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
         maxVersionsLimit: 50,
         maxMaps: parsed.MAX_MAPS_FREE ?? 100,
         maxShares: parsed.MAX_SHARES_FREE ?? 100,
+        recentVersionsMax: 10,
+        maxPinnedVersions: 10,
         priceMonthlyCents: 0,
       },
       pro: {
@@ -261,6 +267,8 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
         maxVersionsLimit: 1000,
         maxMaps: parsed.MAX_MAPS_PRO ?? 2000,
         maxShares: parsed.MAX_SHARES_PRO ?? 2000,
+        recentVersionsMax: 30,
+        maxPinnedVersions: 100,
         priceMonthlyCents: 800,
       },
       team: {
@@ -269,6 +277,8 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
         maxVersionsLimit: 1000,
         maxMaps: parsed.MAX_MAPS_TEAM ?? 10_000,
         maxShares: parsed.MAX_SHARES_TEAM ?? 10_000,
+        recentVersionsMax: 60,
+        maxPinnedVersions: 200,
         priceMonthlyCents: 2400,
       },
     },

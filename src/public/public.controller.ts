@@ -9,6 +9,7 @@ import { RateLimit } from '../common/http/rate-limit';
 import { BLOB_CONTENT_TYPE } from '../common/domain/blob-content-type';
 import { TierPolicy } from '../billing/tier-policy.service';
 import { toEnvelopeDto } from '../common/http/envelope.dto';
+import { retentionTiers } from '../mindmaps/domain/retention-policy';
 import { SharesService } from '../shares/shares.service';
 import { PlanListDto, SharedMapDto, ShareTokenParams } from './dto/public.dto';
 
@@ -35,6 +36,7 @@ export class PublicController {
         maxMaps: p.maxMaps,
         maxShares: p.maxShares,
         priceMonthlyCents: p.priceMonthlyCents,
+        retention: { tiers: retentionTiers(p.recentVersionsMax), maxPinnedVersions: p.maxPinnedVersions },
       })),
     };
   }

@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Api, envelope, eventually, TestUser } from '../utils/api';
 import { createTestApp, TestApp } from '../utils/create-test-app';
+import { retentionTiers } from '../../src/mindmaps/domain/retention-policy';
 
 interface Created {
   shareId: string;
@@ -229,8 +230,25 @@ describe('public plans and rate limit', () => {
     const res = await api.request<{ items: { tier: string; storageLimitBytes: number }[] }>('GET', '/api/public/plans');
     expect(res.status).toBe(200);
     expect(res.body.items.map((p) => p.tier)).toEqual(['free', 'pro', 'team']);
-    expect(res.body.items[0]).toEqual({ tier: 'free', storageLimitBytes: 12345, maxVersionsLimit: 50, maxMaps: 100, maxShares: 100, priceMonthlyCents: 0 });
-    expect(res.body.items).toEqual(Object.values(t.config.tiers));
+    expect(res.body.items[0]).toMatchObject({ tier: 'free', storageLimitBytes: 12345, maxVersionsLimit: 50, maxMaps: 100, maxShares: 100, priceMonthlyCents: 0 });
+    expect(res.body.items).toEqual(
+      Object.values(t.config.tiers).map(({ recentVersionsMax, maxPinnedVersions, ...plan }) => ({
+        ...plan,
+        retention: { tiers: retentionTiers(recentVersionsMax), maxPinnedVersions },
+      })),
+    );
+    // The tiers every plan shares, youngest first; only the recent tier's size differs.
+    expect(res.body.items[0]).toMatchObject({
+      retention: {
+        maxPinnedVersions: 10,
+        tiers: [
+          { name: 'recent', maxAgeS: 3600, bucketS: 0, maxVersions: 10 },
+          { name: 'hourly', maxAgeS: 86_400, bucketS: 3600, maxVersions: null },
+          { name: 'daily', maxAgeS: 2_592_000, bucketS: 86_400, maxVersions: null },
+          { name: 'weekly', maxAgeS: null, bucketS: 604_800, maxVersions: null },
+        ],
+      },
+    });
   });
 
   it('limits public routes per IP with their own configured rate: 429 RATE_LIMITED with Retry-After', async () => {

@@ -797,6 +797,22 @@ export interface components {
             /** @description pass as ?cursor= for the next page */
             nextCursor: string | null;
         };
+        RetentionTierDto: {
+            /** @enum {string} */
+            name: "recent" | "hourly" | "daily" | "weekly";
+            /** @description versions younger than this many seconds (and not in an earlier tier) fall in this tier; null: no end */
+            maxAgeS: number | null;
+            /** @description 0: every version is kept; else the newest version of each fixed UTC period of this many seconds (hours, days, weeks from Monday) */
+            bucketS: number;
+            /** @description most versions the tier keeps, its newest; null: no limit but the map's maxVersions */
+            maxVersions: number | null;
+        };
+        RetentionDto: {
+            /** @description youngest first; a map keeps at most its maxVersions over all tiers */
+            tiers: components["schemas"]["RetentionTierDto"][];
+            /** @description versions an owner may pin in one map (also fewer than the map's maxVersions); pinned versions are never thinned */
+            maxPinnedVersions: number;
+        };
         PlanDto: {
             /** @enum {string} */
             tier: "free" | "pro" | "team";
@@ -809,6 +825,8 @@ export interface components {
             /** @description share links a user of this tier may hold, over all their maps */
             maxShares: number;
             priceMonthlyCents: number;
+            /** @description which versions a map keeps as they age (docs/api.md, Version history) */
+            retention: components["schemas"]["RetentionDto"];
         };
         PlanListDto: {
             items: components["schemas"]["PlanDto"][];
