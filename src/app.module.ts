@@ -4,6 +4,7 @@ import { AdminModule } from './admin/admin.module';
 import { AuthJobsModule } from './auth/jobs/auth-jobs.module';
 import { AuthModule } from './auth/auth.module';
 import { BillingModule } from './billing/billing.module';
+import { BillingJobsModule } from './billing/jobs/billing-jobs.module';
 import { AppExceptionFilter } from './common/errors/app-exception.filter';
 import { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
@@ -34,7 +35,7 @@ export class AppModule {
         SharesModule,
         PublicModule,
         AdminModule,
-        ...(config.queue.redisUrl ? [] : [MindMapsJobsModule, StorageJobsModule, AuthJobsModule]),
+        ...(config.queue.redisUrl ? [] : [MindMapsJobsModule, StorageJobsModule, AuthJobsModule, BillingJobsModule]),
         ...(config.diagnostics.enabled ? [DiagnosticsModule] : []),
       ],
       providers: [{ provide: APP_FILTER, useClass: AppExceptionFilter }],

@@ -1,5 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { AuthJobsModule } from './auth/jobs/auth-jobs.module';
+import { BillingJobsModule } from './billing/jobs/billing-jobs.module';
 import { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
@@ -23,6 +24,7 @@ export class WorkerModule {
         MindMapsJobsModule,
         StorageJobsModule,
         AuthJobsModule,
+        BillingJobsModule,
       ],
       providers: [BullMqWorker],
     };

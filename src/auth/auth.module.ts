@@ -1,29 +1,38 @@
 import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
+import { AuditModule } from '../admin/audit/audit.module';
+import { BillingModule } from '../billing/billing.module';
 import { AppConfig } from '../config/app-config';
 import { KeysModule } from '../keys/keys.module';
 import { MindMapsModule } from '../mindmaps/mindmaps.module';
 import { createRedisConnection } from '../queue/bullmq-connection';
+import { AccountController } from './account.controller';
+import { AccountDeletionService } from './account-deletion.service';
 import { AccountsModule } from './accounts.module';
 import { AuthController } from './auth.controller';
 import { AuthKeyHasher } from './auth-key-hasher';
 import { AuthService } from './auth.service';
+import { CurrentAuthKeyCheck } from './current-auth-key';
 import { AccessTokenGuard } from './guards/access-token.guard';
 import { RequestAuthenticator } from './guards/request-authenticator';
 import { MemoryLoginAttempts } from './login-throttle/memory-login-attempts';
 import { RedisLoginAttempts } from './login-throttle/redis-login-attempts';
 import { LoginAttempts } from './ports/login-attempts';
 
-/** Registration, login, sessions and keys over HTTP, and the global access guard. */
+/** Registration, login, sessions, keys and account deletion over HTTP, and the global access guard. */
 @Module({
   imports: [
     AccountsModule,
     MindMapsModule,
     KeysModule,
+    BillingModule,
+    AuditModule,
   ],
-  controllers: [AuthController],
+  controllers: [AuthController, AccountController],
   providers: [
     AuthService,
+    AccountDeletionService,
+    CurrentAuthKeyCheck,
     AuthKeyHasher,
     RequestAuthenticator,
     {

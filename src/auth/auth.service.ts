@@ -11,6 +11,7 @@ import { MapNotFound } from '../mindmaps/mindmaps.errors';
 import { MindMapsService } from '../mindmaps/mindmaps.service';
 import { AccountDisabled, InvalidCredentials, LoginThrottled, RotationIncomplete } from './auth.errors';
 import { AuthKeyHasher } from './auth-key-hasher';
+import { CurrentAuthKeyCheck } from './current-auth-key';
 import type { KdfParams, KeyBundle, User } from './domain/user';
 import { LoginAttempts } from './ports/login-attempts';
 import { UserRepository } from './ports/user.repository';
@@ -54,6 +55,7 @@ export class AuthService {
     private readonly uow: UnitOfWork,
     private readonly config: AppConfig,
     private readonly attempts: LoginAttempts,
+    private readonly currentAuthKey: CurrentAuthKeyCheck,
   ) {}
 
   async prelogin(email: string): Promise<KdfParams> {
@@ -118,7 +120,7 @@ export class AuthService {
    * everything, so the old private keys can be destroyed.
    */
   async rotateKeys(userId: string, rotation: KeyRotation): Promise<number> {
-    const verified = await this.verifyCurrentAuthKey(userId, rotation.currentAuthKey);
+    const verified = await this.currentAuthKey.verify(userId, rotation.currentAuthKey);
     return this.uow.run(async () => {
       const state = await this.keyGuard.hold(userId);
       // A password change that landed since the check above made that authKey stale.
@@ -145,7 +147,7 @@ export class AuthService {
    * before a rotation would leave an account whose private keys do not match its public ones.
    */
   async changePassword(userId: string, change: PasswordChange): Promise<IssuedTokens> {
-    const verified = await this.verifyCurrentAuthKey(userId, change.currentAuthKey);
+    const verified = await this.currentAuthKey.verify(userId, change.currentAuthKey);
     const authKeyHash = await this.hasher.hash(change.newAuthKey);
     return this.uow.run(async () => {
       const state = await this.keyGuard.hold(userId);
@@ -162,16 +164,5 @@ export class AuthService {
       await this.tokens.revokeAllForUser(userId);
       return this.tokens.issue(userId);
     });
-  }
-
-  /**
-   * Rotation and password change need the password's proof, not only a bearer token: a stolen
-   * access token must not be enough to replace the account's keys. Returns the hash it matched,
-   * for the caller to confirm under the account lock that no password change slipped in between.
-   */
-  private async verifyCurrentAuthKey(userId: string, currentAuthKey: Buffer): Promise<string> {
-    const user = (await this.users.findById(userId)) ?? raise(new Unauthenticated());
-    if (!(await this.hasher.verify(user.authKeyHash, currentAuthKey))) throw new InvalidCredentials('currentAuthKey is wrong');
-    return user.authKeyHash;
   }
 }

@@ -130,6 +130,26 @@ export class MindMapsService {
   }
 
   /**
+   * Account deletion's share of the work: every map of the owner, its versions and share links,
+   * deleted under the maps' row locks (an upload racing this waits, then finds its map gone and
+   * removes what it stored). The stored objects are not touched here: the caller discards the
+   * returned keys once its transaction committed, so a rollback never leaves rows without bytes.
+   * In the caller's transaction only. The usage counter goes with the user's row.
+   */
+  async deleteAllOwned(ownerId: string): Promise<{ maps: number; objectKeys: string[] }> {
+    this.uow.assertActive('MindMapsService.deleteAllOwned');
+    await this.maps.lockAllOwned(ownerId);
+    const objectKeys = await this.versions.objectKeysOfOwner(ownerId);
+    const maps = await this.maps.deleteAllOwned(ownerId);
+    return { maps, objectKeys };
+  }
+
+  /** Deletes stored objects whose rows are gone; a failure is ledgered for the sweeper. */
+  async discardObjects(ownerId: string, objectKeys: string[], reason: string): Promise<void> {
+    for (const key of objectKeys) await this.janitor.discard(key, reason, { userId: ownerId });
+  }
+
+  /**
    * Key rotation's share of the work: every owned map's envelope, and every distinct envelope of
    * its versions, replaced. Call inside the caller's transaction, holding the account's key lock.
    * Writes nothing and reports the gaps when the rotation does not cover everything; a named

@@ -12,6 +12,8 @@ export interface JobPayloads {
   'reconcile-scheduled': Record<string, never>;
   /** Delete refresh tokens and families past their end. */
   'purge-sessions': Record<string, never>;
+  /** Ask the payment provider to cancel the subscriptions deleted accounts left waiting. */
+  'cancel-subscriptions': Record<string, never>;
 }
 
 export interface RecurringJob {
@@ -26,8 +28,13 @@ export function recurringJobs(config: AppConfig): RecurringJob[] {
     { name: 'prune-overdue', everyMs: 60_000 },
     { name: 'reconcile-scheduled', everyMs: config.maintenance.reconcileIntervalS * 1000 },
     { name: 'purge-sessions', everyMs: config.maintenance.sessionPurgeIntervalS * 1000 },
+    // Catches cancellations a provider outage left waiting after the job's own retries ran out.
+    { name: 'cancel-subscriptions', everyMs: CANCEL_SUBSCRIPTIONS_EVERY_MS },
   ];
 }
+
+/** In ms: how often waiting subscription cancellations are tried again. */
+export const CANCEL_SUBSCRIPTIONS_EVERY_MS = 5 * 60_000;
 
 export type JobName = keyof JobPayloads;
 

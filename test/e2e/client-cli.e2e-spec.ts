@@ -142,4 +142,35 @@ describe('the mindvault CLI against the real server', () => {
     expect(usage.code).toBe(2);
     expect(usage.stderr).toMatch(/expected ID/);
   });
+
+  it('deletes the account only when its email is repeated and the password is right, then forgets the session', async () => {
+    const email = `cli-${randomBytes(5).toString('hex')}@example.com`;
+    const env = { MINDVAULT_CONFIG_DIR: join(work, 'leaving'), MINDVAULT_INSECURE_TEST_KDF: '1', MINDVAULT_PASSWORD: 'leaving soon' };
+    expect((await mindvault(['register', '--email', email, '--server', t.baseUrl], env)).code).toBe(0);
+    await writeFile(join(work, 'leaving.md'), 'Goodbye\n  - all of it\n');
+    expect((await mindvault(['push', join(work, 'leaving.md')], env)).code).toBe(0);
+    const userId = JSON.parse(await readFile(join(work, 'leaving', 'config.json'), 'utf8')).session.userId as string;
+    const rowsOfUser = async () => Number((await t.db.pool.query('SELECT count(*) AS n FROM mind_maps WHERE owner_id = $1', [userId])).rows[0].n);
+
+    const unconfirmed = await mindvault(['delete-account'], env);
+    expect(unconfirmed.code).toBe(2);
+    expect(unconfirmed.stderr).toMatch(/cannot be undone: repeat its email in --confirm/);
+    const mistyped = await mindvault(['delete-account', '--confirm', `x${email}`], env);
+    expect(mistyped.code).toBe(2);
+    expect(mistyped.stderr).toMatch(/is not the logged-in account/);
+    const wrongPassword = await mindvault(['delete-account', '--confirm', email], { ...env, MINDVAULT_PASSWORD: 'not it' });
+    expect(wrongPassword.code).toBe(1);
+    expect(wrongPassword.stderr).toMatch(/wrong password/);
+    expect(await rowsOfUser()).toBe(1);
+
+    const deleted = await mindvault(['delete-account', '--confirm', email.toUpperCase()], env);
+    expect(deleted.code, deleted.stderr).toBe(0);
+    expect(deleted.stderr).toMatch(/deleted .* this device is logged out/);
+    expect(await rowsOfUser()).toBe(0);
+    expect((await t.db.pool.query('SELECT 1 FROM users WHERE id = $1', [userId])).rowCount).toBe(0);
+    expect(JSON.parse(await readFile(join(work, 'leaving', 'config.json'), 'utf8')).session).toBeUndefined();
+    const login = await mindvault(['login', '--email', email, '--server', t.baseUrl], env);
+    expect(login.code).toBe(1);
+    expect(login.stderr).toMatch(/wrong email or password/);
+  });
 });

@@ -1,4 +1,5 @@
 import { StripePaymentProvider } from '../../src/billing/adapters/stripe-payment-provider';
+import { PaymentProviderError } from '../../src/billing/billing.errors';
 import type { CheckoutRequest } from '../../src/billing/ports/payment-provider';
 import type { StripeConfig } from '../../src/config/app-config';
 
@@ -21,11 +22,17 @@ export const TEST_STRIPE_CONFIG: StripeConfig = {
 };
 
 /**
- * The Stripe adapter with its one network call replaced: checkouts are recorded and answered
- * with a made-up URL, while webhooks go through the real verification and translation.
+ * The Stripe adapter with its network calls replaced: checkouts are recorded and answered with a
+ * made-up URL, cancellations recorded (and refused as an outage while `outages` is above 0),
+ * while webhooks go through the real verification and translation.
  */
 export class FakePaymentProvider extends StripePaymentProvider {
   readonly checkouts: CheckoutRequest[] = [];
+  /** Every cancellation asked for, failed ones included, in order. */
+  readonly cancelAttempts: string[] = [];
+  readonly cancelled = new Set<string>();
+  /** How many of the next cancellations fail as a provider outage would. */
+  outages = 0;
 
   constructor() {
     super(TEST_STRIPE_CONFIG);
@@ -34,5 +41,14 @@ export class FakePaymentProvider extends StripePaymentProvider {
   override async createCheckout(request: CheckoutRequest): Promise<{ url: string }> {
     this.checkouts.push(request);
     return { url: `https://checkout.example.test/session/${this.checkouts.length}` };
+  }
+
+  override async cancelSubscription(providerSubscriptionId: string): Promise<void> {
+    this.cancelAttempts.push(providerSubscriptionId);
+    if (this.outages > 0) {
+      this.outages--;
+      throw new PaymentProviderError(new Error('provider unreachable (test outage)'));
+    }
+    this.cancelled.add(providerSubscriptionId);
   }
 }

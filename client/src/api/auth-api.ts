@@ -1,4 +1,4 @@
-/** /api/auth: prelogin, register, login, logout, keys, rotation, password change. */
+/** /api/auth: prelogin, register, login, logout, keys, rotation, password change, account deletion. */
 import type { HttpClient } from './http-client.js';
 import type { JsonBody, Schemas, TokenPair } from './schema.js';
 
@@ -43,6 +43,12 @@ export class AuthApi {
   /** The server signs out every other session and answers with this one's fresh pair. */
   async changePassword(body: JsonBody<'/api/auth/password', 'put'>): Promise<TokenPair> {
     return this.adopt(await this.http.call('put', '/api/auth/password', { body }));
+  }
+
+  /** Deletes the account and everything it owns on the server, then forgets the session here. */
+  async deleteAccount(body: JsonBody<'/api/auth/account', 'delete'>): Promise<void> {
+    await this.http.call('delete', '/api/auth/account', { body });
+    await this.http.setTokens(undefined);
   }
 
   private async adopt(tokens: TokenPair): Promise<TokenPair> {

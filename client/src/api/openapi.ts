@@ -167,6 +167,22 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/auth/account": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete: operations["AccountController_deleteAccount"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/mindmaps": {
         parameters: {
             query?: never;
@@ -628,6 +644,13 @@ export interface components {
             pqPrivEncrypted: string;
             /** @description the keyVersion of the private keys re-sealed here: the account's current one, else 409 KEY_VERSION_CONFLICT */
             keyVersion: number;
+        };
+        DeleteAccountRequestDto: {
+            /**
+             * Format: byte
+             * @description proof of the current password (32 bytes, as sent to login): a bearer token alone cannot delete the account
+             */
+            currentAuthKey: string;
         };
         CreateMindMapDto: {
             /**
@@ -1600,6 +1623,59 @@ export interface operations {
             };
             /** @description BODY_TOO_LARGE (over the route's limit, with limitBytes) */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description RATE_LIMITED, with Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    AccountController_deleteAccount: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DeleteAccountRequestDto"];
+            };
+        };
+        responses: {
+            /** @description the account and everything it owns are deleted at once: maps, versions, stored objects, share links, sessions, usage, subscription rows; a subscription still billing is cancelled with the payment provider in the background */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description INVALID_CREDENTIALS (currentAuthKey is wrong)
+             *
+             *     UNAUTHENTICATED: missing, expired or invalid token
+             */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };

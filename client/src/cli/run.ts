@@ -30,6 +30,7 @@ const commands: Record<string, { run: Command; usage: string }> = {
   passwd: { run: account.passwd, usage: account.passwdUsage },
   'rotate-keys': { run: account.rotateKeys, usage: account.rotateKeysUsage },
   upgrade: { run: account.upgrade, usage: account.upgradeUsage },
+  'delete-account': { run: account.deleteAccount, usage: account.deleteAccountUsage },
   unshare: { run: sharing.unshare, usage: sharing.unshareUsage },
   selftest: { run: (args, ctx) => selftest(args, ctx.io), usage: selftestUsage },
 };

@@ -521,6 +521,19 @@ export class Vault {
     return changed;
   }
 
+  /**
+   * Deletes the account and everything it owns, for good. The password is asked again (not the
+   * authKey this vault holds): an unlocked device left alone must not be enough to erase an
+   * account. A wrong one rejects with the server's INVALID_CREDENTIALS and changes nothing; on
+   * success the session and the keys here are gone too.
+   */
+  async deleteAccount(password: string): Promise<void> {
+    const kdf = await this.api.auth.prelogin(this.email);
+    const keys = await deriveLoginKeys({ email: this.email, password, params: kdf }, this.options);
+    await this.api.auth.deleteAccount({ currentAuthKey: keys.authKey });
+    this.lock();
+  }
+
   /** Revokes the session on the server and forgets the keys here. */
   async logout(): Promise<void> {
     try {

@@ -23,6 +23,10 @@ export class TypeOrmUserRepository extends UserRepository {
     }
   }
 
+  async delete(id: string): Promise<void> {
+    await this.db.execute('DELETE FROM users WHERE id = $1', [id]);
+  }
+
   async findById(id: string): Promise<User | undefined> {
     const row = await this.db.row<UserRow>(`SELECT ${USER_COLUMNS} FROM users WHERE id = $1`, [id]);
     return row && toUser(row);

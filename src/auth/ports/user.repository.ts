@@ -15,6 +15,8 @@ export abstract class UserRepository {
   abstract replaceKeys(id: string, keys: KeyBundle, keyVersion: number): Promise<void>;
   /** Changes what the access guard checks on every request; other fields stay. */
   abstract updateAccess(id: string, access: AccessChange): Promise<void>;
+  /** Deletes the user; every row that names it goes with it (ON DELETE CASCADE). */
+  abstract delete(id: string): Promise<void>;
   abstract replacePassword(
     id: string,
     change: { authKeyHash: string; kdf: KdfParams; classicalPrivEncrypted: Buffer; pqPrivEncrypted: Buffer },

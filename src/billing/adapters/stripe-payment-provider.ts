@@ -46,6 +46,16 @@ export class StripePaymentProvider extends PaymentProvider {
     return { url: session.url };
   }
 
+  async cancelSubscription(providerSubscriptionId: string): Promise<void> {
+    try {
+      await this.stripe.subscriptions.cancel(providerSubscriptionId);
+    } catch (error) {
+      // Already gone (deleted, or cancelled before and since purged): nothing is left to bill.
+      if (error instanceof Stripe.errors.StripeInvalidRequestError && error.code === 'resource_missing') return;
+      throw new PaymentProviderError(error);
+    }
+  }
+
   parseWebhook(payload: Buffer, signature: string | undefined): BillingEvent {
     if (!signature) throw new BadSignature();
     let event: Stripe.Event;

@@ -11,4 +11,8 @@ export class UnconfiguredPaymentProvider extends PaymentProvider {
   parseWebhook(): BillingEvent {
     throw new BillingNotConfigured();
   }
+
+  async cancelSubscription(): Promise<void> {
+    throw new BillingNotConfigured();
+  }
 }

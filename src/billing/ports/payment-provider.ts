@@ -16,9 +16,13 @@ export interface CheckoutRequest {
  * - `parseWebhook` verifies `signature` over the exact bytes received and translates the event;
  *   anything that does not verify (missing or wrong signature, stale timestamp, not JSON) throws
  *   BadSignature, and nothing else may be read from such a payload;
- * - a provider that is not configured throws BillingNotConfigured from both.
+ * - `cancelSubscription` ends the subscription at once (no further invoice); one the provider no
+ *   longer knows, or already ended, counts as cancelled. An outage rejects with
+ *   PaymentProviderError, and the caller retries: the call is idempotent;
+ * - a provider that is not configured throws BillingNotConfigured from all three.
  */
 export abstract class PaymentProvider {
   abstract createCheckout(request: CheckoutRequest): Promise<{ url: string }>;
   abstract parseWebhook(payload: Buffer, signature: string | undefined): BillingEvent;
+  abstract cancelSubscription(providerSubscriptionId: string): Promise<void>;
 }

@@ -2,6 +2,7 @@ import { InitialSchema1764057600000 } from './1764057600000-initial-schema';
 import { BillingSharingAdmin1764144000000 } from './1764144000000-billing-sharing-admin';
 import { SessionFamilies1764316800000 } from './1764316800000-session-families';
 import { UploadReservations1764320400000 } from './1764320400000-upload-reservations';
+import { AccountDeletion1765200000000 } from './1765200000000-account-deletion';
 
 /** Every migration, in order; the app and the CLI DataSource (ormconfig.ts) both read this list. */
 export const MIGRATIONS = [
@@ -9,4 +10,5 @@ export const MIGRATIONS = [
   BillingSharingAdmin1764144000000,
   SessionFamilies1764316800000,
   UploadReservations1764320400000,
+  AccountDeletion1765200000000,
 ];

@@ -33,6 +33,11 @@ export class TypeOrmMapVersionRepository extends MapVersionRepository {
     return rows.map(toMapVersion);
   }
 
+  async objectKeysOfOwner(ownerId: string): Promise<string[]> {
+    const rows = await this.db.rows<{ object_key: string }>('SELECT object_key FROM map_versions WHERE owner_id = $1', [ownerId]);
+    return rows.map((r) => r.object_key);
+  }
+
   async listPage(mapId: string, limit: number, after?: string): Promise<{ items: MapVersion[]; next: string | null }> {
     // Walks map_versions_map_seq_idx from the position on, however deep the page.
     const rows = await this.db.rows<MapVersionRow & { seq: string }>(

@@ -89,6 +89,10 @@ export class TypeOrmMindMapRepository extends MindMapRepository {
     await this.db.execute('DELETE FROM mind_maps WHERE id = $1', [id]);
   }
 
+  async deleteAllOwned(ownerId: string): Promise<number> {
+    return (await this.db.execute('DELETE FROM mind_maps WHERE owner_id = $1', [ownerId])).affected;
+  }
+
   async moveHead(
     id: string,
     ownerId: string,

@@ -16,6 +16,8 @@ export abstract class MapVersionRepository {
   /** The versions past the newest `keep`, rows locked. In a transaction only. */
   abstract lockBeyond(mapId: string, keep: number): Promise<MapVersion[]>;
   abstract deleteByIds(ids: string[]): Promise<void>;
+  /** The object key of every version of the owner's maps. */
+  abstract objectKeysOfOwner(ownerId: string): Promise<string[]>;
   /** The distinct wrappedDeks of every version of the owner's maps. In a transaction only (the maps locked). */
   abstract distinctWrappedDeks(ownerId: string): Promise<{ mapId: string; wrappedDek: Buffer }[]>;
   /**

@@ -42,6 +42,8 @@ export abstract class MindMapRepository {
     patch: Partial<Pick<MindMap, 'encryptedTitle' | 'envelope' | 'maxVersions'>>,
   ): Promise<MindMap>;
   abstract delete(id: string): Promise<void>;
+  /** Deletes every map of the owner (their versions and shares go with them); returns how many. */
+  abstract deleteAllOwned(ownerId: string): Promise<number>;
   /**
    * Makes `versionId` the head in one conditional statement: 'conflict' when `expectedHead` is
    * given (null: "no head yet") and is not the head; 'missing' when the map is gone. In a

@@ -38,4 +38,23 @@ export class AccountPage {
     await result.waitFor();
     return (await result.textContent()) ?? '';
   }
+
+  /** Fills the deletion form; answers whether the delete button is enabled after typing `confirm`. */
+  async fillDeletion(confirm: string, password: string): Promise<boolean> {
+    const section = this.page.getByRole('region', { name: 'Delete account' });
+    await section.getByLabel(/to confirm/).fill(confirm);
+    await section.getByLabel('Password').fill(password);
+    return section.getByRole('button', { name: 'Delete my account forever' }).isEnabled();
+  }
+
+  /** Submits the filled deletion form; does not wait for the outcome. */
+  async submitDeletion(): Promise<void> {
+    await this.page.getByRole('region', { name: 'Delete account' }).getByRole('button', { name: 'Delete my account forever' }).click();
+  }
+
+  async deletionError(): Promise<string> {
+    const alert = this.page.getByRole('region', { name: 'Delete account' }).getByRole('alert');
+    await alert.waitFor();
+    return (await alert.textContent()) ?? '';
+  }
 }

@@ -197,6 +197,12 @@ export class VaultSession {
     return this.vault.rotateKeys();
   }
 
+  /** Deletes the account on the server (the password asked again), then forgets this tab's session. */
+  async deleteAccount(password: string): Promise<void> {
+    await this.vault.deleteAccount(password);
+    forgetStoredSession();
+  }
+
   async logout(): Promise<void> {
     try {
       await this.vault.logout();

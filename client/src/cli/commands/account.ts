@@ -1,11 +1,11 @@
-/** register, login, logout, status, passwd, rotate-keys. */
+/** register, login, logout, status, passwd, rotate-keys, upgrade, delete-account. */
 import { parseArgs } from 'node:util';
 import { MindvaultApi } from '../../api/mindvault-api.js';
 import { MemoryTokenStore } from '../../api/token-store.js';
 import { Vault } from '../../vault/vault.js';
 import type { CliContext } from '../context.js';
 import { ENV } from '../context.js';
-import { EXIT_OK, UsageError } from '../io.js';
+import { CliError, EXIT_OK, UsageError } from '../io.js';
 
 const serverOption = { server: { type: 'string' } } as const;
 const emailOption = { email: { type: 'string' } } as const;
@@ -16,6 +16,7 @@ export const logoutUsage = 'logout                                  end the sess
 export const statusUsage = 'status                                  server, account and config directory in use';
 export const passwdUsage = 'passwd                                  change the password (new one: prompt or MINDVAULT_NEW_PASSWORD)';
 export const rotateKeysUsage = 'rotate-keys                             new key pairs, every map and version key re-wrapped for them';
+export const deleteAccountUsage = 'delete-account --confirm EMAIL           delete the account, every map, version and share link, for good (password asked again)';
 export const upgradeUsage = 'upgrade --email EMAIL [--server URL]    move an account made before v2 to the v2 formats (keys, password, titles, heads)';
 
 export async function register(args: string[], ctx: CliContext): Promise<number> {
@@ -132,5 +133,31 @@ export async function upgrade(args: string[], ctx: CliContext): Promise<number> 
     return vault;
   });
   ctx.io.err(`${email} is on the v2 formats; ${changed} map(s) re-saved`);
+  return EXIT_OK;
+}
+
+/**
+ * Erasure, for good: the account's email must be typed out in --confirm (a guard against running
+ * it on the wrong session), and the password is asked for (or read from the env) and checked
+ * against the keys before the server is asked. The session here is forgotten afterwards.
+ */
+export async function deleteAccount(args: string[], ctx: CliContext): Promise<number> {
+  const { values } = parseArgs({ args, options: { confirm: { type: 'string' } }, strict: true });
+  const config = await ctx.config.load();
+  const email = config.session?.email;
+  if (email === undefined) throw new CliError('not logged in: run `mindvault login` first');
+  if (values.confirm === undefined) throw new UsageError(`deleting ${email} cannot be undone: repeat its email in --confirm`);
+  if (values.confirm.trim().toLowerCase() !== email.trim().toLowerCase()) {
+    throw new UsageError(`--confirm ${values.confirm} is not the logged-in account (${email}); nothing deleted`);
+  }
+  const password = await ctx.password(`Password for ${email} (deletes the account): `);
+  const { vault } = await ctx.unlock(password);
+  try {
+    await vault.deleteAccount(password);
+  } finally {
+    vault.lock();
+  }
+  await ctx.config.update(({ session: _, ...rest }) => rest);
+  ctx.io.err(`deleted ${email} and everything it held on ${ctx.serverUrl(config)}; this device is logged out`);
   return EXIT_OK;
 }

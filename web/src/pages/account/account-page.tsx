@@ -4,6 +4,7 @@ import type { Account, VaultSession } from '../../session/vault-session';
 import { AppBar } from '../../ui/app-bar';
 import { ErrorMessage } from '../../ui/error-message';
 import { toast } from '../../ui/toast';
+import { DeleteAccount } from './delete-account';
 
 /** The server marks index.html when a payment provider is configured; otherwise there is no upgrade. */
 function billingEnabled(): boolean {
@@ -53,6 +54,7 @@ export function AccountPage({ session }: { session: VaultSession }) {
         </section>
         <ChangePassword session={session} />
         <RotateKeys session={session} />
+        <DeleteAccount session={session} />
       </main>
     </>
   );
