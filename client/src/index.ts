@@ -131,6 +131,7 @@ export {
   type MindMapNode,
   parseDocument,
 } from './model/mind-map-document.js';
+export { type CrossLink, isSafeLink, type NodeDetails, type NodeStyle, type Summary } from './model/node-details.js';
 
 export type { components, paths } from './api/openapi.js';
 export type {

@@ -39,3 +39,59 @@ describe('mind-map document', () => {
     expect(() => parseDocument(chain(MAX_DOCUMENT_DEPTH + 1))).toThrow(DocumentFormatError);
   });
 });
+
+describe('document 1.1: details, cross-links and summaries', () => {
+  const rich = {
+    version: 1,
+    root: {
+      ...node('r', [
+        { ...node('a'), note: 'line one\nline two', link: 'https://example.com/a', style: { color: '#AA0000', background: '#ffffff', bold: true, italic: false }, tags: ['todo'], icons: ['⭐'], folded: true },
+        node('b'),
+        node('c'),
+      ]),
+    },
+    links: [{ id: 'l1', from: 'a', to: 'c', label: 'see', bidirectional: true }],
+    summaries: [{ id: 's1', parent: 'r', start: 0, end: 1, label: 'first two' }],
+  };
+
+  it('keeps every detail field, cross-link and summary', () => {
+    const parsed = parseDocument(rich);
+    expect(parsed.root.children[0]).toEqual({ ...(rich.root.children[0] as object), style: { color: '#aa0000', background: '#ffffff', bold: true, italic: false } });
+    expect(parsed.links).toEqual(rich.links);
+    expect(parsed.summaries).toEqual(rich.summaries);
+  });
+
+  it('opens a 1.0 document unchanged: no detail appears that was not there', () => {
+    const plain = { version: 1, root: node('r', [node('a')]) };
+    expect(parseDocument(plain)).toEqual(plain);
+  });
+
+  it('drops cross-links and summaries whose nodes are gone, keeping the rest', () => {
+    const parsed = parseDocument({
+      ...rich,
+      links: [...rich.links, { id: 'l2', from: 'a', to: 'gone', label: '' }],
+      summaries: [...rich.summaries, { id: 's2', parent: 'r', start: 1, end: 3, label: 'past the end' }, { id: 's3', parent: 'gone', start: 0, end: 0, label: '' }],
+    });
+    expect(parsed.links?.map((l) => l.id)).toEqual(['l1']);
+    expect(parsed.summaries?.map((s) => s.id)).toEqual(['s1']);
+  });
+
+  it.each<[string, unknown]>([
+    ['a javascript: link', { link: 'javascript:alert(1)' }],
+    ['a data: link', { link: 'data:text/html,<b>' }],
+    ['a colour that is not #rrggbb', { style: { color: 'red; background: url(x)' } }],
+    ['a non-boolean folded', { folded: 'yes' }],
+    ['tags that are not strings', { tags: [1] }],
+    ['a note that is not a string', { note: {} }],
+  ])('rejects %s', (_name, details) => {
+    expect(() => parseDocument({ version: 1, root: { ...node('r'), ...(details as object) } })).toThrow(DocumentFormatError);
+  });
+
+  it.each<[string, unknown]>([
+    ['links that are not an array', { links: {} }],
+    ['a summary with end before start', { summaries: [{ id: 's', parent: 'r', start: 1, end: 0, label: '' }] }],
+    ['a cross-link without an id', { links: [{ from: 'r', to: 'r', label: '' }] }],
+  ])('rejects %s', (_name, extra) => {
+    expect(() => parseDocument({ version: 1, root: node('r', [node('a'), node('b')]), ...(extra as object) })).toThrow(DocumentFormatError);
+  });
+});

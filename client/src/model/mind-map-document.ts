@@ -3,8 +3,9 @@
  * encrypted (content-cipher.ts).
  */
 import { DocumentFormatError } from '../crypto/errors.js';
+import { type CrossLink, type NodeDetails, parseCrossReferences, parseNodeDetails, type Summary } from './node-details.js';
 
-export interface MindMapNode {
+export interface MindMapNode extends NodeDetails {
   id: string;
   text: string;
   children: MindMapNode[];
@@ -14,6 +15,10 @@ export interface MindMapNode {
 export interface MindMapDocument {
   version: 1;
   root: MindMapNode;
+  /** Document 1.1 (docs/crypto.md §6): arrows between nodes. */
+  links?: CrossLink[];
+  /** Document 1.1: brackets over runs of siblings. */
+  summaries?: Summary[];
 }
 
 /** Guards a decoder against hostile or runaway input (a stack of 10^6 nested nodes, etc.). */
@@ -44,7 +49,7 @@ export function parseDocument(value: unknown): MindMapDocument {
     seen.add(id);
     if (typeof text !== 'string') throw new DocumentFormatError(`${path}.text: must be a string`);
     if (!Array.isArray(children)) throw new DocumentFormatError(`${path}.children: must be an array`);
-    const node: MindMapNode = { id, text, children: [] };
+    const node: MindMapNode = { id, text, children: [], ...parseNodeDetails(raw, path) };
     if (position !== undefined) {
       if (!isRecord(position) || !Number.isFinite(position['x']) || !Number.isFinite(position['y'])) {
         throw new DocumentFormatError(`${path}.position: must be { x, y } with finite numbers`);
@@ -58,8 +63,11 @@ export function parseDocument(value: unknown): MindMapDocument {
   const stack: { raw: unknown[]; node: MindMapNode; path: string; depth: number }[] = [
     { raw: (value['root'] as Record<string, unknown>)['children'] as unknown[], node: root, path: 'root', depth: 1 },
   ];
+  /** Each node's number of children, by id: what cross-links and summaries may point at. */
+  const childCounts = new Map<string, number>();
   while (stack.length > 0) {
     const { raw, node, path, depth } = stack.pop()!;
+    childCounts.set(node.id, raw.length);
     if (raw.length > 0 && depth >= MAX_DOCUMENT_DEPTH) throw new DocumentFormatError(`${path}: nested deeper than ${MAX_DOCUMENT_DEPTH}`);
     raw.forEach((childRaw, i) => {
       const childPath = `${path}.children[${i}]`;
@@ -68,5 +76,5 @@ export function parseDocument(value: unknown): MindMapDocument {
       stack.push({ raw: (childRaw as Record<string, unknown>)['children'] as unknown[], node: child, path: childPath, depth: depth + 1 });
     });
   }
-  return { version: 1, root };
+  return { version: 1, root, ...parseCrossReferences(value, childCounts) };
 }

@@ -48,7 +48,8 @@ export class EditorPage {
   }
 
   node(text: string) {
-    return this.page.locator('me-tpc', { hasText: new RegExp(`^\\s*${text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*$`) });
+    // The text span alone: icons, tags and the link mark are drawn beside it in the same node.
+    return this.page.locator('me-tpc').filter({ has: this.page.locator('.text', { hasText: new RegExp(`^\\s*${text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*$`) }) });
   }
 
   async saveState(): Promise<string> {
@@ -98,6 +99,45 @@ export class EditorPage {
     await this.page.mouse.move(from.x + from.width / 2 + 10, from.y + from.height / 2 + 10, { steps: 5 });
     await this.page.mouse.move(to.x + to.width / 2, to.y + to.height / 2, { steps: 10 });
     await this.page.mouse.up();
+  }
+
+  /** Right-clicks a node: the map's own menu. */
+  async openMenu(text: string) {
+    await this.node(text).click({ button: 'right' });
+    const menu = this.page.getByRole('menu', { name: `Actions for “${text}”` });
+    await menu.waitFor();
+    return menu;
+  }
+
+  async menuEntries(text: string): Promise<string[]> {
+    const menu = await this.openMenu(text);
+    const entries = (await menu.getByRole('menuitem').allTextContents()).map((t) => t.trim());
+    await this.page.keyboard.press('Escape');
+    await menu.waitFor({ state: 'detached' });
+    return entries;
+  }
+
+  async chooseFromMenu(text: string, entry: string): Promise<void> {
+    const menu = await this.openMenu(text);
+    await menu.getByRole('menuitem', { name: entry }).click();
+  }
+
+  /** The details form of a node, filled and saved. */
+  async setDetails(text: string, details: { note?: string; link?: string; tags?: string; bold?: boolean; icon?: string }): Promise<void> {
+    await this.chooseFromMenu(text, 'Note, link, colours, tags…');
+    const dialog = this.page.getByRole('dialog', { name: 'Node details' });
+    if (details.note !== undefined) await dialog.getByLabel('Note').fill(details.note);
+    if (details.link !== undefined) await dialog.getByLabel('Link').fill(details.link);
+    if (details.tags !== undefined) await dialog.getByLabel('Tags').fill(details.tags);
+    if (details.bold) await dialog.getByLabel('Bold').check();
+    if (details.icon) await dialog.getByRole('button', { name: details.icon }).click();
+    await dialog.getByRole('button', { name: 'Save' }).click();
+    await dialog.waitFor({ state: 'detached' });
+  }
+
+  /** The map as the native JSON export: the whole document. */
+  async documentJson(): Promise<Record<string, unknown> & { root: Record<string, unknown> & { children: Record<string, unknown>[] } }> {
+    return JSON.parse(await this.exportText('Mindvault JSON'));
   }
 
   async chooseConflict(option: 'Load theirs' | 'Keep mine' | 'Save mine as a copy'): Promise<void> {

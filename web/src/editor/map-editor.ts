@@ -1,4 +1,26 @@
-import type { MindMapDocument } from '../session/document';
+import type { MindMapDocument, NodeDetails } from '../session/document';
+
+/** The node the person has selected, as the page's panels show it. */
+export interface SelectedNode {
+  id: string;
+  text: string;
+  details: NodeDetails;
+  isRoot: boolean;
+  hasChildren: boolean;
+}
+
+/** What the page's buttons, menus and keys ask the map to do to the selection. */
+export type EditorCommand =
+  | 'addChild'
+  | 'addSibling'
+  | 'edit'
+  | 'remove'
+  | 'moveUp'
+  | 'moveDown'
+  | 'toggleFold'
+  | 'summarize'
+  | 'undo'
+  | 'redo';
 
 /**
  * The editing surface the pages use. One adapter (mind-elixir-editor.ts) implements it; a
@@ -8,10 +30,30 @@ import type { MindMapDocument } from '../session/document';
 export interface MapEditor {
   /** The tree as it is now (a fresh copy). */
   document(): MindMapDocument;
-  /** Replaces the whole tree (a conflict resolved, a version restored); clears undo. */
+  /**
+   * Replaces the whole tree (a conflict resolved, a version restored, a save from another
+   * device); clears undo. The selection (when its node is still there) and the view are kept.
+   */
   load(document: MindMapDocument): void;
   /** Called after every edit the person makes (not after load). */
   onChange(listener: () => void): () => void;
+  /** Called when the selection changes (null: nothing selected). */
+  onSelect(listener: (node: SelectedNode | null) => void): () => void;
+  /** Called when the person asks for the map's menu (right click, long press, Shift+F10). */
+  onMenu(listener: (at: { x: number; y: number }) => void): () => void;
+  selected(): SelectedNode | null;
+  /** Selects a node (unfolding what hides it) and brings it into view. */
+  select(id: string): void;
+  run(command: EditorCommand): void;
+  /** Replaces the details of a node; an empty field removes it. */
+  setDetails(id: string, details: NodeDetails): void;
+  setText(id: string, text: string): void;
+  /** Draws a cross-link from one node to another. */
+  link(from: string, to: string): void;
+  /** Highlights these nodes (search matches); an empty list clears it. */
+  highlight(ids: readonly string[]): void;
+  fit(): void;
+  zoom(step: 1 | -1): void;
   /** Gives the keyboard to the map, with the root selected. */
   focus(): void;
   exportSvg(): Blob;

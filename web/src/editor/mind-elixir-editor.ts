@@ -1,53 +1,236 @@
 /**
  * The one module that knows mind-elixir. Its keyboard map: Tab adds a child, Enter a sibling,
- * F2 (or a double click) edits, Delete removes, Alt+↑/↓ (or PgUp/PgDn) moves among siblings,
- * Ctrl+Z / Ctrl+Y undo and redo, arrows walk the tree; nodes drag with the mouse.
+ * F2 (or a double click) edits, Delete removes, Alt+↑/↓ moves among siblings, Ctrl+Z / Ctrl+Y
+ * undo and redo, arrows walk the tree, Space folds; nodes drag with the mouse. mind-elixir's own
+ * context menu and toolbar are off: the page draws its own (named, keyboard-reachable, offering
+ * only what the document keeps).
  */
-import MindElixir, { type MindElixirData, type NodeObj } from 'mind-elixir';
+import MindElixir, { type NodeObj, type Topic } from 'mind-elixir';
 import 'mind-elixir/style.css';
-import type { MindMapDocument, MindMapNode } from '../session/document';
-import type { EditorOptions, MapEditor } from './map-editor';
+import type { MindMapDocument, NodeDetails } from '../session/document';
+import { documentExtra, fromElixir, toElixir } from './elixir-document';
+import type { EditorCommand, EditorOptions, MapEditor, SelectedNode } from './map-editor';
 import { renderSvg, svgToPng } from './svg-export';
+import { exposeAsTree } from './tree-semantics';
+
+/** A press this long without moving opens the menu on a touch screen, ms. */
+const LONG_PRESS_MS = 550;
 
 export function createMindElixirEditor(el: HTMLElement, initial: MindMapDocument, options: EditorOptions): MapEditor {
   const mind = new MindElixir({
     el,
     direction: MindElixir.SIDE,
     editable: !options.readonly,
-    contextMenu: !options.readonly,
-    toolBar: true,
+    contextMenu: false,
+    toolBar: false,
     keypress: !options.readonly,
     allowUndo: !options.readonly,
     newTopicName: 'New idea',
   });
+  let extra = documentExtra(initial);
   mind.init(toElixir(initial));
-  const listeners = new Set<() => void>();
+  mind.scaleFit();
+  const changeListeners = new Set<() => void>();
+  const selectListeners = new Set<(node: SelectedNode | null) => void>();
+  const menuListeners = new Set<(at: { x: number; y: number }) => void>();
+  let highlighted: readonly string[] = [];
+
+  const describe = (topic: Topic | undefined): SelectedNode | null => {
+    const obj = topic?.nodeObj;
+    if (!obj) return null;
+    const node = fromElixir({ nodeData: { ...obj, children: [] } }).root;
+    const { id, text, children: _children, position: _position, ...details } = node;
+    return { id, text, details: { ...details, ...(obj.expanded === false ? { folded: true } : {}) }, isRoot: !obj.parent, hasChildren: (obj.children?.length ?? 0) > 0 };
+  };
+  const current = () => mind.currentNodes?.[0] ?? mind.currentNode ?? undefined;
+  const changed = () => {
+    refreshSemantics();
+    for (const listener of changeListeners) listener();
+  };
+  const selectionChanged = () => {
+    const node = describe(current());
+    for (const listener of selectListeners) listener(node);
+  };
+  const refreshSemantics = () => {
+    exposeAsTree(mind.nodes, options.readonly);
+    for (const id of highlighted) findTopic(id)?.classList.add('search-match');
+  };
+  const findTopic = (id: string): Topic | undefined => mind.nodes.querySelector<Topic>(`[data-nodeid="me${CSS.escape(id)}"]`) ?? undefined;
+
   const onOperation = (operation: { name: string }) => {
     // beginEdit only opens the text box; finishEdit carries the change.
     if (operation.name === 'beginEdit') return;
-    for (const listener of listeners) listener();
+    changed();
+    selectionChanged();
   };
   mind.bus.addListener('operation', onOperation);
+  mind.bus.addListener('expandNode', changed);
+  mind.bus.addListener('selectNodes', selectionChanged);
+  mind.bus.addListener('unselectNodes', selectionChanged);
+  refreshSemantics();
+
+  // The menu: right click, Shift+F10 / the context-menu key, or a long press on a touch screen.
+  const openMenuAt = (x: number, y: number) => {
+    for (const listener of menuListeners) listener({ x, y });
+  };
+  const onContextMenu = (event: MouseEvent) => {
+    event.preventDefault();
+    const topic = (event.target as HTMLElement).closest('me-tpc') as Topic | null;
+    if (topic) mind.selectNode(topic);
+    openMenuAt(event.clientX, event.clientY);
+  };
+  const onKeyDown = (event: KeyboardEvent) => {
+    if ((event.key === 'F10' && event.shiftKey) || event.key === 'ContextMenu') {
+      event.preventDefault();
+      const box = current()?.getBoundingClientRect() ?? mind.container.getBoundingClientRect();
+      openMenuAt(box.left + box.width / 2, box.bottom);
+    } else if (event.key === ' ' && !options.readonly && current() && document.activeElement?.id !== 'input-box') {
+      event.preventDefault();
+      toggleFold();
+    }
+  };
+  let pressTimer: ReturnType<typeof setTimeout> | undefined;
+  const onPointerDown = (event: PointerEvent) => {
+    if (event.pointerType !== 'touch') return;
+    const { clientX, clientY } = event;
+    clearTimeout(pressTimer);
+    pressTimer = setTimeout(() => {
+      const topic = (event.target as HTMLElement).closest('me-tpc') as Topic | null;
+      if (topic) mind.selectNode(topic);
+      openMenuAt(clientX, clientY);
+    }, LONG_PRESS_MS);
+  };
+  const cancelPress = () => clearTimeout(pressTimer);
+  mind.container.addEventListener('contextmenu', onContextMenu);
+  mind.container.addEventListener('keydown', onKeyDown);
+  mind.container.addEventListener('pointerdown', onPointerDown);
+  mind.container.addEventListener('pointerup', cancelPress);
+  mind.container.addEventListener('pointermove', cancelPress);
+  mind.container.addEventListener('pointercancel', cancelPress);
+
+  const toggleFold = () => {
+    const topic = current();
+    if (!topic || !topic.nodeObj.children?.length) return;
+    mind.expandNode(topic, topic.nodeObj.expanded === false);
+  };
+
+  const select = (id: string) => {
+    let topic = findTopic(id);
+    if (!topic) {
+      // Folded away: unfold every ancestor, outermost first.
+      const path: NodeObj[] = [];
+      const walk = (node: NodeObj): boolean => {
+        if (node.id === id) return true;
+        for (const child of node.children ?? []) {
+          if (walk(child)) {
+            path.unshift(node);
+            return true;
+          }
+        }
+        return false;
+      };
+      if (!walk(mind.nodeData)) return;
+      for (const node of path) if (node.expanded === false) node.expanded = true;
+      mind.refresh();
+      refreshSemantics();
+      changed();
+      topic = findTopic(id);
+    }
+    if (topic) {
+      mind.selectNode(topic);
+      mind.scrollIntoView(topic, true);
+    }
+  };
+
+  const commands: Record<EditorCommand, (topic: Topic | undefined) => void> = {
+    addChild: (topic) => topic && void mind.addChild(topic),
+    addSibling: (topic) => topic && (topic.nodeObj.parent ? void mind.insertSibling('after', topic) : void mind.addChild(topic)),
+    edit: (topic) => topic && mind.beginEdit(topic),
+    remove: (topic) => topic?.nodeObj.parent && void mind.removeNodes((mind.currentNodes ?? [topic]).filter((t) => t.nodeObj.parent)),
+    moveUp: (topic) => topic?.nodeObj.parent && void mind.moveUpNode(topic),
+    moveDown: (topic) => topic?.nodeObj.parent && void mind.moveDownNode(topic),
+    toggleFold: () => toggleFold(),
+    summarize: (topic) => topic?.nodeObj.parent && mind.createSummary(),
+    undo: () => mind.undo(),
+    redo: () => mind.redo(),
+  };
 
   return {
-    document: () => fromElixir(mind.getData()),
+    document: () => fromElixir(mind.getData(), extra),
     load(document) {
+      const keep = current()?.nodeObj.id;
+      const transform = mind.map.style.transform;
+      const scale = mind.scaleVal;
+      extra = documentExtra(document);
       mind.refresh(toElixir(document));
       mind.clearHistory?.();
+      // NOTE: a document from outside (another device, a restore) must not throw the person's
+      // view or selection away: same zoom and pan, same node when it still exists.
+      mind.scaleVal = scale;
+      mind.map.style.transform = transform;
+      refreshSemantics();
+      const again = keep ? findTopic(keep) : undefined;
+      if (again) mind.selectNode(again);
+      selectionChanged();
     },
     onChange(listener) {
-      listeners.add(listener);
-      return () => listeners.delete(listener);
+      changeListeners.add(listener);
+      return () => changeListeners.delete(listener);
     },
+    onSelect(listener) {
+      selectListeners.add(listener);
+      return () => selectListeners.delete(listener);
+    },
+    onMenu(listener) {
+      menuListeners.add(listener);
+      return () => menuListeners.delete(listener);
+    },
+    selected: () => describe(current()),
+    select,
+    run(command) {
+      commands[command](current());
+      mind.container.focus();
+    },
+    setDetails(id, details) {
+      const topic = findTopic(id);
+      if (!topic) return;
+      const obj = topic.nodeObj;
+      // reshapeNode merges; cleared fields are removed here first so that they do not survive.
+      for (const key of ['note', 'hyperLink', 'tags', 'icons', 'style'] as const) delete obj[key];
+      const patch = toElixir({ version: 1, root: { id, text: obj.topic, children: [], ...details } }).nodeData;
+      void mind.reshapeNode(topic, { note: patch.note, hyperLink: patch.hyperLink, tags: patch.tags, icons: patch.icons, style: patch.style ?? {} });
+    },
+    setText(id, text) {
+      const topic = findTopic(id);
+      if (topic && topic.nodeObj.topic !== text) void mind.setNodeTopic(topic, text);
+    },
+    link(from, to) {
+      const a = findTopic(from);
+      const b = findTopic(to);
+      if (a && b) mind.createArrow(a, b);
+    },
+    highlight(ids) {
+      for (const topic of mind.nodes.querySelectorAll('.search-match')) topic.classList.remove('search-match');
+      highlighted = ids;
+      refreshSemantics();
+    },
+    fit: () => mind.scaleFit(),
+    zoom: (step) => mind.scale(Math.min(mind.scaleMax, Math.max(mind.scaleMin, mind.scaleVal + step * 0.2))),
     focus() {
-      const root = mind.findEle(mind.nodeData.id);
-      if (root) mind.selectNode(root);
+      if (!current()) {
+        const root = findTopic(mind.nodeData.id);
+        if (root) mind.selectNode(root);
+      }
       mind.container.focus();
     },
     exportSvg: () => new Blob([svgOf(mind)], { type: 'image/svg+xml' }),
     exportPng: () => svgToPng(svgOf(mind)),
     destroy() {
+      clearTimeout(pressTimer);
       mind.bus.removeListener('operation', onOperation);
+      mind.bus.removeListener('expandNode', changed);
+      mind.bus.removeListener('selectNodes', selectionChanged);
+      mind.bus.removeListener('unselectNodes', selectionChanged);
       mind.destroy();
     },
   };
@@ -55,22 +238,4 @@ export function createMindElixirEditor(el: HTMLElement, initial: MindMapDocument
 
 function svgOf(mind: MindElixir): string {
   return renderSvg({ canvas: mind.nodes, background: mind.theme.cssVar['--bgcolor'] });
-}
-
-function toElixir(document: MindMapDocument): MindElixirData {
-  const convert = (node: MindMapNode): NodeObj => ({
-    id: node.id,
-    topic: node.text,
-    children: node.children.map(convert),
-    ...(node.position ? { metadata: { position: node.position } } : {}),
-  });
-  return { nodeData: convert(document.root) };
-}
-
-function fromElixir(data: MindElixirData): MindMapDocument {
-  const convert = (node: NodeObj): MindMapNode => {
-    const position = (node.metadata as { position?: { x: number; y: number } } | undefined)?.position;
-    return { id: node.id, text: node.topic, children: (node.children ?? []).map(convert), ...(position ? { position } : {}) };
-  };
-  return { version: 1, root: convert(data.nodeData) };
 }

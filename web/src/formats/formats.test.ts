@@ -151,3 +151,60 @@ describe('readers', () => {
     expect(() => fromFreeMind(deep)).toThrow(ImportError);
   });
 });
+
+describe('document 1.1 details in the formats that can carry them', () => {
+  const rich = (): MindMapDocument => ({
+    version: 1,
+    root: {
+      id: 'r',
+      text: 'Plan',
+      children: [
+        { id: 'a', text: 'Tickets', note: 'Book early\nwindow seat', link: 'https://example.com/t?a=1&b=(2)', style: { color: '#aa0000', background: '#ffeeee', bold: true, italic: true }, tags: ['todo', 'money'], children: [] },
+        { id: 'b', text: 'Hotel', folded: true, children: [{ id: 'b1', text: 'Near the river', children: [] }] },
+      ],
+    },
+    links: [{ id: 'l', from: 'a', to: 'b1', label: 'pay first' }],
+  });
+  const tickets = (d: MindMapDocument) => d.root.children[0]!;
+
+  it('JSON keeps everything, ids included', () => {
+    expect(fromJson(toJson(rich()))).toEqual(rich());
+  });
+
+  it('OPML keeps notes (_note) and links', () => {
+    const back = fromOpml(toOpml(rich()));
+    expect(tickets(back)).toMatchObject({ note: 'Book early\nwindow seat', link: 'https://example.com/t?a=1&b=(2)' });
+  });
+
+  it('FreeMind keeps notes, links, colours, bold and italic, tags (attributes), folding and arrows', () => {
+    const back = fromFreeMind(toFreeMind(rich()));
+    expect(tickets(back)).toMatchObject({ note: 'Book early\nwindow seat', link: 'https://example.com/t?a=1&b=(2)', style: { color: '#aa0000', background: '#ffeeee', bold: true, italic: true }, tags: ['todo', 'money'] });
+    expect(back.root.children[1]).toMatchObject({ folded: true });
+    expect(back.links).toEqual([{ id: expect.any(String), from: tickets(back).id, to: back.root.children[1]!.children[0]!.id, label: 'pay first' }]);
+  });
+
+  it('Markdown keeps notes (quotes under the item) and links ([text](url))', () => {
+    const back = fromMarkdown(toMarkdown(rich()));
+    expect(tickets(back)).toMatchObject({ text: 'Tickets', note: 'Book early\nwindow seat', link: 'https://example.com/t?a=1&b=(2)' });
+    expect(shape(back.root)).toEqual(shape(rich().root));
+  });
+
+  it('leaves out what a document may not hold (a javascript: link, a colour name) and keeps the rest of the file', () => {
+    const mm = '<map><node TEXT="R"><node TEXT="x" LINK="javascript:alert(1)" COLOR="red"/><node TEXT="y" LINK="https://ok.example"/></node></map>';
+    const back = fromFreeMind(mm);
+    expect(back.root.children[0]).toEqual({ id: expect.any(String), text: 'x', children: [] });
+    expect(back.root.children[1]).toMatchObject({ link: 'https://ok.example' });
+    expect(fromMarkdown('# R\n- [x](javascript:alert(1))').root.children[0]).not.toHaveProperty('link');
+  });
+});
+
+describe('imports take the file title', () => {
+  it('OPML: the head title names the map, over the root outline text', () => {
+    const opml = '<opml version="2.0"><head><title>Lisbon trip</title></head><body><outline text="Trip plan"><outline text="Alfama"/></outline></body></opml>';
+    expect(fromOpml(opml).root.text).toBe('Lisbon trip');
+  });
+
+  it('Markdown without a heading: the file name, without its extension', () => {
+    expect(importFile('Groceries list.md', '- milk\n- eggs').root.text).toBe('Groceries list');
+  });
+});

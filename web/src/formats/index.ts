@@ -30,5 +30,6 @@ export function importFile(name: string, text: string): MindMapDocument {
   if (extension === 'json' || head.startsWith('{')) return fromJson(text);
   if (extension === 'mm' || /<map[\s>]/.test(head)) return fromFreeMind(text);
   if (extension === 'opml' || /<opml[\s>]/.test(head)) return fromOpml(text);
-  return fromMarkdown(text);
+  // A Markdown file without a heading is titled by its name, as a person named it.
+  return fromMarkdown(text, name.replace(/\.[^.]*$/, '').trim() || 'Imported map');
 }

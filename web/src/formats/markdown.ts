@@ -1,12 +1,22 @@
 import type { MindMapDocument, MindMapNode } from '../session/document';
 import { documentFromOutline, ImportError, oneLine, type Outline } from './tree';
 
-/** `# Root` then a nested bullet list, two spaces a level. */
+/**
+ * `# Root` then a nested bullet list, two spaces a level. A node's link makes its text a
+ * Markdown link; its note follows it as a quote (`> …`) indented under it.
+ */
 export function toMarkdown(document: MindMapDocument): string {
   const lines = [`# ${oneLine(document.root.text)}`, ''];
+  const noteLines = (node: MindMapNode, indent: string) => {
+    if (node.note) for (const line of node.note.split(/\r?\n/)) lines.push(`${indent}> ${line}`.trimEnd());
+  };
+  noteLines(document.root, '');
+  if (document.root.note) lines.push('');
   const walk = (node: MindMapNode, depth: number) => {
     for (const child of node.children) {
-      lines.push(`${'  '.repeat(depth)}- ${oneLine(child.text)}`);
+      const text = oneLine(child.text);
+      lines.push(`${'  '.repeat(depth)}- ${child.link ? `[${text.replace(/[[\]]/g, '\\$&')}](${escapeLinkTarget(child.link)})` : text}`);
+      noteLines(child, '  '.repeat(depth + 1));
       walk(child, depth + 1);
     }
   };
@@ -16,13 +26,32 @@ export function toMarkdown(document: MindMapDocument): string {
 
 const HEADING = /^(#{1,6})\s+(.*?)\s*#*\s*$/;
 const BULLET = /^([ \t]*)(?:[-*+]|\d+[.)])\s+(.*)$/;
+const QUOTE = /^[ \t]*>\s?(.*)$/;
+/** A bullet that is one whole link: `[text](url)`. */
+const LINK_ITEM = /^\[((?:[^\]\\]|\\.)*)\]\(([^)\s]+)\)$/;
+
+function bulletNode(content: string): Outline {
+  const link = LINK_ITEM.exec(content.trim());
+  if (!link) return { text: content.trim(), children: [] };
+  return { text: link[1]!.replace(/\\([[\]])/g, '$1'), children: [], link: unescapeLinkTarget(link[2]!) };
+}
+
+/** Parentheses and spaces end a Markdown link target: they are written percent-encoded. */
+function escapeLinkTarget(url: string): string {
+  return url.replace(/[()\s]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
+}
+
+function unescapeLinkTarget(url: string): string {
+  return url.replace(/%2[89]|%20/gi, (code) => String.fromCharCode(parseInt(code.slice(1), 16)));
+}
 
 /**
  * Headings and bullet lists, as most outliners export them: the first `#` heading is the root
- * (or the file name's stand-in "Imported map" when there is none), deeper headings nest under
- * it, bullets nest under the heading above them by their indentation. Other lines are ignored.
+ * (or, when there is none, `untitled`: the file's name), deeper headings nest under it, bullets
+ * nest under the heading above them by their indentation, quotes are the note of the node above.
+ * Other lines are ignored.
  */
-export function fromMarkdown(text: string): MindMapDocument {
+export function fromMarkdown(text: string, untitled = 'Imported map'): MindMapDocument {
   const root: Outline = { text: '', children: [] };
   /** Open nodes by depth: [0] is the root. */
   const path: Outline[] = [root];
@@ -51,6 +80,12 @@ export function fromMarkdown(text: string): MindMapDocument {
       indents = [];
       continue;
     }
+    const quote = QUOTE.exec(line);
+    if (quote) {
+      const last = path[path.length - 1]!;
+      last.note = last.note === undefined ? quote[1]! : `${last.note}\n${quote[1]!}`;
+      continue;
+    }
     const bullet = BULLET.exec(line);
     if (!bullet) continue;
     const width = bullet[1]!.replace(/\t/g, '    ').length;
@@ -58,13 +93,13 @@ export function fromMarkdown(text: string): MindMapDocument {
     while (indents.length > 0 && indents[indents.length - 1]! >= width) indents.pop();
     const depth = headingDepth + indents.length + 1;
     const parent = path[Math.min(depth - 1, path.length - 1)]!;
-    const node: Outline = { text: bullet[2]!.trim(), children: [] };
+    const node = bulletNode(bullet[2]!);
     parent.children.push(node);
     path.length = depth;
     path.push(node);
     indents.push(width);
   }
   if (!sawRoot && root.children.length === 0) throw new ImportError('no headings or list items found');
-  if (!sawRoot) root.text = 'Imported map';
+  if (!sawRoot) root.text = untitled;
   return documentFromOutline(root);
 }

@@ -2,4 +2,15 @@
  * The plaintext map the app edits, imports and exports: the SDK's document model, re-exported
  * here so that a change of document format touches this folder only.
  */
-export { createDocument, MAX_DOCUMENT_DEPTH, type MindMapDocument, type MindMapNode, parseDocument } from '@mindvault/client';
+export {
+  createDocument,
+  type CrossLink,
+  isSafeLink,
+  MAX_DOCUMENT_DEPTH,
+  type MindMapDocument,
+  type MindMapNode,
+  type NodeDetails,
+  type NodeStyle,
+  parseDocument,
+  type Summary,
+} from '@mindvault/client';

@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { createMindElixirEditor } from '../../editor/mind-elixir-editor';
-import type { MapEditor } from '../../editor/map-editor';
+import type { MapEditor, SelectedNode } from '../../editor/map-editor';
 import { TEXT_FORMATS, type TextFormat } from '../../formats';
 import { onLinkClick, setLeaveGuard } from '../../router';
 import { describeFailure, type Failure } from '../../session/failures';
@@ -14,6 +14,10 @@ import { SaveIndicator } from '../../ui/save-indicator';
 import { toast } from '../../ui/toast';
 import { Autosave, type SaveState } from './autosave';
 import { ConflictDialog, type ConflictChoice } from './conflict-dialog';
+import { MapControls } from './map-controls';
+import type { NodeAction } from './node-actions';
+import { NodeDetailsDialog } from './node-details-dialog';
+import { NodeMenu } from './node-menu';
 import { ShareDialog } from './share-dialog';
 
 /** Quiet time after the last edit before saving, in ms. */
@@ -28,6 +32,13 @@ export function EditorPage({ session, mapId }: { session: VaultSession; mapId: s
   const [failure, setFailure] = useState<Failure | null>(null);
   const [loadFailure, setLoadFailure] = useState<Failure | null>(null);
   const [sharing, setSharing] = useState(false);
+  const [selected, setSelected] = useState<SelectedNode | null>(null);
+  const [menuAt, setMenuAt] = useState<{ x: number; y: number } | null>(null);
+  const [editingDetails, setEditingDetails] = useState<SelectedNode | null>(null);
+  /** Set while the person picks the other end of a cross-link. */
+  const [linkingFrom, setLinkingFrom] = useState<SelectedNode | null>(null);
+  const linking = useRef<SelectedNode | null>(null);
+  linking.current = linkingFrom;
 
   useEffect(() => {
     let cancelled = false;
@@ -51,6 +62,17 @@ export function EditorPage({ session, mapId }: { session: VaultSession; mapId: s
           opened.versionId,
         );
         mapEditor.onChange(() => saver.changed());
+        mapEditor.onSelect((node) => {
+          setSelected(node);
+          const from = linking.current;
+          if (from && node && node.id !== from.id) {
+            // Cleared before drawing: drawing selects again, which must not draw a second link.
+            linking.current = null;
+            mapEditor.link(from.id, node.id);
+            setLinkingFrom(null);
+          }
+        });
+        mapEditor.onMenu((at) => setMenuAt(at));
         editor.current = mapEditor;
         autosave.current = saver;
         mapEditor.focus();
@@ -114,6 +136,18 @@ export function EditorPage({ session, mapId }: { session: VaultSession; mapId: s
     }
   };
 
+  const act = (action: NodeAction) => {
+    setMenuAt(null);
+    const mapEditor = editor.current;
+    const node = mapEditor?.selected();
+    if (!mapEditor || !node) return;
+    if (action === 'details') setEditingDetails(node);
+    else if (action === 'linkTo') {
+      setLinkingFrom(node);
+      mapEditor.focus();
+    } else mapEditor.run(action);
+  };
+
   const exportText = (format: TextFormat) => {
     const mapEditor = editor.current;
     if (!mapEditor) return;
@@ -151,9 +185,28 @@ export function EditorPage({ session, mapId }: { session: VaultSession; mapId: s
           />
         </div>
         <ErrorMessage failure={loadFailure ?? (state === 'conflict' ? null : failure)} />
-        <p class="keys-hint">Tab: add child · Enter: add sibling · F2: edit · Delete: remove · Alt+↑/↓: move · Ctrl+Z / Ctrl+Y: undo / redo</p>
-        <div class="map-host" ref={host} aria-label="Mind map editor" />
+        <p class="keys-hint">Tab: add child · Enter: add sibling · F2: edit · Delete: remove · Alt+↑/↓: move · Space: fold · Shift+F10: menu · Ctrl+Z / Ctrl+Y: undo / redo</p>
+        <MapControls editor={editor} selected={selected} onAction={act} />
+        {linkingFrom ? (
+          <p class="linking" role="status">
+            Choose the node to link “{linkingFrom.text}” to. <button type="button" class="link" onClick={() => setLinkingFrom(null)}>Cancel</button>
+          </p>
+        ) : null}
+        <div class="map-host" ref={host} />
       </main>
+      {menuAt && selected ? <NodeMenu node={selected} at={menuAt} onChoose={act} onClose={() => { setMenuAt(null); editor.current?.focus(); }} /> : null}
+      {editingDetails ? (
+        <NodeDetailsDialog
+          node={editingDetails}
+          onClose={() => { setEditingDetails(null); editor.current?.focus(); }}
+          onSave={(text, details) => {
+            editor.current?.setText(editingDetails.id, text);
+            editor.current?.setDetails(editingDetails.id, details);
+            setEditingDetails(null);
+            editor.current?.focus();
+          }}
+        />
+      ) : null}
       {state === 'conflict' ? <ConflictDialog onChoose={(choice) => void resolveConflict(choice)} /> : null}
       {sharing ? <ShareDialog session={session} mapId={mapId} onClose={() => setSharing(false)} /> : null}
     </>

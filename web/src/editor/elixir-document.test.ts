@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest';
+import type { MindMapDocument } from '../session/document';
+import { documentExtra, fromElixir, toElixir } from './elixir-document';
+
+const rich: MindMapDocument = {
+  version: 1,
+  root: {
+    id: 'r',
+    text: 'Root',
+    children: [
+      { id: 'a', text: 'A', children: [], note: 'two\nlines', link: 'https://example.com', style: { color: '#112233', background: '#ffeedd', bold: true, italic: true }, tags: ['x', 'y'], icons: ['⭐'] },
+      { id: 'b', text: 'B', children: [{ id: 'b1', text: 'B1', children: [] }], folded: true, position: { x: 3, y: 4 } },
+    ],
+  },
+  links: [{ id: 'l', from: 'a', to: 'b1', label: 'see', bidirectional: true }],
+  summaries: [{ id: 's', parent: 'r', start: 0, end: 1, label: 'both' }],
+};
+
+describe('document ↔ mind-elixir', () => {
+  it('round-trips every field of document 1.1', () => {
+    expect(fromElixir(toElixir(rich))).toEqual(rich);
+  });
+
+  it('keeps fields it does not know, on nodes and on the document, unchanged', () => {
+    const newer = { ...rich, theme: { name: 'dusk' }, root: { ...rich.root, children: [{ ...rich.root.children[0]!, priority: 2, checklist: [{ done: true }] }] }, summaries: [] } as unknown as MindMapDocument;
+    const back = fromElixir(toElixir(newer), documentExtra(newer));
+    expect(back).toEqual({ ...newer, summaries: undefined, links: undefined, root: { ...newer.root } });
+    expect((back.root.children[0] as unknown as Record<string, unknown>)['checklist']).toEqual([{ done: true }]);
+    expect((back as unknown as Record<string, unknown>)['theme']).toEqual({ name: 'dusk' });
+  });
+
+  it('drops cross-links and summaries whose nodes were removed in the editor', () => {
+    const data = toElixir(rich);
+    data.nodeData.children = data.nodeData.children!.slice(0, 1);
+    const back = fromElixir(data);
+    expect(back.links).toBeUndefined();
+    expect(back.summaries).toBeUndefined();
+  });
+
+  it('writes a 1.0 document back without any 1.1 field', () => {
+    const plain: MindMapDocument = { version: 1, root: { id: 'r', text: 'R', children: [{ id: 'c', text: 'C', children: [] }] } };
+    expect(fromElixir(toElixir(plain))).toEqual(plain);
+  });
+});
