@@ -6,6 +6,7 @@ import { ErrorBody } from '../common/errors/error-body';
 import { ApiErrors } from '../common/http/api-errors.decorator';
 import { fromBase64 } from '../common/http/base64';
 import { BodyLimit } from '../common/http/body-limit';
+import { CallerBodyLimit } from '../common/http/caller-body-limit';
 import { RateLimit } from '../common/http/rate-limit';
 import { AuthService } from './auth.service';
 import { fromKdfDto, fromKeyBundleDto, fromMapEnvelopeDto, toKdfDto, toKeyBundleDto } from './dto/auth-dto.mapper';
@@ -19,7 +20,7 @@ import {
 } from './dto/auth-requests.dto';
 import { PreloginResponseDto, TokenPairDto } from './dto/auth-responses.dto';
 import { KeyBundleResponseDto } from './dto/key-bundle.dto';
-import { keyRotationBodyLimit } from './key-rotation-limit';
+import { keyRotationBodyLimit, keyRotationBodyLimitFor } from './key-rotation-limit';
 
 @ApiTags('auth')
 @RateLimit('auth')
@@ -97,12 +98,14 @@ export class AuthController {
   @Put('keys')
   @Authenticated()
   @BodyLimit(keyRotationBodyLimit)
+  @CallerBodyLimit(keyRotationBodyLimitFor)
   @ApiOkResponse({ type: KeyBundleResponseDto })
   @ApiErrors(
     [400, 'ROTATION_INCOMPLETE (with missingMapIds, missingVersionEnvelopes)'],
     [401, 'INVALID_CREDENTIALS (currentAuthKey is wrong)'],
     [404, 'MAP_NOT_FOUND'],
     [409, 'KEY_VERSION_CONFLICT (with currentKeyVersion)'],
+    [413, "BODY_TOO_LARGE (with limitBytes): over what the caller's plan can need, 16 KiB + 4 KiB per map it may own"],
   )
   async rotateKeys(@CurrentUser() user: Principal, @Body() body: RotateKeysRequestDto): Promise<KeyBundleResponseDto> {
     const maps = body.maps.map(fromMapEnvelopeDto);

@@ -1,5 +1,6 @@
 import type { BodyLimitOf } from '../common/http/body-limit';
-import { TIERS } from '../config/app-config';
+import type { CallerBodyLimitOf } from '../common/http/caller-body-limit';
+import { TIERS, TierPlan } from '../config/app-config';
 
 /**
  * Most maps one rotation may carry: every map the account owns, which no plan lets pass 10,000
@@ -16,11 +17,11 @@ const KEY_BUNDLE_BYTES = 16 * 1024;
 const ENTRY_BYTES = 2 * 1024;
 
 /**
- * PUT /api/auth/keys: a rotation of the largest account any plan allows still fits, with as many
- * version envelopes (old envelopes left by an earlier rotation; usually none) as it has maps.
- * With the default plans (team: 10,000 maps) about 39 MiB.
+ * PUT /api/auth/keys for one caller: a rotation of every map the caller's plan allows still fits,
+ * with as many version envelopes (old envelopes left by an earlier rotation; usually none) as it
+ * has maps. Free (100 maps): 16 KiB + 400 KiB; team (10,000): about 39 MiB.
  */
-export const keyRotationBodyLimit: BodyLimitOf = (config) => {
-  const maps = Math.max(...TIERS.map((tier) => config.tiers[tier].maxMaps));
-  return KEY_BUNDLE_BYTES + 2 * maps * ENTRY_BYTES;
-};
+export const keyRotationBodyLimitFor: CallerBodyLimitOf = (plan: TierPlan) => KEY_BUNDLE_BYTES + 2 * plan.maxMaps * ENTRY_BYTES;
+
+/** The route's ceiling, whoever calls: the limit of the plan with the most maps. */
+export const keyRotationBodyLimit: BodyLimitOf = (config) => Math.max(...TIERS.map((tier) => keyRotationBodyLimitFor(config.tiers[tier])));

@@ -4,7 +4,7 @@ import { DynamicModule, LogLevel, NestApplicationOptions } from '@nestjs/common'
 import { AppModule } from '../app.module';
 import { createValidationPipe } from '../common/http/validation.pipe';
 import { AppConfig } from '../config/app-config';
-import { BLOB_CONTENT_TYPE } from '../common/domain/blob-content-type';
+import { installBlobParser } from '../common/http/blob-body';
 import { instrumentHttp } from '../observability/instrument-http';
 import { requestIdGenerator } from '../observability/logging/request-id';
 import { addSecurityHeaders, helmetHeaders } from './security-headers';
@@ -35,7 +35,7 @@ export async function createHttpApp(
     genReqId: requestIdGenerator(trustedProxyCheck(config.http.trustProxy)),
   });
   // Blobs are not parsed: the handler streams the raw request straight to the blob store.
-  adapter.getInstance().addContentTypeParser(BLOB_CONTENT_TYPE, (_request, _payload, done) => done(null, undefined));
+  installBlobParser(adapter.getInstance());
   const app = await create(AppModule.forRoot(config, databaseUrl), adapter, {
     logger: nestLogLevels(config.logLevel) as LogLevel[],
     bufferLogs: true,

@@ -3,7 +3,9 @@ import type { Server } from 'node:http';
 import type { FastifyHttpOptions } from 'fastify';
 import { authenticateBeforeBody } from '../auth/guards/authenticate-before-body';
 import { RequestAuthenticator } from '../auth/guards/request-authenticator';
+import { TierPolicy } from '../billing/tier-policy.service';
 import { applyBodyLimits } from '../common/http/body-limit';
+import { limitBodiesByCaller } from '../common/http/caller-body-limit';
 import { installJsonParser } from '../common/http/json-body';
 import { installRateLimits } from '../common/http/rate-limit';
 import { cutSlowBodies } from '../common/http/slow-clients';
@@ -27,7 +29,8 @@ export function serverOptions(config: AppConfig): FastifyHttpOptions<Server> {
 
 /**
  * What every request meets before its body is read, in this order: the rate limit, then (bearer
- * routes) the access token; bodies are bounded by their route's limit and nesting depth, and cut
+ * routes) the access token, then (some bearer routes) the caller's plan's body limit; bodies are
+ * bounded by their route's limit and nesting depth, and cut
  * when they trickle. Runs after the app is created (the authenticator is a provider) and before
  * init, when Nest registers the routes these onRoute hooks decorate.
  */
@@ -37,6 +40,8 @@ export async function installRequestGuards(app: NestFastifyApplication, config: 
   instance.addHook('onRoute', applyBodyLimits(config));
   await installRateLimits(app, config);
   instance.addHook('onRoute', authenticateBeforeBody(app.get(RequestAuthenticator)));
+  const tiers = app.get(TierPolicy);
+  instance.addHook('onRoute', limitBodiesByCaller((userId) => tiers.planFor(userId)));
   cutSlowBodies(instance, { minBytesPerS: config.http.minBodyBytesPerS, graceMs: config.http.bodyRateGraceMs });
   // An answer sent before its body arrived (401, 429, 413, a failed upload) closes the connection:
   // otherwise Node would read and discard the rest of the body to keep the connection usable.

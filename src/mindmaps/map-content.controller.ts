@@ -12,6 +12,7 @@ import { Authenticated, CurrentUser, Principal } from '../common/auth/auth.decor
 import { BLOB_CONTENT_TYPE } from '../common/domain/blob-content-type';
 import { UnsupportedMediaType, ValidationFailed } from '../common/errors/common.errors';
 import { ApiBinaryOk } from '../common/http/api-binary.decorator';
+import { AcceptsBlobBody } from '../common/http/blob-body';
 import { ApiErrors } from '../common/http/api-errors.decorator';
 import { decodeBase64 } from '../common/http/base64';
 import { WRAPPED_DEK_MAX, WRAPPED_DEK_MIN } from '../common/http/envelope.dto';
@@ -30,6 +31,7 @@ export class MapContentController {
 
   @Put('blob')
   @HttpCode(201)
+  @AcceptsBlobBody()
   @ApiConsumes(BLOB_CONTENT_TYPE)
   @ApiBody({ schema: { type: 'string', format: 'binary' }, description: 'the ciphertext, streamed' })
   @ApiHeader({ name: 'If-Match', required: false, description: '"<versionId>": save only if that is still the head' })

@@ -488,8 +488,11 @@ export interface components {
             code: string;
             /** @example mind map not found */
             message: string;
-            /** @description VALIDATION_FAILED only: each bad field */
-            details?: Record<string, never>[];
+            /** @description VALIDATION_FAILED only: `{ field, messages }` per bad field, at most 20; an unknown property is named alone */
+            details?: {
+                field?: string;
+                messages?: string[];
+            }[];
         };
         PreloginRequestDto: {
             /** @example ada@example.com */
@@ -1539,7 +1542,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description BODY_TOO_LARGE (over the route's limit, with limitBytes) */
+            /** @description BODY_TOO_LARGE (with limitBytes): over what the caller's plan can need, 16 KiB + 4 KiB per map it may own */
             413: {
                 headers: {
                     [name: string]: unknown;

@@ -15,7 +15,7 @@ if now < locked then return locked - now end
 local attempts = redis.call('HINCRBY', KEYS[1], 'attempts', 1)
 local over = attempts - free
 local wait = 0
-if over > 0 then wait = math.min(2 ^ math.min(over - 1, 30), cap) end
+if over >= 0 then wait = math.min(2 ^ math.min(over, 30), cap) end
 redis.call('HSET', KEYS[1], 'lockedUntil', now + wait * 1000)
 redis.call('EXPIRE', KEYS[1], tonumber(ARGV[4]))
 return 0

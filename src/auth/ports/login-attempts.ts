@@ -1,6 +1,6 @@
 /** How a run of failed logins on one account slows down further tries. */
 export interface BackoffPolicy {
-  /** Attempts that go ahead at once; each one after waits 1 s, 2 s, 4 s, … */
+  /** Attempts that go ahead at once; the next must wait 1 s after the last, the one after 2 s, 4 s, … */
   freeAttempts: number;
   /** … up to this many seconds. */
   maxBackoffS: number;
@@ -21,8 +21,11 @@ export abstract class LoginAttempts {
   abstract clear(account: string): Promise<void>;
 }
 
-/** Seconds locked after the `attempts`-th attempt: 0 while free, then doubling up to the cap. */
+/**
+ * Seconds the account is locked after its `attempts`-th attempt: 0 before the free attempts are
+ * spent, then 1 s after the last free one (so attempt free + 1 waits), doubling up to the cap.
+ */
 export function lockAfter(attempts: number, policy: BackoffPolicy): number {
   const over = attempts - policy.freeAttempts;
-  return over <= 0 ? 0 : Math.min(2 ** Math.min(over - 1, 30), policy.maxBackoffS);
+  return over < 0 ? 0 : Math.min(2 ** Math.min(over, 30), policy.maxBackoffS);
 }

@@ -19,6 +19,14 @@ function signed(type: string, object: Record<string, unknown>, created = 1_760_0
 }
 
 describe('StripePaymentProvider.parseWebhook', () => {
+  it('refuses a genuinely signed body that is not an event (no id, no object) with 400, naming the fields', () => {
+    const payload = JSON.stringify({ object: 'event', type: 'invoice.payment_failed', created: 1_760_000_000, data: {} });
+    const signature = signer.webhooks.generateTestHeaderString({ payload, secret: config.webhookSecret });
+    expect(() => provider.parseWebhook(Buffer.from(payload), signature)).toThrow(
+      expect.objectContaining({ status: 400, code: 'VALIDATION_FAILED', details: [expect.objectContaining({ field: 'id' }), expect.objectContaining({ field: 'data.object' })] }),
+    );
+  });
+
   it('reads a subscription: tier from the configured price, period end from its items', () => {
     const { payload, signature } = signed('customer.subscription.updated', {
       id: 'sub_1',

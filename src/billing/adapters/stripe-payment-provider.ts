@@ -1,6 +1,7 @@
 import Stripe from 'stripe';
 import { TIERS, Tier } from '../../config/app-config';
 import type { StripeConfig } from '../../config/app-config';
+import { ValidationFailed } from '../../common/errors/common.errors';
 import { BadSignature, PaymentProviderError } from '../billing.errors';
 import type { BillingEvent } from '../domain/billing-event';
 import { CheckoutRequest, PaymentProvider } from '../ports/payment-provider';
@@ -64,6 +65,7 @@ export class StripePaymentProvider extends PaymentProvider {
     } catch {
       throw new BadSignature();
     }
+    assertWellFormed(event);
     const base = { id: event.id, type: event.type, createdAt: fromUnix(event.created) ?? new Date() };
     switch (event.type) {
       case 'checkout.session.completed': {
@@ -121,6 +123,24 @@ export class StripePaymentProvider extends PaymentProvider {
 
 function fromUnix(seconds: unknown): Date | null {
   return typeof seconds === 'number' && Number.isFinite(seconds) ? new Date(seconds * 1000) : null;
+}
+
+/** Longest event id kept (Stripe's are about 30 characters). */
+const MAX_EVENT_ID_LENGTH = 255;
+
+/**
+ * A genuine signature over a body that is not an event (no id to apply it once by, no type, no
+ * object) is the sender's fault: 400 naming the field, never a 500 from reading what is not there.
+ */
+function assertWellFormed(event: Stripe.Event): void {
+  const raw = event as unknown as { id?: unknown; type?: unknown; data?: { object?: unknown } };
+  const bad: string[] = [];
+  if (typeof raw.id !== 'string' || raw.id.length === 0 || raw.id.length > MAX_EVENT_ID_LENGTH) bad.push('id');
+  if (typeof raw.type !== 'string') bad.push('type');
+  if (typeof raw.data?.object !== 'object' || raw.data.object === null) bad.push('data.object');
+  if (bad.length > 0) {
+    throw new ValidationFailed(bad.map((field) => ({ field, messages: [`a signed event needs ${field}`] })), 'malformed webhook event');
+  }
 }
 
 function idOf(value: string | { id: string } | null | undefined): string | null {

@@ -8,7 +8,12 @@ export class ErrorBody {
   @ApiProperty({ example: 'NotFound' }) error: string;
   @ApiProperty({ example: 'MAP_NOT_FOUND', description: 'stable machine code' }) code: string;
   @ApiProperty({ example: 'mind map not found' }) message: string;
-  @ApiPropertyOptional({ description: 'VALIDATION_FAILED only: each bad field', type: 'array', items: { type: 'object' } })
+  @ApiPropertyOptional({
+    description: 'VALIDATION_FAILED only: `{ field, messages }` per bad field, at most 20; an unknown property is named alone',
+    type: 'array',
+    maxItems: 20,
+    items: { type: 'object', properties: { field: { type: 'string' }, messages: { type: 'array', items: { type: 'string' } } } },
+  })
   details?: unknown[];
 }
 

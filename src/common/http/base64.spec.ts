@@ -28,6 +28,13 @@ describe('base64 fields', () => {
 
   it('decodes strictly', () => {
     expect(decodeBase64('AAE=')).toEqual(Buffer.from([0, 1]));
-    expect(decodeBase64('AAE')).toBeUndefined();
+    expect(decodeBase64('')).toEqual(Buffer.alloc(0));
+    for (const bad of ['AAE', 'A===', '=AAA', 'AA=A', 'AAA\u00e9', 'AA\n=']) expect(decodeBase64(bad), bad).toBeUndefined();
+  });
+
+  it('checks a 38 MiB string without overflowing the stack (the old regular expression threw RangeError)', () => {
+    const huge = 'A'.repeat(38 * 1024 * 1024);
+    expect(decodeBase64(huge)?.length).toBe((huge.length / 4) * 3);
+    expect(errorsFor(huge)).toHaveLength(1);
   });
 });

@@ -1,14 +1,107 @@
-import { ValidationError, ValidationPipe } from '@nestjs/common';
+import { ArgumentMetadata, ValidationError, ValidationPipe } from '@nestjs/common';
+import type { ValidatorOptions } from '@nestjs/common/interfaces/external/validator-options.interface';
+import { getMetadataStorage } from 'class-validator';
 import { FieldError, ValidationFailed } from '../errors/common.errors';
 
-/** Whitelisting pipe whose failures become the contract's VALIDATION_FAILED with `details`. */
+/** Most entries a VALIDATION_FAILED answer lists: enough to fix a request, never a flood. */
+export const MAX_VALIDATION_DETAILS = 20;
+
+/**
+ * Whitelisting pipe whose failures become the contract's VALIDATION_FAILED with `details`, at
+ * most MAX_VALIDATION_DETAILS of them. Cheap on hostile input: an unknown property is refused at
+ * the first one found, before any rule runs (class-validator's whitelist made one error per
+ * unknown property, and an answer listing them all), and each field stops at its first failed rule.
+ */
 export function createValidationPipe(): ValidationPipe {
-  return new ValidationPipe({
+  return new BoundedValidationPipe({
     whitelist: true,
     forbidNonWhitelisted: true,
+    stopAtFirstError: true,
     transform: true,
-    exceptionFactory: (errors) => new ValidationFailed(flatten(errors)),
+    exceptionFactory: (errors) => {
+      const all = flatten(errors);
+      const shown = all.slice(0, MAX_VALIDATION_DETAILS);
+      const more = all.length > shown.length ? ` (the first ${shown.length} of ${all.length} problems)` : '';
+      return new ValidationFailed(shown, `request validation failed${more}`);
+    },
   });
+}
+
+class BoundedValidationPipe extends ValidationPipe {
+  override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    if (metadata.type !== 'custom') {
+      const field = firstControlCharacter(value, metadata.type === 'body' ? '' : (metadata.data ?? ''));
+      if (field !== undefined) throw new ValidationFailed([{ field, messages: [`${field || metadata.type} must not contain control characters`] }]);
+    }
+    return super.transform(value, metadata);
+  }
+
+  protected override validate(object: object, options?: ValidatorOptions): Promise<ValidationError[]> | ValidationError[] {
+    const unknown = firstUnknownProperty(object);
+    if (unknown) {
+      return [{ property: unknown.path, constraints: { whitelistValidation: `property ${unknown.name} should not exist` }, children: [] }];
+    }
+    return super.validate(object, options);
+  }
+}
+
+const knownByClass = new Map<Function, Set<string>>();
+
+/** The properties a DTO class declares rules for: the ones the whitelist keeps. */
+function knownProperties(type: Function): Set<string> {
+  let known = knownByClass.get(type);
+  if (!known) {
+    known = new Set(getMetadataStorage().getTargetValidationMetadatas(type, '', true, false).map((m) => m.propertyName));
+    knownByClass.set(type, known);
+  }
+  return known;
+}
+
+/**
+ * Walks the transformed DTO (nested DTOs are class instances there, plain objects are values) and
+ * stops at the first property its class does not declare. Iterative: depth is bounded already
+ * (JSON_TOO_DEEP), but a walk should not need the stack to be.
+ */
+function firstUnknownProperty(root: object): { path: string; name: string } | undefined {
+  const pending: { value: unknown; path: string }[] = [{ value: root, path: '' }];
+  while (pending.length > 0) {
+    const { value, path } = pending.pop()!;
+    if (Array.isArray(value)) {
+      value.forEach((item, i) => pending.push({ value: item, path: `${path}.${i}` }));
+      continue;
+    }
+    if (typeof value !== 'object' || value === null || value.constructor === Object) continue;
+    const known = knownProperties(value.constructor);
+    if (known.size === 0) continue;
+    for (const name of Object.keys(value)) {
+      // Set by ValidationPipe itself on a stand-in; a client's `constructor` key is stripped before.
+      if (name === 'constructor') continue;
+      const at = path ? `${path}.${name}` : name;
+      if (!known.has(name)) return { path: at, name };
+      pending.push({ value: (value as Record<string, unknown>)[name], path: at });
+    }
+  }
+  return undefined;
+}
+
+/**
+ * C0 controls (NUL included), DEL and C1 controls: no text the API takes (emails, search terms,
+ * ids, base64, cursors) holds one, and PostgreSQL refuses a NUL in text (it was a 500).
+ */
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
+
+/** The path of the first string holding a control character, in a parsed body, query or params. */
+function firstControlCharacter(root: unknown, rootPath: string): string | undefined {
+  const pending: { value: unknown; path: string }[] = [{ value: root, path: rootPath }];
+  while (pending.length > 0) {
+    const { value, path } = pending.pop()!;
+    if (typeof value === 'string') {
+      if (CONTROL.test(value)) return path;
+    } else if (typeof value === 'object' && value !== null) {
+      for (const [name, item] of Object.entries(value)) pending.push({ value: item, path: path ? `${path}.${name}` : name });
+    }
+  }
+  return undefined;
 }
 
 function flatten(errors: ValidationError[], parent = ''): FieldError[] {

@@ -21,6 +21,17 @@ const PURGE_EXPIRED_SQL = `
   FROM per_user p WHERE u.user_id = p.user_id
   RETURNING p.n`;
 
+/** Why a reservation must be refused, judged on the counter row the transaction holds locked; undefined if it fits. */
+function refusal(row: CounterRow | undefined, bytes: number, limit: { limitBytes: number; maxInFlight: number }): Reservation | undefined {
+  const usageBytes = Number(row?.usage_bytes ?? 0);
+  const reservedBytes = Number(row?.reserved_bytes ?? 0);
+  const inFlight = row?.uploads_in_flight ?? 0;
+  // Checked in the contract's order: uploads in flight (429) before the quota (413).
+  if (inFlight >= limit.maxInFlight) return { ok: false, reason: 'uploads', usageBytes, reservedBytes };
+  if (usageBytes + reservedBytes + bytes > limit.limitBytes) return { ok: false, reason: 'quota', usageBytes, reservedBytes };
+  return undefined;
+}
+
 @Injectable()
 export class TypeOrmUsageLedger extends UsageLedger {
   constructor(private readonly db: SqlClient) {
@@ -64,21 +75,23 @@ export class TypeOrmUsageLedger extends UsageLedger {
         [id, userId, bytes, limit.limitBytes, limit.maxInFlight, limit.ttlS],
       );
     if ((await grab()).length === 1) return { ok: true, id };
-    // Refused, or no counter row yet: make sure there is one, drop this user's expired
-    // reservations (a process that died left them), and try once more before saying no.
-    await this.db.execute('INSERT INTO user_usage (user_id) VALUES ($1) ON CONFLICT (user_id) DO NOTHING', [userId]);
-    await this.db.execute(PURGE_EXPIRED_SQL, [userId]);
-    if ((await grab()).length === 1) return { ok: true, id };
-    const row = await this.db.row<CounterRow>(
-      'SELECT usage_bytes, reserved_bytes, uploads_in_flight FROM user_usage WHERE user_id = $1',
-      [userId],
-    );
-    return {
-      ok: false,
-      reason: (row?.uploads_in_flight ?? 0) >= limit.maxInFlight ? 'uploads' : 'quota',
-      usageBytes: Number(row?.usage_bytes ?? 0),
-      reservedBytes: Number(row?.reserved_bytes ?? 0),
-    };
+    // Refused, or no counter row yet. Decide again under the counter row's lock, so the reason
+    // given is the one that refused: read after the lock was gone, an upload finishing meanwhile
+    // made "too many uploads" look like "quota exceeded" (413 for a 429). First make sure there
+    // is a row, and drop this user's expired reservations (a process that died left them).
+    return this.db.run(async () => {
+      await this.db.execute('INSERT INTO user_usage (user_id) VALUES ($1) ON CONFLICT (user_id) DO NOTHING', [userId]);
+      await this.db.execute(PURGE_EXPIRED_SQL, [userId]);
+      const row = await this.db.row<CounterRow>(
+        'SELECT usage_bytes, reserved_bytes, uploads_in_flight FROM user_usage WHERE user_id = $1 FOR UPDATE',
+        [userId],
+      );
+      const refused = refusal(row, bytes, limit);
+      if (refused) return refused;
+      // Room under the lock (an upload ended, or expired ones were dropped): this grab cannot fail.
+      if ((await grab()).length === 1) return { ok: true, id };
+      throw new Error('reservation refused although the locked counter has room');
+    });
   }
 
   async settle(reservationId: string, userId: string, bytes: number, limitBytes: number): Promise<UsageAddResult> {
