@@ -69,9 +69,17 @@ export abstract class AppConfig {
   /**
    * `orphanGraceS`: age in seconds before the sweeper deletes an unreferenced object. Intervals in
    * seconds between runs of the recurring jobs, 0 for never: `reconcileIntervalS` (orphan sweep and
-   * usage recount), `sessionPurgeIntervalS` (refresh rows past their end).
+   * usage recount), `sessionPurgeIntervalS` (refresh rows past their end). A sweep that would delete
+   * more than `maxDeleteShare` (0..1) of the store's objects deletes nothing, unless they are no more
+   * than `deleteAlwaysAllowed` (a small store may always lose a few orphans).
    */
-  abstract readonly maintenance: { orphanGraceS: number; reconcileIntervalS: number; sessionPurgeIntervalS: number };
+  abstract readonly maintenance: {
+    orphanGraceS: number;
+    reconcileIntervalS: number;
+    sessionPurgeIntervalS: number;
+    maxDeleteShare: number;
+    deleteAlwaysAllowed: number;
+  };
   abstract readonly billing: {
     /** Days a past-due subscription keeps its tier after the first failed payment. */
     graceDays: number;
@@ -286,6 +294,8 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
       orphanGraceS: parsed.ORPHAN_GRACE_S ?? 3600,
       reconcileIntervalS: parsed.RECONCILE_INTERVAL_S ?? 6 * 3600,
       sessionPurgeIntervalS: parsed.SESSION_PURGE_INTERVAL_S ?? 3600,
+      maxDeleteShare: parsed.RECONCILE_MAX_DELETE_SHARE ?? 0.05,
+      deleteAlwaysAllowed: parsed.RECONCILE_DELETE_ALWAYS_ALLOWED ?? 10,
     },
     billing: { graceDays: parsed.BILLING_GRACE_DAYS ?? 7, stripe },
     publicApi: { rateLimitPerMinute: parsed.PUBLIC_RATE_LIMIT_PER_MINUTE ?? 60 },

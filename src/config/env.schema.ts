@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min, MinLength } from 'class-validator';
+import { IsIn, IsInt, IsNumber, IsOptional, IsString, IsUrl, Matches, Max, Min, MinLength } from 'class-validator';
 
 /** Every environment variable the service reads; nothing else reads process.env. */
 export class EnvSchema {
@@ -124,6 +124,17 @@ export class EnvSchema {
   /** Seconds an unreferenced stored object must be old before the sweeper deletes it. */
   @IsOptional() @Type(() => Number) @IsInt() @Min(0)
   ORPHAN_GRACE_S?: number;
+
+  /**
+   * Share (0..1) of the store's objects one sweep may delete; a sweep that would delete more deletes
+   * nothing and says so (default 0.05). A store that lost its database looks like one to empty.
+   */
+  @IsOptional() @Type(() => Number) @IsNumber() @Min(0) @Max(1)
+  RECONCILE_MAX_DELETE_SHARE?: number;
+
+  /** Objects one sweep may always delete, whatever the share: a small store's few orphans (default 10). */
+  @IsOptional() @Type(() => Number) @IsInt() @Min(0)
+  RECONCILE_DELETE_ALWAYS_ALLOWED?: number;
 
   /** Days a past-due subscription keeps its tier after the first failed payment. */
   @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(90)

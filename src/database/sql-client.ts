@@ -44,6 +44,23 @@ export class SqlClient extends UnitOfWork {
     return (await this.execute<R>(sql, params)).rows[0];
   }
 
+  /**
+   * A connection of `work`'s own, for what spans several statements outside one UnitOfWork
+   * transaction: session locks, snapshots, cursors. Whatever `work` leaves open (a transaction,
+   * session locks) is ended before the connection goes back to the pool.
+   */
+  async session<T>(work: (query: SessionQuery) => Promise<T>): Promise<T> {
+    const runner = this.dataSource.createQueryRunner();
+    await runner.connect();
+    try {
+      return await work(async <R>(sql: string, params: readonly unknown[] = []) => (await runner.query(sql, [...params], true)).records as R[]);
+    } finally {
+      await runner.query('ROLLBACK').catch(() => undefined);
+      await runner.query('SELECT pg_advisory_unlock_all()').catch(() => undefined);
+      await runner.release();
+    }
+  }
+
   async execute<R = never>(sql: string, params: readonly unknown[] = []): Promise<SqlResult<R>> {
     const open = this.transaction.getStore()?.queryRunner;
     const runner = open ?? this.dataSource.createQueryRunner();
@@ -55,6 +72,9 @@ export class SqlClient extends UnitOfWork {
     }
   }
 }
+
+/** One statement on a session's connection (SqlClient.session): its rows. */
+export type SessionQuery = <R>(sql: string, params?: readonly unknown[]) => Promise<R[]>;
 
 /** SQLSTATEs repositories translate into domain errors. */
 export const PG_UNIQUE_VIOLATION = '23505';

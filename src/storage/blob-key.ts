@@ -14,6 +14,17 @@ export function assertBlobKey(key: string): string {
   return key;
 }
 
+/** Whether `key` has the shape of an object key this server makes: the only keys a sweep may delete. */
+export function isBlobKey(key: string): boolean {
+  return KEY_PATTERN.test(key);
+}
+
+/**
+ * The name of the install id in a blob store (see StoreOwnership). No object key can take it:
+ * object keys always start with `users/`.
+ */
+export const INSTALL_ID_NAME = 'mindvault-install-id';
+
 export function userPrefix(userId: string): string {
   return `users/${userId}/`;
 }

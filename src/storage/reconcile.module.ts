@@ -1,12 +1,15 @@
 import { Module } from '@nestjs/common';
 import { QueueModule } from '../queue/queue.module';
 import { TypeOrmReconcileRunRepository } from './adapters/typeorm-reconcile-run.repository';
+import { TypeOrmInstallIdentity } from './adapters/typeorm-install-identity';
 import { TypeOrmStorageInventory } from './adapters/typeorm-storage-inventory';
 import { StorageReconciler } from './jobs/storage-reconciler.service';
+import { InstallIdentity } from './ports/install-identity';
 import { ReconcileRunRepository } from './ports/reconcile-run.repository';
 import { StorageInventory } from './ports/storage-inventory';
 import { ReconcileService } from './reconcile.service';
 import { StorageModule } from './storage.module';
+import { StoreOwnershipService } from './store-ownership.service';
 
 /**
  * Storage's garbage collection (the reconcile sweep). Only ReconcileService leaves the module:
@@ -19,6 +22,8 @@ import { StorageModule } from './storage.module';
     StorageReconciler,
     { provide: ReconcileRunRepository, useClass: TypeOrmReconcileRunRepository },
     { provide: StorageInventory, useClass: TypeOrmStorageInventory },
+    { provide: InstallIdentity, useClass: TypeOrmInstallIdentity },
+    StoreOwnershipService,
   ],
   exports: [ReconcileService],
 })

@@ -3,11 +3,13 @@ import { AppConfig } from '../config/app-config';
 import { AppMetrics } from '../observability/metrics/app-metrics';
 import { MeteredBlobStore } from '../observability/metrics/metered-blob-store';
 import { MetricsModule } from '../observability/metrics/metrics.module';
+import { PostgresDeletionHold } from './adapters/postgres-deletion-hold';
 import { TypeOrmOrphanLedger } from './adapters/typeorm-orphan-ledger';
 import { TypeOrmUsageLedger } from './adapters/typeorm-usage-ledger';
 import { createBlobStore } from './blob-store.factory';
 import { ObjectJanitor } from './object-janitor.service';
 import { BlobStore } from './ports/blob-store';
+import { DeletionHold } from './ports/deletion-hold';
 import { OrphanLedger } from './ports/orphan-ledger';
 import { UsageLedger } from './ports/usage-ledger';
 
@@ -31,8 +33,9 @@ import { UsageLedger } from './ports/usage-ledger';
     },
     { provide: UsageLedger, useClass: TypeOrmUsageLedger },
     { provide: OrphanLedger, useClass: TypeOrmOrphanLedger },
+    { provide: DeletionHold, useClass: PostgresDeletionHold },
     ObjectJanitor,
   ],
-  exports: [BlobStore, UsageLedger, OrphanLedger, ObjectJanitor],
+  exports: [BlobStore, UsageLedger, OrphanLedger, ObjectJanitor, DeletionHold],
 })
 export class StorageModule {}

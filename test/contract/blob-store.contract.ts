@@ -173,6 +173,14 @@ export function describeBlobStoreContract(name: string, make: () => Promise<Blob
     it('answers ping when the backend is up', async () => {
       await expect(store.ping()).resolves.toBeUndefined();
     });
+
+    it('keeps the first install id claimed, and no later claim replaces it', async () => {
+      expect(await store.readInstallId()).toBeUndefined();
+      const first = randomUUID();
+      expect(await store.claimInstallId(first)).toBe(first);
+      expect(await store.claimInstallId(randomUUID())).toBe(first);
+      expect(await store.readInstallId()).toBe(first);
+    });
   });
 }
 

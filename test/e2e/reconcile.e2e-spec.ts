@@ -111,7 +111,8 @@ describe('storage reconcile, more than a batch of everything', () => {
   let admin: TestUser;
 
   beforeAll(async () => {
-    t = await createTestApp({ env: { ORPHAN_GRACE_S: '0' } });
+    // Every orphan here is one on purpose: the share guard (store-ownership.e2e-spec.ts) is lifted.
+    t = await createTestApp({ env: { ORPHAN_GRACE_S: '0', RECONCILE_MAX_DELETE_SHARE: '1' } });
     api = new Api(t.baseUrl);
     admin = await api.register('ops@example.com');
     await makeAdmin(t, admin);

@@ -46,6 +46,14 @@ export class ObservedBlobStore extends BlobStore {
     return this.inner.ping();
   }
 
+  readInstallId(): Promise<string | undefined> {
+    return this.inner.readInstallId();
+  }
+
+  claimInstallId(installId: string): Promise<string> {
+    return this.inner.claimInstallId(installId);
+  }
+
   removeStaleUploads(olderThan: Date): Promise<number> {
     return this.inner.removeStaleUploads(olderThan);
   }

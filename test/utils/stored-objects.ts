@@ -1,10 +1,11 @@
 import type { TestApp } from './create-test-app';
+import { isBlobKey } from '../../src/storage/blob-key';
 import { BlobStore } from '../../src/storage/ports/blob-store';
 
-/** Every object the app's blob store holds, by key. */
+/** Every object the app's blob store holds, by key (its install id marker aside: no object). */
 export async function storedKeys(t: TestApp): Promise<string[]> {
   const keys: string[] = [];
-  for await (const object of t.app.get(BlobStore).list('')) keys.push(object.key);
+  for await (const object of t.app.get(BlobStore).list('')) if (isBlobKey(object.key)) keys.push(object.key);
   return keys.sort();
 }
 

@@ -39,11 +39,14 @@ export function toReconcileRunDto(r: ReconcileRun): ReconcileRunDto {
     requestedAt: r.requestedAt.toISOString(),
     startedAt: r.startedAt?.toISOString() ?? null,
     finishedAt: r.finishedAt?.toISOString() ?? null,
-    // Runs recorded before these two counts existed (their stored JSON lacks them) report them as 0.
+    // Runs recorded before these counts existed (their stored JSON lacks them) report them as 0.
     report: r.report && {
       ...r.report,
       staleUploadsRemoved: r.report.staleUploadsRemoved ?? 0,
       reservationsExpired: r.report.reservationsExpired ?? 0,
+      deletionsDeferred: r.report.deletionsDeferred ?? 0,
+      deletionsRefused: r.report.deletionsRefused ?? 0,
+      refusal: r.report.refusal ?? null,
     },
     error: r.error,
   };

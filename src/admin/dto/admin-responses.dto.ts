@@ -57,6 +57,14 @@ export class ReconcileReportDto {
   @ApiProperty({ description: 'partial files of uploads older than UPLOAD_RESERVATION_TTL_S, removed (filesystem store)' })
   staleUploadsRemoved: number;
   @ApiProperty({ description: 'upload reservations past their end, released' }) reservationsExpired: number;
+  @ApiProperty({ description: 'deletions a running backup deferred to the orphan ledger' }) deletionsDeferred: number;
+  @ApiProperty({ description: "1 when the sweep deleted nothing because deleting was not safe (see refusal)" }) deletionsRefused: number;
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    description: "why the sweep deleted nothing: the store is not this database's, or too large a share of it would have gone",
+  })
+  refusal: string | null;
   @ApiProperty() usersChecked: number;
   @ApiProperty({ type: [UsageCorrectionDto], description: 'the first 100' }) usageCorrections: UsageCorrectionDto[];
   @ApiProperty() usageCorrectionCount: number;

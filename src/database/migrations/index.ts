@@ -2,6 +2,7 @@ import { InitialSchema1764057600000 } from './1764057600000-initial-schema';
 import { BillingSharingAdmin1764144000000 } from './1764144000000-billing-sharing-admin';
 import { SessionFamilies1764316800000 } from './1764316800000-session-families';
 import { UploadReservations1764320400000 } from './1764320400000-upload-reservations';
+import { InstallIdentity1765000000000 } from './1765000000000-install-identity';
 import { AccountDeletion1765200000000 } from './1765200000000-account-deletion';
 
 /** Every migration, in order; the app and the CLI DataSource (ormconfig.ts) both read this list. */
@@ -10,5 +11,6 @@ export const MIGRATIONS = [
   BillingSharingAdmin1764144000000,
   SessionFamilies1764316800000,
   UploadReservations1764320400000,
+  InstallIdentity1765000000000,
   AccountDeletion1765200000000,
 ];

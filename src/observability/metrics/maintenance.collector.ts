@@ -11,6 +11,8 @@ const REPORT_FIELDS: [keyof ReconcileReport, string, string][] = [
   ['orphanBytesDeleted', 'orphan_bytes_deleted', 'Bytes of the unreferenced objects deleted'],
   ['orphanDeleteFailures', 'orphan_delete_failures', 'Unreferenced objects that could not be deleted'],
   ['ledgerEntriesSettled', 'ledger_entries_settled', 'Orphan-ledger entries settled'],
+  ['deletionsDeferred', 'deletions_deferred', 'Deletions a running backup deferred to the orphan ledger'],
+  ['deletionsRefused', 'deletions_refused', "1 when the sweep deleted nothing: the store was not this database's, or too large a share would have gone"],
   ['usersChecked', 'users_checked', 'Users whose usage was recomputed'],
   ['usageCorrectionCount', 'usage_corrections', 'Users whose usage counter was corrected'],
 ];

@@ -37,6 +37,14 @@ export class MeteredBlobStore extends BlobStore {
   }
 
   /** Maintenance, not traffic: passed through unmeasured. */
+  readInstallId(): Promise<string | undefined> {
+    return this.inner.readInstallId();
+  }
+
+  claimInstallId(installId: string): Promise<string> {
+    return this.inner.claimInstallId(installId);
+  }
+
   removeStaleUploads(olderThan: Date): Promise<number> {
     return this.inner.removeStaleUploads(olderThan);
   }

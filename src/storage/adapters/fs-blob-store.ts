@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { constants, createWriteStream, Dirent } from 'node:fs';
-import { access, mkdir, open, readdir, rename, stat, unlink } from 'node:fs/promises';
+import { access, link, mkdir, open, readdir, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { assertBlobKey } from '../blob-key';
+import { assertBlobKey, INSTALL_ID_NAME } from '../blob-key';
 import { ExactLengthStream } from '../exact-length.stream';
 import { BlobStore, StoredObject } from '../ports/blob-store';
 import { BlobNotFound, BlobStoreUnavailable, InvalidBlobKey } from '../storage.errors';
@@ -100,6 +100,32 @@ export class FsBlobStore extends BlobStore {
     } catch (error) {
       throw new BlobStoreUnavailable(error);
     }
+  }
+
+  override async readInstallId(): Promise<string | undefined> {
+    try {
+      return (await readFile(join(this.rootDir, INSTALL_ID_NAME), 'utf8')).trim();
+    } catch (error) {
+      if (errorCode(error) === 'ENOENT') return undefined;
+      throw unavailableOr(error);
+    }
+  }
+
+  override async claimInstallId(installId: string): Promise<string> {
+    const path = join(this.rootDir, INSTALL_ID_NAME);
+    const draft = `${path}.${randomUUID()}${TEMP_SUFFIX}`;
+    try {
+      // Written whole and synced aside, then linked: the first claim wins, a later one changes nothing.
+      await writeFile(draft, `${installId}\n`, { flag: 'wx', flush: true });
+      await link(draft, path).catch((error: unknown) => {
+        if (errorCode(error) !== 'EEXIST') throw error;
+      });
+    } catch (error) {
+      throw unavailableOr(error);
+    } finally {
+      await unlink(draft).catch(() => undefined);
+    }
+    return (await this.readInstallId())!;
   }
 
   private pathOf(key: string): string {

@@ -5,7 +5,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { Client, S3Error } from 'minio';
 import { AppError } from '../../common/errors/app-error';
-import { assertBlobKey } from '../blob-key';
+import { assertBlobKey, INSTALL_ID_NAME } from '../blob-key';
 import { S3BlobStoreConfig } from '../blob-store.config';
 import { ExactLengthStream } from '../exact-length.stream';
 import { BlobStore, StoredObject } from '../ports/blob-store';
@@ -139,6 +139,33 @@ export class S3BlobStore extends BlobStore {
     } catch (error) {
       throw toStoreError(error);
     }
+  }
+
+  override async readInstallId(): Promise<string | undefined> {
+    try {
+      const body = await this.client.getObject(this.bucket, INSTALL_ID_NAME);
+      const chunks: Buffer[] = [];
+      for await (const chunk of body) chunks.push(chunk as Buffer);
+      return Buffer.concat(chunks).toString('utf8').trim();
+    } catch (error) {
+      if (error instanceof S3Error && error.code !== undefined && NOT_FOUND_CODES.has(error.code)) return undefined;
+      throw toStoreError(error);
+    }
+  }
+
+  /**
+   * S3 has no portable create-if-absent: read, then write. Processes racing here got `installId`
+   * from the same database, so they write the same value.
+   */
+  override async claimInstallId(installId: string): Promise<string> {
+    const found = await this.readInstallId();
+    if (found !== undefined) return found;
+    try {
+      await this.client.putObject(this.bucket, INSTALL_ID_NAME, Buffer.from(`${installId}\n`));
+    } catch (error) {
+      throw toStoreError(error);
+    }
+    return (await this.readInstallId())!;
   }
 
   /** Nothing to remove: uploads are single PUTs, never a multipart upload left behind. */

@@ -14,6 +14,14 @@ export interface ReconcileReport {
   /** Upload reservations past their end (their process died), released. */
   reservationsExpired: number;
   usersChecked: number;
+  /** Deletions a running backup deferred to the orphan ledger (the next sweep does them). */
+  deletionsDeferred: number;
+  /**
+   * 1 when the sweep deleted nothing because deleting was not safe: the store is not this
+   * database's, or it would have deleted too large a share of the store. `refusal` says which.
+   */
+  deletionsRefused: number;
+  refusal: string | null;
   /** Users whose usage counter disagreed with their version rows, and the correction. */
   usageCorrections: { userId: string; fromBytes: number; toBytes: number }[];
   /** The first corrections only; this counts them all. */

@@ -31,4 +31,11 @@ export abstract class BlobStore {
   abstract removeStaleUploads(olderThan: Date): Promise<number>;
   /** Resolves when the backend answers; used by /health/ready. */
   abstract ping(): Promise<void>;
+  /**
+   * The install id the store was claimed for (StoreOwnership), kept under INSTALL_ID_NAME, a name
+   * no object key can have; undefined when the store was never claimed.
+   */
+  abstract readInstallId(): Promise<string | undefined>;
+  /** Writes `installId` unless the store holds one already; answers the one it then holds. */
+  abstract claimInstallId(installId: string): Promise<string>;
 }

@@ -20,6 +20,9 @@ const REPORT: ReconcileReport = {
   staleUploadsRemoved: 0,
   reservationsExpired: 1,
   usersChecked: 4,
+  deletionsDeferred: 1,
+  deletionsRefused: 0,
+  refusal: null,
   usageCorrections: [{ userId: randomUUID(), fromBytes: 5, toBytes: 700 }],
   usageCorrectionCount: 1,
 };
