@@ -213,6 +213,7 @@ export function appEnv(options: { databaseUrl: string; redisUrl: string; s3: S3S
     JWT_SECRET: options.jwtSecret,
     // Production refuses to start without its own prelogin secret.
     PRELOGIN_SECRET: randomBytes(32).toString('hex'),
+    SECOND_FACTOR_SECRET: randomBytes(32).toString('hex'),
     AUTH_RATE_LIMIT_PER_MINUTE: '1000000',
     // The bench's single user uploads 8 (the RSS figure 32) at a time: above the per-user default.
     MAX_CONCURRENT_UPLOADS: '64',

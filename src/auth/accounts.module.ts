@@ -3,6 +3,8 @@ import { Module } from '@nestjs/common';
 import { JwtModule } from '@nestjs/jwt';
 import { AppConfig } from '../config/app-config';
 import { AccountAdminService } from './account-admin.service';
+import { AuthKeyHasher } from './auth-key-hasher';
+import { CurrentAuthKeyCheck } from './current-auth-key';
 import { TypeOrmRefreshTokenRepository } from './adapters/typeorm-refresh-token.repository';
 import { TypeOrmUserRepository } from './adapters/typeorm-user.repository';
 import { RefreshTokenRepository } from './ports/refresh-token.repository';
@@ -29,9 +31,11 @@ import { TokenService } from './token.service';
   providers: [
     TokenService,
     AccountAdminService,
+    AuthKeyHasher,
+    CurrentAuthKeyCheck,
     { provide: UserRepository, useClass: TypeOrmUserRepository },
     { provide: RefreshTokenRepository, useClass: TypeOrmRefreshTokenRepository },
   ],
-  exports: [TokenService, AccountAdminService, UserRepository],
+  exports: [TokenService, AccountAdminService, UserRepository, AuthKeyHasher, CurrentAuthKeyCheck],
 })
 export class AccountsModule {}

@@ -8,6 +8,7 @@ import { fromBase64 } from '../common/http/base64';
 import { BodyLimit } from '../common/http/body-limit';
 import { CallerBodyLimit } from '../common/http/caller-body-limit';
 import { RateLimit } from '../common/http/rate-limit';
+import { SecondStepRequestDto } from '../second-factor/dto/second-factor.dto';
 import { AuthService } from './auth.service';
 import { fromKdfDto, fromKeyBundleDto, fromMapEnvelopeDto, toKdfDto, toKeyBundleDto } from './dto/auth-dto.mapper';
 import {
@@ -55,9 +56,26 @@ export class AuthController {
   @Post('login')
   @HttpCode(200)
   @ApiOkResponse({ type: TokenPairDto })
-  @ApiErrors([401, 'INVALID_CREDENTIALS'], [403, 'ACCOUNT_DISABLED'], [429, 'RATE_LIMITED (per IP)', 'LOGIN_THROTTLED (per account, with Retry-After and retryAfterS)'])
+  @ApiErrors(
+    [401, 'INVALID_CREDENTIALS', 'SECOND_FACTOR_REQUIRED (with challengeToken, expiresInS, methods: finish at POST /api/auth/login/second-factor)'],
+    [403, 'ACCOUNT_DISABLED'],
+    [429, 'RATE_LIMITED (per IP)', 'LOGIN_THROTTLED (per account, with Retry-After and retryAfterS)'],
+  )
   login(@Body() body: LoginRequestDto): Promise<TokenPairDto> {
     return this.auth.login(body.email, fromBase64(body.authKey));
+  }
+
+  @Public()
+  @Post('login/second-factor')
+  @HttpCode(200)
+  @ApiOkResponse({ type: TokenPairDto, description: 'the challenge and the code are spent' })
+  @ApiErrors(
+    [401, 'INVALID_SECOND_FACTOR (wrong, expired or used code)', 'INVALID_CHALLENGE (unknown, expired, used, or closed after 5 wrong codes)'],
+    [403, 'ACCOUNT_DISABLED'],
+    [429, 'RATE_LIMITED (per IP)', 'LOGIN_THROTTLED (per account, with Retry-After and retryAfterS)'],
+  )
+  secondFactor(@Body() body: SecondStepRequestDto): Promise<TokenPairDto> {
+    return this.auth.completeSecondFactor(body.challengeToken, body.code);
   }
 
   @Public()

@@ -5,14 +5,13 @@ import { BillingModule } from '../billing/billing.module';
 import { AppConfig } from '../config/app-config';
 import { KeysModule } from '../keys/keys.module';
 import { MindMapsModule } from '../mindmaps/mindmaps.module';
+import { SecondFactorModule } from '../second-factor/second-factor.module';
 import { createRedisConnection } from '../queue/bullmq-connection';
 import { AccountController } from './account.controller';
 import { AccountDeletionService } from './account-deletion.service';
 import { AccountsModule } from './accounts.module';
 import { AuthController } from './auth.controller';
-import { AuthKeyHasher } from './auth-key-hasher';
 import { AuthService } from './auth.service';
-import { CurrentAuthKeyCheck } from './current-auth-key';
 import { AccessTokenGuard } from './guards/access-token.guard';
 import { RequestAuthenticator } from './guards/request-authenticator';
 import { MemoryLoginAttempts } from './login-throttle/memory-login-attempts';
@@ -27,13 +26,12 @@ import { LoginAttempts } from './ports/login-attempts';
     KeysModule,
     BillingModule,
     AuditModule,
+    SecondFactorModule,
   ],
   controllers: [AuthController, AccountController],
   providers: [
     AuthService,
     AccountDeletionService,
-    CurrentAuthKeyCheck,
-    AuthKeyHasher,
     RequestAuthenticator,
     {
       provide: LoginAttempts,

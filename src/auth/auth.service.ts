@@ -9,6 +9,8 @@ import { KeyVersionConflict } from '../keys/keys.errors';
 import type { RewrappedMap } from '../mindmaps/domain/mind-map';
 import { MapNotFound } from '../mindmaps/mindmaps.errors';
 import { MindMapsService } from '../mindmaps/mindmaps.service';
+import { SecondFactorRequired } from '../second-factor/second-factor.errors';
+import { SecondFactorService } from '../second-factor/second-factor.service';
 import { AccountDisabled, InvalidCredentials, LoginThrottled, RotationIncomplete } from './auth.errors';
 import { AuthKeyHasher } from './auth-key-hasher';
 import { CurrentAuthKeyCheck } from './current-auth-key';
@@ -56,6 +58,7 @@ export class AuthService {
     private readonly config: AppConfig,
     private readonly attempts: LoginAttempts,
     private readonly currentAuthKey: CurrentAuthKeyCheck,
+    private readonly secondFactor: SecondFactorService,
   ) {}
 
   async prelogin(email: string): Promise<KdfParams> {
@@ -85,15 +88,38 @@ export class AuthService {
 
   async login(email: string, authKey: Buffer): Promise<IssuedTokens> {
     // Beside the per-IP limit: guesses at one account spread over many addresses slow down too.
-    const account = createHash('sha256').update(email.toLowerCase()).digest('hex');
+    const account = accountKey(email);
     const waitS = await this.attempts.take(account, this.config.auth.loginThrottle);
     if (waitS > 0) throw new LoginThrottled(waitS);
     const user = await this.users.findByEmail(email);
     const ok = user ? await this.hasher.verify(user.authKeyHash, authKey) : await this.hasher.verifyNobody(authKey);
     if (!user || !ok) throw new InvalidCredentials();
     if (user.disabled) throw new AccountDisabled();
+    if (await this.secondFactor.isEnabled(user.id)) {
+      // NOTE: the password's attempts are not cleared yet: a password guessed right without the
+      // factor keeps counting, and the count starts over only when the whole login succeeds.
+      const challenge = await this.secondFactor.openChallenge(user.id);
+      throw new SecondFactorRequired(challenge.token, challenge.expiresInS);
+    }
     await this.attempts.clear(account);
     return this.tokens.issue(user.id);
+  }
+
+  /**
+   * The login's second step: a TOTP or backup code for the challenge the password step opened.
+   * Limited per IP (the route) and per account (the same backoff as passwords, counted apart).
+   */
+  async completeSecondFactor(challengeToken: string, code: string): Promise<IssuedTokens> {
+    const userId = await this.secondFactor.challengedUser(challengeToken);
+    const throttleKey = `second-factor:${userId}`;
+    const waitS = await this.attempts.take(throttleKey, this.config.auth.loginThrottle);
+    if (waitS > 0) throw new LoginThrottled(waitS);
+    await this.secondFactor.completeChallenge(challengeToken, code);
+    const user = (await this.users.findById(userId)) ?? raise(new InvalidCredentials());
+    if (user.disabled) throw new AccountDisabled();
+    await this.attempts.clear(throttleKey);
+    await this.attempts.clear(accountKey(user.email));
+    return this.tokens.issue(userId);
   }
 
   refresh(refreshToken: string): Promise<IssuedTokens> {
@@ -165,4 +191,9 @@ export class AuthService {
       return this.tokens.issue(userId);
     });
   }
+}
+
+/** The login throttle's key of an email: a hash, so the store holds no address. */
+function accountKey(email: string): string {
+  return createHash('sha256').update(email.toLowerCase()).digest('hex');
 }

@@ -36,10 +36,10 @@ describe('loadConfig', () => {
   });
 
   it('refuses to start in production without its own JWT and prelogin secrets', () => {
-    expect(() => loadConfig({ NODE_ENV: 'production', DATA_DIR: dataDir })).toThrow(/JWT_SECRET[\s\S]*PRELOGIN_SECRET/);
+    expect(() => loadConfig({ NODE_ENV: 'production', DATA_DIR: dataDir })).toThrow(/JWT_SECRET[\s\S]*PRELOGIN_SECRET[\s\S]*SECOND_FACTOR_SECRET/);
     expect(() => loadConfig({ NODE_ENV: 'production', DATA_DIR: dataDir, JWT_SECRET: 'x'.repeat(40) })).toThrow(ConfigError);
-    const config = loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(40), PRELOGIN_SECRET: 'y'.repeat(40) });
-    expect(config.auth).toMatchObject({ jwtSecret: 'x'.repeat(40), preloginSecret: 'y'.repeat(40) });
+    const config = loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(40), PRELOGIN_SECRET: 'y'.repeat(40), SECOND_FACTOR_SECRET: 'z'.repeat(40) });
+    expect(config.auth).toMatchObject({ jwtSecret: 'x'.repeat(40), preloginSecret: 'y'.repeat(40), secondFactorSecret: 'z'.repeat(40) });
     expect(config.http.swaggerEnabled).toBe(false);
   });
 
@@ -52,7 +52,8 @@ describe('loadConfig', () => {
       expect(second.auth.jwtSecret).toBe(first.auth.jwtSecret);
       expect(second.auth.preloginSecret).toBe(first.auth.preloginSecret);
       expect(first.auth.preloginSecret).not.toBe(first.auth.jwtSecret);
-      for (const name of ['jwt-secret', 'prelogin-secret']) expect(statSync(join(dir, 'secrets', name)).mode & 0o777).toBe(0o600);
+      expect(second.auth.secondFactorSecret).toBe(first.auth.secondFactorSecret);
+      for (const name of ['jwt-secret', 'prelogin-secret', 'second-factor-secret']) expect(statSync(join(dir, 'secrets', name)).mode & 0o777).toBe(0o600);
       expect(statSync(join(dir, 'secrets')).mode & 0o777).toBe(0o700);
       expect(loadConfig({ DATA_DIR: mkdtempSync(join(tmpdir(), 'mindvault-secrets-')) }).auth.jwtSecret).not.toBe(first.auth.jwtSecret);
     } finally {

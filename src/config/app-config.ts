@@ -47,6 +47,8 @@ export abstract class AppConfig {
     jwtSecret: string;
     /** HMAC key of the prelogin fakes: never the JWT key, so a fake says nothing about it. */
     preloginSecret: string;
+    /** Seals TOTP secrets at rest and keys backup-code hashes: its own key, so a leaked JWT key reveals no second factor. */
+    secondFactorSecret: string;
     /** Seconds. */
     accessTtlS: number;
     /** Seconds a refresh token lives unused (the idle end). */
@@ -159,7 +161,7 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
   const nodeEnv = (parsed.NODE_ENV ?? 'development') as AppConfig['env'];
   const dataDir = resolve(parsed.DATA_DIR ?? 'data');
   if (nodeEnv === 'production') {
-    const missing = (['JWT_SECRET', 'PRELOGIN_SECRET'] as const).filter((name) => !parsed[name]);
+    const missing = (['JWT_SECRET', 'PRELOGIN_SECRET', 'SECOND_FACTOR_SECRET'] as const).filter((name) => !parsed[name]);
     if (missing.length > 0) {
       throw new ConfigError(`invalid environment:\n${missing.map((name) => `  ${name}: must be set to a secret of your own in production`).join('\n')}`);
     }
@@ -168,6 +170,7 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
   // there is no built-in secret anyone could know, and tokens survive a restart.
   const jwtSecret = parsed.JWT_SECRET ?? persistentSecret(dataDir, 'jwt-secret');
   const preloginSecret = parsed.PRELOGIN_SECRET ?? persistentSecret(dataDir, 'prelogin-secret');
+  const secondFactorSecret = parsed.SECOND_FACTOR_SECRET ?? persistentSecret(dataDir, 'second-factor-secret');
   const trustProxy = (parsed.TRUST_PROXY ?? '').split(',').map((e) => e.trim()).filter(Boolean);
   const badProxies = trustProxy.filter((entry) => !isProxyEntry(entry));
   if (badProxies.length > 0) {
@@ -243,6 +246,7 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     auth: {
       jwtSecret,
       preloginSecret,
+      secondFactorSecret,
       accessTtlS: parsed.JWT_ACCESS_TTL_S ?? 15 * 60,
       refreshTtlS: parsed.JWT_REFRESH_TTL_S ?? 30 * 24 * 3600,
       sessionMaxTtlS: parsed.SESSION_MAX_TTL_S ?? 90 * 24 * 3600,

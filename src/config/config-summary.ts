@@ -23,6 +23,7 @@ export function describeConfig(config: AppConfig): Record<string, unknown> {
     auth: {
       jwtSecret: 'set',
       preloginSecret: 'set',
+      secondFactorSecret: 'set',
       accessTtlS: config.auth.accessTtlS,
       refreshTtlS: config.auth.refreshTtlS,
       sessionMaxTtlS: config.auth.sessionMaxTtlS,

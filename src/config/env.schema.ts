@@ -186,6 +186,9 @@ export class EnvSchema {
   /** true: Server-Timing headers and GET /api/admin/diagnostics. */
   @IsOptional() @IsIn(['true', 'false'])
   DIAGNOSTICS_ENABLED?: string;
+  /** Key that seals TOTP secrets at rest and keys the backup-code hashes; unset: generated once and kept in DATA_DIR (required in production). */
+  @IsOptional() @IsString() @MinLength(32)
+  SECOND_FACTOR_SECRET?: string;
   /** HMAC key of the prelogin fakes; unset: generated once and kept in DATA_DIR (required in production). */
   @IsOptional() @IsString() @MinLength(32)
   PRELOGIN_SECRET?: string;

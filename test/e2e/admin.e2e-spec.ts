@@ -15,6 +15,7 @@ interface AdminUser {
   effectiveTier: string;
   usageBytes: number;
   mapCount: number;
+  twoFactor: boolean;
   disabled: boolean;
   createdAt: string;
 }
@@ -94,6 +95,7 @@ describe('admin API', () => {
         effectiveTier: 'free',
         usageBytes: 123,
         mapCount: 2,
+        twoFactor: false,
         disabled: false,
         createdAt: expect.any(String),
       },

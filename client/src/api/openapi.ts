@@ -87,6 +87,22 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/auth/login/second-factor": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["AuthController_secondFactor"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/auth/refresh": {
         parameters: {
             query?: never;
@@ -456,6 +472,54 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/auth/2fa": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["SecondFactorController_status"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/2fa/totp": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["SecondFactorController_beginTotp"];
+        delete: operations["SecondFactorController_disableTotp"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/2fa/totp/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["SecondFactorController_confirmTotp"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -562,6 +626,15 @@ export interface components {
             email: string;
             /** Format: byte */
             authKey: string;
+        };
+        SecondStepRequestDto: {
+            /**
+             * @description a 6-digit TOTP code, or a backup code (`xxxxx-xxxxx`)
+             * @example 123456
+             */
+            code: string;
+            /** @description the challengeToken of the SECOND_FACTOR_REQUIRED answer */
+            challengeToken: string;
         };
         RefreshRequestDto: {
             refreshToken: string;
@@ -880,6 +953,8 @@ export interface components {
             /** @description bytes stored, all versions counted */
             usageBytes: number;
             mapCount: number;
+            /** @description a second factor is enabled (its secret is never shown) */
+            twoFactor: boolean;
             disabled: boolean;
             /** Format: date-time */
             createdAt: string;
@@ -918,6 +993,8 @@ export interface components {
             /** @description bytes stored, all versions counted */
             usageBytes: number;
             mapCount: number;
+            /** @description a second factor is enabled (its secret is never shown) */
+            twoFactor: boolean;
             disabled: boolean;
             /** Format: date-time */
             createdAt: string;
@@ -991,6 +1068,50 @@ export interface components {
             queue: components["schemas"]["QueueCountsDto"];
             /** @description the last reconcile sweep requested, with its report */
             lastReconcile: components["schemas"]["ReconcileRunDto"] | null;
+        };
+        SecondFactorStatusDto: {
+            totpEnabled: boolean;
+            /** @description unused backup codes (0 without a factor) */
+            backupCodesLeft: number;
+        };
+        BeginTotpRequestDto: {
+            /**
+             * Format: byte
+             * @description proof of the current password (32 bytes): a bearer token alone cannot add a factor
+             */
+            currentAuthKey: string;
+        };
+        TotpEnrolmentDto: {
+            /** @description the shared secret, base32 (RFC 4648), for typing into an app by hand */
+            secret: string;
+            /**
+             * @description what an authenticator app scans, as a QR code
+             * @example otpauth://totp/Mindvault:ada%40example.com?secret=…&issuer=Mindvault&digits=6&period=30
+             */
+            otpauthUri: string;
+        };
+        SecondFactorCodeDto: {
+            /**
+             * @description a 6-digit TOTP code, or a backup code (`xxxxx-xxxxx`)
+             * @example 123456
+             */
+            code: string;
+        };
+        BackupCodesDto: {
+            /** @description ten single-use codes, shown this once */
+            backupCodes: string[];
+        };
+        DisableTotpRequestDto: {
+            /**
+             * @description a 6-digit TOTP code, or a backup code (`xxxxx-xxxxx`)
+             * @example 123456
+             */
+            code: string;
+            /**
+             * Format: byte
+             * @description proof of the current password (32 bytes)
+             */
+            currentAuthKey: string;
         };
     };
     responses: never;
@@ -1207,7 +1328,85 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description INVALID_CREDENTIALS */
+            /** @description INVALID_CREDENTIALS | SECOND_FACTOR_REQUIRED (with challengeToken, expiresInS, methods: finish at POST /api/auth/login/second-factor) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description ACCOUNT_DISABLED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description BODY_TOO_SLOW (body slower than HTTP_MIN_BODY_BYTES_PER_S; the connection closes) */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description BODY_TOO_LARGE (over the route's limit, with limitBytes) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description RATE_LIMITED (per IP) | LOGIN_THROTTLED (per account, with Retry-After and retryAfterS) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    AuthController_secondFactor: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SecondStepRequestDto"];
+            };
+        };
+        responses: {
+            /** @description the challenge and the code are spent */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TokenPairDto"];
+                };
+            };
+            /** @description VALIDATION_FAILED | JSON_TOO_DEEP (nested deeper than 32) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description INVALID_SECOND_FACTOR (wrong, expired or used code) | INVALID_CHALLENGE (unknown, expired, used, or closed after 5 wrong codes) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3056,6 +3255,278 @@ export interface operations {
             };
             /** @description SERVICE_UNAVAILABLE (job queue down) */
             503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    SecondFactorController_status: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SecondFactorStatusDto"];
+                };
+            };
+            /** @description VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description UNAUTHENTICATED: missing, expired or invalid token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description RATE_LIMITED, with Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    SecondFactorController_beginTotp: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BeginTotpRequestDto"];
+            };
+        };
+        responses: {
+            /** @description a pending secret (replacing an unconfirmed one); nothing changes at login until it is confirmed */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TotpEnrolmentDto"];
+                };
+            };
+            /** @description VALIDATION_FAILED | JSON_TOO_DEEP (nested deeper than 32) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description INVALID_CREDENTIALS (currentAuthKey is wrong)
+             *
+             *     UNAUTHENTICATED: missing, expired or invalid token
+             */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description BODY_TOO_SLOW (body slower than HTTP_MIN_BODY_BYTES_PER_S; the connection closes) */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description SECOND_FACTOR_ENABLED */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description BODY_TOO_LARGE (over the route's limit, with limitBytes) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description RATE_LIMITED, with Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    SecondFactorController_disableTotp: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DisableTotpRequestDto"];
+            };
+        };
+        responses: {
+            /** @description the factor and its backup codes are gone */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description INVALID_CREDENTIALS (currentAuthKey is wrong) | INVALID_SECOND_FACTOR
+             *
+             *     UNAUTHENTICATED: missing, expired or invalid token
+             */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description SECOND_FACTOR_NOT_ENABLED */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description RATE_LIMITED, with Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    SecondFactorController_confirmTotp: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SecondFactorCodeDto"];
+            };
+        };
+        responses: {
+            /** @description the factor is on; every later login needs a code */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BackupCodesDto"];
+                };
+            };
+            /** @description VALIDATION_FAILED | JSON_TOO_DEEP (nested deeper than 32) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description INVALID_SECOND_FACTOR
+             *
+             *     UNAUTHENTICATED: missing, expired or invalid token
+             */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description BODY_TOO_SLOW (body slower than HTTP_MIN_BODY_BYTES_PER_S; the connection closes) */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description NO_PENDING_ENROLMENT | SECOND_FACTOR_ENABLED */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description BODY_TOO_LARGE (over the route's limit, with limitBytes) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description RATE_LIMITED, with Retry-After */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };

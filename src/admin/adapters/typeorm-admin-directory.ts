@@ -11,12 +11,14 @@ interface OverviewRow {
   created_at: Date;
   usage_bytes: string;
   map_count: string;
+  two_factor: boolean;
 }
 
 const OVERVIEW = `
   SELECT u.id, u.email, u.role, u.disabled, u.created_at,
          COALESCE(uu.usage_bytes, 0) AS usage_bytes,
-         (SELECT count(*) FROM mind_maps m WHERE m.owner_id = u.id) AS map_count
+         (SELECT count(*) FROM mind_maps m WHERE m.owner_id = u.id) AS map_count,
+         EXISTS (SELECT 1 FROM totp_factors f WHERE f.user_id = u.id AND f.enabled_at IS NOT NULL) AS two_factor
   FROM users u LEFT JOIN user_usage uu ON uu.user_id = u.id`;
 
 /**
@@ -69,5 +71,6 @@ function toOverview(r: OverviewRow): UserOverview {
     createdAt: r.created_at,
     usageBytes: Number(r.usage_bytes),
     mapCount: Number(r.map_count),
+    twoFactor: r.two_factor,
   };
 }

@@ -10,6 +10,7 @@ export function toAdminUserDto(u: ListedUser): AdminUserDto {
     effectiveTier: u.effectiveTier,
     usageBytes: u.usageBytes,
     mapCount: u.mapCount,
+    twoFactor: u.twoFactor,
     disabled: u.disabled,
     createdAt: u.createdAt.toISOString(),
   };

@@ -9,6 +9,7 @@ export class AdminUserDto {
   @ApiProperty({ enum: TIERS }) effectiveTier: Tier;
   @ApiProperty({ description: 'bytes stored, all versions counted' }) usageBytes: number;
   @ApiProperty() mapCount: number;
+  @ApiProperty({ description: 'a second factor is enabled (its secret is never shown)' }) twoFactor: boolean;
   @ApiProperty() disabled: boolean;
   @ApiProperty({ format: 'date-time' }) createdAt: string;
 }

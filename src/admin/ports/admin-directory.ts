@@ -9,6 +9,8 @@ export interface UserOverview {
   createdAt: Date;
   usageBytes: number;
   mapCount: number;
+  /** Whether a second factor is enabled: that it is, never anything of it. */
+  twoFactor: boolean;
 }
 
 export interface SystemTotals {

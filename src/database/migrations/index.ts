@@ -4,6 +4,7 @@ import { SessionFamilies1764316800000 } from './1764316800000-session-families';
 import { UploadReservations1764320400000 } from './1764320400000-upload-reservations';
 import { InstallIdentity1765000000000 } from './1765000000000-install-identity';
 import { AccountDeletion1765200000000 } from './1765200000000-account-deletion';
+import { SecondFactor1765200100000 } from './1765200100000-second-factor';
 
 /** Every migration, in order; the app and the CLI DataSource (ormconfig.ts) both read this list. */
 export const MIGRATIONS = [
@@ -13,4 +14,5 @@ export const MIGRATIONS = [
   UploadReservations1764320400000,
   InstallIdentity1765000000000,
   AccountDeletion1765200000000,
+  SecondFactor1765200100000,
 ];
