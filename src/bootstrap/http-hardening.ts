@@ -7,6 +7,7 @@ import { TierPolicy } from '../billing/tier-policy.service';
 import { applyBodyLimits } from '../common/http/body-limit';
 import { limitBodiesByCaller } from '../common/http/caller-body-limit';
 import { installJsonParser } from '../common/http/json-body';
+import { lingerAfterEarlyAnswers } from '../common/http/lingering-close';
 import { installRateLimits } from '../common/http/rate-limit';
 import { cutSlowBodies } from '../common/http/slow-clients';
 import type { AppConfig } from '../config/app-config';
@@ -43,12 +44,7 @@ export async function installRequestGuards(app: NestFastifyApplication, config: 
   const tiers = app.get(TierPolicy);
   instance.addHook('onRoute', limitBodiesByCaller((userId) => tiers.planFor(userId)));
   cutSlowBodies(instance, { minBytesPerS: config.http.minBodyBytesPerS, graceMs: config.http.bodyRateGraceMs });
-  // An answer sent before its body arrived (401, 429, 413, a failed upload) closes the connection:
-  // otherwise Node would read and discard the rest of the body to keep the connection usable.
-  instance.addHook('onSend', (request, reply, payload, done) => {
-    if (!request.raw.complete) void reply.header('connection', 'close');
-    done(null, payload);
-  });
+  lingerAfterEarlyAnswers(instance, { maxMs: config.http.lingerMs, maxBytes: config.http.lingerBytes });
   // Answers under /api are one user's (tokens, keys, metadata): no cache may keep them. A handler
   // that wants other caching (the blob routes' `private, no-store`) sets its own.
   instance.addHook('onRequest', (request, reply, done) => {

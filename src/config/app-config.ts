@@ -126,6 +126,12 @@ export interface HttpConfig {
   /** Slowest accepted body (bytes a second), judged after `bodyRateGraceMs` of waiting on the client. */
   minBodyBytesPerS: number;
   bodyRateGraceMs: number;
+  /**
+   * After an answer sent before its body was read (401, 413, 429…): milliseconds and bytes the
+   * server still reads and discards before closing, so the client can read the answer.
+   */
+  lingerMs: number;
+  lingerBytes: number;
   /** Addresses/CIDRs (or proxy-addr's names, e.g. `loopback`) whose X-Forwarded-For is believed; empty: none. */
   trustProxy: string[];
   swaggerEnabled: boolean;
@@ -237,6 +243,8 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
       idleTimeoutMs: parsed.HTTP_IDLE_TIMEOUT_MS ?? 60_000,
       minBodyBytesPerS: parsed.HTTP_MIN_BODY_BYTES_PER_S ?? 4 * KiB,
       bodyRateGraceMs: parsed.HTTP_BODY_RATE_GRACE_MS ?? 10_000,
+      lingerMs: parsed.HTTP_LINGER_MS ?? 5_000,
+      lingerBytes: parsed.HTTP_LINGER_BYTES ?? 64 * MiB,
       trustProxy,
       swaggerEnabled: parsed.SWAGGER_ENABLED === undefined ? nodeEnv !== 'production' : parsed.SWAGGER_ENABLED === 'true',
     },

@@ -217,6 +217,14 @@ export class EnvSchema {
   @IsOptional() @Type(() => Number) @IsInt() @Min(100)
   HTTP_BODY_RATE_GRACE_MS?: number;
 
+  /** Milliseconds the server keeps reading (and discarding) a body after answering early, before it closes. 0: close at once. */
+  @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(60_000)
+  HTTP_LINGER_MS?: number;
+
+  /** Bytes the server reads (and discards) at most after answering early, before it closes. */
+  @IsOptional() @Type(() => Number) @IsInt() @Min(0)
+  HTTP_LINGER_BYTES?: number;
+
   /** Comma-separated addresses or CIDRs of proxies whose X-Forwarded-For (and X-Request-Id) is believed; unset: none. */
   @IsOptional() @IsString()
   TRUST_PROXY?: string;
