@@ -1040,6 +1040,12 @@ export interface components {
             staleUploadsRemoved: number;
             /** @description upload reservations past their end, released */
             reservationsExpired: number;
+            /** @description deletions a running backup deferred to the orphan ledger */
+            deletionsDeferred: number;
+            /** @description 1 when the sweep deleted nothing because deleting was not safe (see refusal) */
+            deletionsRefused: number;
+            /** @description why the sweep deleted nothing: the store is not this database's, or too large a share of it would have gone */
+            refusal: string | null;
             usersChecked: number;
             /** @description the first 100 */
             usageCorrections: components["schemas"]["UsageCorrectionDto"][];
