@@ -174,6 +174,8 @@ export class MapContentService {
             sizeBytes: size,
             envelope,
             savedAt: new Date(),
+            pinned: false,
+            encryptedLabel: null,
           };
           await this.versions.insert(saved);
           return saved;

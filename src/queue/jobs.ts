@@ -2,8 +2,10 @@ import type { AppConfig } from '../config/app-config';
 
 /** Every background job, by name, with its payload: the one typed map producers and processors share. */
 export interface JobPayloads {
-  /** Delete the versions of one map beyond its maxVersions (rows, usage, then objects). */
+  /** Apply the retention policy to one map: thin by age, cap at maxVersions (rows, usage, then objects). */
   'prune-versions': { mapId: string };
+  /** Thin every map whose thinning is due: saved since its last thinning, or a kept version changing tier. */
+  'thin-due': Record<string, never>;
   /** Prune every map holding more versions than it may (catches prunes that were never queued). */
   'prune-overdue': Record<string, never>;
   /** Delete stored objects no version row references, recompute every user's usage; report on run `runId`. */
@@ -26,6 +28,8 @@ export interface RecurringJob {
 export function recurringJobs(config: AppConfig): RecurringJob[] {
   return [
     { name: 'prune-overdue', everyMs: 60_000 },
+    // A version ages out of its tier with no save to notice it; due maps are found by an index.
+    { name: 'thin-due', everyMs: 60_000 },
     { name: 'reconcile-scheduled', everyMs: config.maintenance.reconcileIntervalS * 1000 },
     { name: 'purge-sessions', everyMs: config.maintenance.sessionPurgeIntervalS * 1000 },
     // Catches cancellations a provider outage left waiting after the job's own retries ran out.

@@ -6,6 +6,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Queue } from 'bullmq';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { AppConfig } from '../../src/config/app-config';
+import { retentionTiers, versionsToDrop } from '../../src/mindmaps/domain/retention-policy';
 import { BullMqJobQueue } from '../../src/queue/bullmq-job-queue';
 import { QUEUE_NAME } from '../../src/queue/jobs';
 import { FsBlobStore } from '../../src/storage/adapters/fs-blob-store';
@@ -16,7 +17,8 @@ import { createTestDatabase, TestDatabase } from '../utils/test-database';
 
 /**
  * The queue's faults, with real processes: Redis going away under uploads (on a private
- * redis-server, never the machine's shared one) and the worker killed with SIGKILL mid-prune.
+ * redis-server, never the machine's shared one) and the worker killed with SIGKILL mid-prune and
+ * mid-thinning.
  */
 describe('queue faults', () => {
   let db: TestDatabase;
@@ -129,6 +131,60 @@ describe('queue faults', () => {
       await db.pool.query("UPDATE users SET role = 'admin' WHERE id = $1", [user.userId]);
       const started = await client.request('POST', '/api/admin/storage/reconcile', { token: user.accessToken });
       expect(started.status).toBe(202);
+      await eventually(async () => (await books()).objectsWithoutRow.length === 0, 60_000);
+    }
+    expect(await books()).toMatchObject({ usageMismatches: [], objectsWithoutRow: [], rowsWithoutObject: [] });
+  });
+
+  it('thins aged histories under concurrent uploads, survives a worker SIGKILLed mid-thinning, and leaves the books straight', async () => {
+    const api = await startApi(env);
+    processes.push(api);
+    const client = new Api(api.baseUrl);
+    const user = await client.register();
+    const maps = await Promise.all(Array.from({ length: 4 }, () => client.createMap(user, { maxVersions: 50 })));
+    const ids = maps.map((m) => m.id);
+    // 2,000 autosaves a map over 90 days: most of them are thinned away, a batch at a time.
+    await seedVersions(user, ids, 2000);
+    await db.pool.query("UPDATE map_versions SET saved_at = now() - random() * interval '90 days' WHERE map_id = ANY($1::uuid[])", [ids]);
+    await db.pool.query('UPDATE mind_maps SET thin_due_at = now() WHERE id = ANY($1::uuid[])', [ids]);
+    const producer = new BullMqJobQueue({ queue: { redisUrl: redis.url, prefix: 'mvchaos', debounceMs: 0 } } as AppConfig);
+    await producer.enqueue('thin-due', {});
+    const watcher = new Queue(QUEUE_NAME, { connection: { url: redis.url }, prefix: 'mvchaos' });
+    const worker = await startWorker(env);
+    processes.push(worker);
+    await waitUntil(async () => (await watcher.getActiveCount()) > 0, 20_000);
+    // Saves keep arriving while it thins, and after it died.
+    const uploads = Promise.all(maps.map(async (m) => {
+      for (let i = 0; i < 5; i++) expect((await client.upload(user, m.id, randomBytes(1024))).status).toBe(201);
+    }));
+    await sleep(300);
+    await worker.stop('SIGKILL');
+    const left = await Promise.all(maps.map((m) => versionsOf(m.id)));
+    expect(left.some((n) => n > 50), `all thinned before the kill: ${left}`).toBe(true);
+    await uploads;
+
+    processes.push(await startWorker(env));
+    await producer.enqueue('thin-due', {});
+    await producer.onApplicationShutdown();
+    // Done when what each map keeps is the policy's fixed point: nothing more to drop, head kept.
+    await eventually(async () => {
+      for (const id of ids) {
+        const rows = await db.pool.query<{ id: string; saved_at: Date }>('SELECT id, saved_at FROM map_versions WHERE map_id = $1 ORDER BY seq DESC', [id]);
+        const head = await db.pool.query<{ head_version_id: string }>('SELECT head_version_id FROM mind_maps WHERE id = $1', [id]);
+        const versions = rows.rows.map((r) => ({ id: r.id, savedAt: r.saved_at, pinned: false }));
+        if (versions.length > 50 || versions[0]?.id !== head.rows[0].head_version_id) return false;
+        if (versionsToDrop({ versions, headVersionId: head.rows[0].head_version_id, now: new Date(), tiers: retentionTiers(10), cap: 50 }).length > 0) return false;
+      }
+      return true;
+    }, 120_000);
+    await watcher.close();
+
+    const state = await books();
+    expect(state).toMatchObject({ usageMismatches: [], rowsWithoutObject: [] });
+    // Objects whose rows went in a batch that died before deleting them are the sweeper's.
+    if (state.objectsWithoutRow.length > 0) {
+      await db.pool.query("UPDATE users SET role = 'admin' WHERE id = $1", [user.userId]);
+      expect((await client.request('POST', '/api/admin/storage/reconcile', { token: user.accessToken })).status).toBe(202);
       await eventually(async () => (await books()).objectsWithoutRow.length === 0, 60_000);
     }
     expect(await books()).toMatchObject({ usageMismatches: [], objectsWithoutRow: [], rowsWithoutObject: [] });

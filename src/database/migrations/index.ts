@@ -3,6 +3,7 @@ import { BillingSharingAdmin1764144000000 } from './1764144000000-billing-sharin
 import { SessionFamilies1764316800000 } from './1764316800000-session-families';
 import { UploadReservations1764320400000 } from './1764320400000-upload-reservations';
 import { InstallIdentity1765000000000 } from './1765000000000-install-identity';
+import { VersionRetention1765100000000 } from './1765100000000-version-retention';
 import { AccountDeletion1765200000000 } from './1765200000000-account-deletion';
 import { SecondFactor1765200100000 } from './1765200100000-second-factor';
 
@@ -13,6 +14,7 @@ export const MIGRATIONS = [
   SessionFamilies1764316800000,
   UploadReservations1764320400000,
   InstallIdentity1765000000000,
+  VersionRetention1765100000000,
   AccountDeletion1765200000000,
   SecondFactor1765200100000,
 ];

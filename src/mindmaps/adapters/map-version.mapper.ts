@@ -9,9 +9,11 @@ export interface MapVersionRow extends EnvelopeRow {
   object_key: string;
   size_bytes: string;
   saved_at: Date;
+  pinned: boolean;
+  encrypted_label: Buffer | null;
 }
 
-export const MAP_VERSION_COLUMNS = `id, map_id, owner_id, object_key, size_bytes, ${ENVELOPE_COLUMNS}, saved_at`;
+export const MAP_VERSION_COLUMNS = `id, map_id, owner_id, object_key, size_bytes, ${ENVELOPE_COLUMNS}, saved_at, pinned, encrypted_label`;
 
 export function toMapVersion(r: MapVersionRow): MapVersion {
   return {
@@ -22,5 +24,7 @@ export function toMapVersion(r: MapVersionRow): MapVersion {
     sizeBytes: Number(r.size_bytes),
     envelope: toEnvelope(r),
     savedAt: r.saved_at,
+    pinned: r.pinned,
+    encryptedLabel: r.encrypted_label,
   };
 }

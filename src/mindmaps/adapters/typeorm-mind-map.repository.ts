@@ -101,7 +101,7 @@ export class TypeOrmMindMapRepository extends MindMapRepository {
   ): Promise<HeadMove> {
     this.db.assertActive('MindMapRepository.moveHead');
     const row = await this.db.row<EnvelopeRow & { over: boolean }>(
-      `UPDATE mind_maps SET head_version_id = $3, size_bytes = $4, version_count = version_count + 1, updated_at = now()
+      `UPDATE mind_maps SET head_version_id = $3, size_bytes = $4, version_count = version_count + 1, updated_at = now(), thin_due_at = now()
        WHERE id = $1 AND owner_id = $2 AND ($5::boolean IS FALSE OR head_version_id IS NOT DISTINCT FROM $6::uuid)
        RETURNING version_count > max_versions AS over, ${ENVELOPE_COLUMNS}`,
       [id, ownerId, head.versionId, head.sizeBytes, expectedHead !== undefined, expectedHead ?? null],
@@ -131,6 +131,18 @@ export class TypeOrmMindMapRepository extends MindMapRepository {
        WHERE m.version_count > m.max_versions`,
     );
     return { maps: Number(rows[0]?.maps ?? 0), oldestSince: rows[0]?.oldest ?? null };
+  }
+
+  async listThinDueIds(limit: number): Promise<string[]> {
+    const rows = await this.db.rows<{ id: string }>(
+      'SELECT id FROM mind_maps WHERE thin_due_at <= now() ORDER BY thin_due_at LIMIT $1',
+      [limit],
+    );
+    return rows.map((r) => r.id);
+  }
+
+  async setThinDue(id: string, at: Date | null): Promise<void> {
+    await this.db.execute('UPDATE mind_maps SET thin_due_at = $2 WHERE id = $1', [id, at]);
   }
 
   async removedVersions(id: string, count: number): Promise<void> {

@@ -23,6 +23,20 @@ export interface MapVersion {
   /** The envelope in force when this version was saved. */
   envelope: Envelope;
   savedAt: Date;
+  /** Pinned by its owner: never thinned (docs/api.md, Version history). */
+  pinned: boolean;
+  /** The version's name, encrypted by the client (crypto.md, Version names); null when unnamed. */
+  encryptedLabel: Buffer | null;
+}
+
+/** What retention needs of a version; `held`: a share link that has not expired pins it. */
+export interface VersionForRetention {
+  id: string;
+  savedAt: Date;
+  pinned: boolean;
+  held: boolean;
+  /** When the earliest expiring link holding it ends (null: no expiring hold). */
+  holdEndsAt: Date | null;
 }
 
 /**

@@ -17,5 +17,8 @@ export class PruneVersionsProcessor implements OnModuleInit {
     this.registry.register('prune-overdue', async () => {
       await this.pruner.pruneOverdue();
     });
+    this.registry.register('thin-due', async () => {
+      await this.pruner.thinDue();
+    });
   }
 }

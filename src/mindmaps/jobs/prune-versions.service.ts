@@ -1,16 +1,24 @@
 import { Injectable } from '@nestjs/common';
+import { TierPolicy } from '../../billing/tier-policy.service';
 import { AppConfig } from '../../config/app-config';
 import { UnitOfWork } from '../../database/unit-of-work';
 import { versionsCharge } from '../../storage/domain/charge';
 import { ObjectJanitor } from '../../storage/object-janitor.service';
 import { UsageLedger } from '../../storage/ports/usage-ledger';
+import type { MapVersion } from '../domain/mind-map';
+import { nextThinningAt, retentionTiers, versionsToDrop } from '../domain/retention-policy';
 import { MapVersionRepository } from '../ports/map-version.repository';
 import { MindMapRepository } from '../ports/mind-map.repository';
 
+/** Versions deleted in one transaction: a long history is thinned in short transactions. */
+export const THIN_BATCH = 500;
+
 /**
- * Removes a map's versions beyond its maxVersions. Idempotent: rows and usage go in one
- * transaction (under the map's row lock, so concurrent prunes of one map serialise), then the
- * objects; an object that can't be deleted is left to the sweeper, never a row without its object.
+ * Applies the retention policy (domain/retention-policy.ts) to a map: thinning by age, with the
+ * map's maxVersions as the hard ceiling (what pruning alone did before). Idempotent: each batch's
+ * rows and usage go in one transaction under the map's row lock (so thinning, saves, pins and
+ * other thinning of one map serialise), then its objects; an object that can't be deleted is left
+ * to the sweeper, never a row without its object.
  */
 @Injectable()
 export class PruneVersionsService {
@@ -19,6 +27,7 @@ export class PruneVersionsService {
     private readonly versions: MapVersionRepository,
     private readonly usage: UsageLedger,
     private readonly janitor: ObjectJanitor,
+    private readonly tiers: TierPolicy,
     private readonly uow: UnitOfWork,
     private readonly config: AppConfig,
   ) {}
@@ -31,8 +40,22 @@ export class PruneVersionsService {
       let progress = 0;
       for (const id of ids) progress += await this.prune(id);
       removed += progress;
-      // A full batch that freed nothing means counters drifted; the reconcile job owns that.
+      // A full batch that freed nothing means counters drifted (or pinned versions fill the
+      // maps): the reconcile job owns the first, the owner the second.
       if (ids.length < batch || progress === 0) return removed;
+    }
+  }
+
+  /**
+   * Thins every map whose thinning is due (saved since, or a kept version changing tier); returns
+   * how many versions it removed. Each run moves the map's due time past now, so this ends.
+   */
+  async thinDue(batch = 100): Promise<number> {
+    let removed = 0;
+    for (;;) {
+      const ids = await this.maps.listThinDueIds(batch);
+      for (const id of ids) removed += await this.prune(id);
+      if (ids.length < batch) return removed;
     }
   }
 
@@ -41,21 +64,44 @@ export class PruneVersionsService {
     return this.maps.overdueBacklog();
   }
 
-  /** Returns how many versions it removed. */
-  async prune(mapId: string): Promise<number> {
-    const removed = await this.uow.run(async () => {
-      const map = await this.maps.lockById(mapId);
-      if (!map) return [];
-      const excess = await this.versions.lockBeyond(map.id, map.maxVersions);
-      if (excess.length === 0) return [];
-      await this.versions.deleteByIds(excess.map((v) => v.id));
-      await this.maps.removedVersions(map.id, excess.length);
-      await this.usage.subtract(map.ownerId, versionsCharge(excess, this.config.charges));
-      return excess;
-    });
-    for (const v of removed) {
-      await this.janitor.discard(v.objectKey, 'version pruned', { userId: v.ownerId, mapId, versionId: v.id });
+  /** Applies the retention policy to one map; returns how many versions it removed. */
+  async prune(mapId: string, now: () => Date = () => new Date()): Promise<number> {
+    let removed = 0;
+    for (;;) {
+      const batch = await this.thinBatch(mapId, now());
+      for (const v of batch.dropped) {
+        await this.janitor.discard(v.objectKey, 'version thinned', { userId: v.ownerId, mapId, versionId: v.id });
+      }
+      removed += batch.dropped.length;
+      if (!batch.more) return removed;
     }
-    return removed.length;
+  }
+
+  /** One transaction: up to THIN_BATCH of the versions the policy drops, oldest first. */
+  private thinBatch(mapId: string, now: Date): Promise<{ dropped: MapVersion[]; more: boolean }> {
+    return this.uow.run(async () => {
+      const map = await this.maps.lockById(mapId);
+      if (!map) return { dropped: [], more: false };
+      const plan = await this.tiers.planFor(map.ownerId);
+      const tiers = retentionTiers(plan.recentVersionsMax);
+      const all = await this.versions.listForRetention(map.id);
+      const versions = all.map((v) => ({ id: v.id, savedAt: v.savedAt, pinned: v.pinned || v.held }));
+      const drop = versionsToDrop({ versions, headVersionId: map.headVersionId, now, tiers, cap: map.maxVersions });
+      // versionsToDrop lists newest first; the oldest go first.
+      const batch = drop.slice(-THIN_BATCH);
+      const dropped = await this.versions.deleteInMap(map.id, batch);
+      if (dropped.length > 0) {
+        await this.maps.removedVersions(map.id, dropped.length);
+        await this.usage.subtract(map.ownerId, versionsCharge(dropped, this.config.charges));
+      }
+      const more = drop.length > batch.length && dropped.length > 0;
+      if (!more) {
+        const gone = new Set(drop);
+        const kept = versions.filter((v) => !gone.has(v.id));
+        const holdsEnd = all.flatMap((v) => (v.holdEndsAt ? [v.holdEndsAt] : []));
+        await this.maps.setThinDue(map.id, nextThinningAt(kept, now, tiers, holdsEnd));
+      }
+      return { dropped, more };
+    });
   }
 }

@@ -45,7 +45,8 @@ export abstract class MindMapRepository {
   /** Deletes every map of the owner (their versions and shares go with them); returns how many. */
   abstract deleteAllOwned(ownerId: string): Promise<number>;
   /**
-   * Makes `versionId` the head in one conditional statement: 'conflict' when `expectedHead` is
+   * Makes `versionId` the head in one conditional statement (and makes the map's thinning due):
+   * 'conflict' when `expectedHead` is
    * given (null: "no head yet") and is not the head; 'missing' when the map is gone. In a
    * transaction only: the caller records the version under the lock this takes.
    */
@@ -63,6 +64,10 @@ export abstract class MindMapRepository {
    */
   abstract overdueBacklog(): Promise<{ maps: number; oldestSince: Date | null }>;
   abstract removedVersions(id: string, count: number): Promise<void>;
+  /** Maps whose retention may drop a version now (a save, or a kept version changing tier), longest due first. */
+  abstract listThinDueIds(limit: number): Promise<string[]>;
+  /** When the map's retention may next drop a version without a save; null: not until a save. */
+  abstract setThinDue(id: string, at: Date | null): Promise<void>;
   /** Replaces each listed map's envelope, in one statement. In a transaction only (the rows locked). */
   abstract replaceEnvelopes(items: { id: string; envelope: Envelope }[]): Promise<void>;
 }

@@ -40,6 +40,8 @@ describe('MapVersionRepository contract: TypeORM on PostgreSQL', () => {
       sizeBytes: 100,
       envelope: env,
       savedAt: new Date(Math.floor(Date.now() / 1000) * 1000),
+      pinned: false,
+      encryptedLabel: null,
     };
     await versions.insert(version);
     return version;

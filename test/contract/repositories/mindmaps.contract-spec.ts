@@ -38,6 +38,8 @@ function newVersion(map: MindMap, overrides: Partial<MapVersion> = {}): MapVersi
     sizeBytes: 100,
     envelope: map.envelope,
     savedAt: new Date(Math.floor(Date.now() / 1000) * 1000),
+    pinned: false,
+    encryptedLabel: null,
     ...overrides,
   };
 }
