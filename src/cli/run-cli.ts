@@ -2,12 +2,14 @@ import { NestFactory } from '@nestjs/core';
 import { nestLogLevels } from '../bootstrap/log-levels';
 import { AppConfig, loadConfig } from '../config/app-config';
 import { openEmbeddedPostgres, RunningDatabase } from '../database/embedded-postgres';
+import { backupCommand, restoreCommand } from './backup.command';
 import { CliModule } from './cli.module';
 import { CreateAdminCommand } from './create-admin.command';
 import { PromoteCommand } from './promote.command';
 
-const USAGE = 'usage: npm run cli -- promote EMAIL | create-admin EMAIL';
-const COMMANDS = new Set(['promote', 'create-admin']);
+const USAGE = 'usage: npm run cli -- promote EMAIL | create-admin EMAIL | backup FILE | restore FILE';
+const ACCOUNT_COMMANDS = new Set(['promote', 'create-admin']);
+const FILE_COMMANDS = new Set(['backup', 'restore']);
 
 export interface CliIo {
   out(line: string): void;
@@ -17,15 +19,18 @@ export interface CliIo {
 /** Runs one command; returns the exit code (0 done, 1 failed, 2 usage). */
 export async function runCli(args: string[], env: Record<string, string | undefined>, io: CliIo): Promise<number> {
   const [command, ...rest] = args;
-  if (!COMMANDS.has(command) || rest.length !== 1 || !rest[0].includes('@')) {
+  const valid = rest.length === 1 && (FILE_COMMANDS.has(command) || (ACCOUNT_COMMANDS.has(command) && rest[0].includes('@')));
+  if (!valid) {
     io.err(USAGE);
     return 2;
   }
-  const email = rest[0];
   // Quieter than the server: the command's own answer is what the operator wants to read.
   const config = loadConfig({ LOG_LEVEL: 'warn', ...env });
   const database = await openDatabase(config);
   try {
+    if (command === 'backup') return await backupCommand(config, database.url, rest[0], io);
+    if (command === 'restore') return await restoreCommand(config, database.url, rest[0], io);
+    const email = rest[0];
     const app = await NestFactory.createApplicationContext(CliModule.forRoot(config, database.url), {
       logger: nestLogLevels(config.logLevel),
     });

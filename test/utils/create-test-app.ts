@@ -17,6 +17,8 @@ export interface TestAppOptions {
   blob?: 'fs' | 's3';
   /** Run jobs on BullMQ (real Redis) instead of in-process. */
   queue?: 'inline' | 'bullmq';
+  /** The database to serve (a restored one); by default a fresh copy of the migrated template. */
+  database?: TestDatabase;
   /** Providers to replace, e.g. `{ provide: PaymentProvider, useValue: fake }`: no test talks to outside services. */
   overrides?: ProviderOverride[];
 }
@@ -48,7 +50,7 @@ export interface TestApp {
 
 /** The real app on Fastify, listening on loopback, over a fresh database and blob store. */
 export async function createTestApp(options: TestAppOptions = {}): Promise<TestApp> {
-  const db = await createTestDatabase();
+  const db = options.database ?? (await createTestDatabase());
   const cleanups: (() => Promise<void>)[] = [];
   let s3: RunningS3rver | undefined;
   const env: Record<string, string> = {
