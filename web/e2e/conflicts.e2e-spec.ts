@@ -83,9 +83,12 @@ describe.skipIf(!CHROMIUM_AVAILABLE)('two devices editing one map', () => {
     expect(texts).not.toContain('Laptop, round two');
   });
 
-  it('"save mine as a copy" makes a new map of my version and loads theirs here', async () => {
+  it('"save mine as a copy" is the focused choice: a reflex Enter makes a new map of my version and loads theirs here', async () => {
     await collide('Laptop, round three', 'Phone, round three');
-    await phoneEditor.chooseConflict('Save mine as a copy');
+    const dialog = phone.page.getByRole('dialog', { name: 'This map changed on another device' });
+    await dialog.waitFor();
+    await phone.page.keyboard.press('Enter');
+    await dialog.waitFor({ state: 'detached' });
     await phoneEditor.node('Laptop, round three').waitFor();
     expect(await phoneEditor.nodeTexts()).not.toContain('Phone, round three');
     expect(await phoneEditor.saveState()).toBe('saved');
@@ -96,6 +99,8 @@ describe.skipIf(!CHROMIUM_AVAILABLE)('two devices editing one map', () => {
     await maps.open(`${TITLE} (my copy)`);
     await phoneEditor.loaded();
     expect(await phoneEditor.nodeTexts()).toContain('Phone, round three');
+    // One name: the copy's root carries the copy's title.
+    expect(await phoneEditor.nodeTexts()).toContain(`${TITLE} (my copy)`);
     expect(await phoneEditor.nodeTexts()).not.toContain('Laptop, round three');
     expect([...laptop.errors, ...phone.errors]).toEqual([]);
   });

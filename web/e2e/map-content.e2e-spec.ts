@@ -51,7 +51,8 @@ describe.skipIf(!CHROMIUM_AVAILABLE)('what the editor offers, the map keeps', ()
     expect(await editor.menuEntries('Rich map')).toEqual(['Add childTab', 'Edit textF2', 'Note, link, colours, tags…', 'Link to another node…', 'Fold or unfoldSpace']);
     // Opened in the bottom right corner, it stays inside the window.
     await editor.select('Gamma');
-    await page.mouse.click(1275, 795, { button: 'right' });
+    const map = (await page.locator('.map-container').boundingBox())!;
+    await page.mouse.click(map.x + map.width - 3, map.y + map.height - 3, { button: 'right' });
     await page.getByRole('menu').waitFor();
     const box = await page.getByRole('menu').boundingBox();
     expect(box!.x + box!.width).toBeLessThanOrEqual(1280);
@@ -74,6 +75,12 @@ describe.skipIf(!CHROMIUM_AVAILABLE)('what the editor offers, the map keeps', ()
     await editor.select('Gamma');
     await page.getByRole('status').filter({ hasText: 'Choose the node to link' }).waitFor({ state: 'detached' });
     await editor.chooseFromMenu('Gamma', 'Summarize (bracket)');
+    // The new bracket's label opens for typing.
+    await page.locator('#input-box').waitFor();
+    await page.keyboard.press('Control+a');
+    await page.keyboard.type('Later');
+    await page.keyboard.press('Enter');
+    await page.locator('#input-box').waitFor({ state: 'detached' });
     await editor.select('Beta');
     await page.keyboard.press('Space');
     await editor.node('Beta child').waitFor({ state: 'detached' });
@@ -85,7 +92,7 @@ describe.skipIf(!CHROMIUM_AVAILABLE)('what the editor offers, the map keeps', ()
       expect(beta).toMatchObject({ text: 'Beta', folded: true, children: [expect.objectContaining({ text: 'Beta child' })] });
       expect(beta).not.toHaveProperty('link');
       expect(doc['links']).toEqual([expect.objectContaining({ from: alpha!.id, to: gamma!.id })]);
-      expect(doc['summaries']).toEqual([expect.objectContaining({ parent: doc.root['id'], start: 2, end: 2 })]);
+      expect(doc['summaries']).toEqual([expect.objectContaining({ parent: doc.root['id'], start: 2, end: 2, label: 'Later' })]);
     };
     await check(await editor.documentJson());
 

@@ -25,7 +25,8 @@ export class AccountPage {
   async changePassword(current: string, next: string): Promise<void> {
     const section = this.page.getByRole('region', { name: 'Change password' });
     await section.getByLabel('Current password').fill(current);
-    await section.getByLabel('New password').fill(next);
+    await section.getByLabel('New password', { exact: true }).fill(next);
+    await section.getByLabel('Repeat new password').fill(next);
     await section.getByRole('button', { name: 'Change password' }).click();
     await this.page.getByText('Password changed.').waitFor();
   }

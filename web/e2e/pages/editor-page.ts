@@ -111,6 +111,7 @@ export class EditorPage {
 
   async menuEntries(text: string): Promise<string[]> {
     const menu = await this.openMenu(text);
+    await menu.getByRole('menuitem').first().waitFor();
     const entries = (await menu.getByRole('menuitem').allTextContents()).map((t) => t.trim());
     await this.page.keyboard.press('Escape');
     await menu.waitFor({ state: 'detached' });

@@ -42,6 +42,8 @@ export interface MapEditor {
   /** Called when the person asks for the map's menu (right click, long press, Shift+F10). */
   onMenu(listener: (at: { x: number; y: number }) => void): () => void;
   selected(): SelectedNode | null;
+  /** The root node: its text is the map's title. */
+  root(): { id: string; text: string };
   /** Selects a node (unfolding what hides it) and brings it into view. */
   select(id: string): void;
   run(command: EditorCommand): void;

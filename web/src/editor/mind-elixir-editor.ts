@@ -186,10 +186,12 @@ export function createMindElixirEditor(el: HTMLElement, initial: MindMapDocument
       return () => menuListeners.delete(listener);
     },
     selected: () => describe(current()),
+    root: () => ({ id: mind.nodeData.id, text: mind.nodeData.topic }),
     select,
     run(command) {
-      commands[command](current());
+      // Focus first: the commands that open the text box (edit, add) must keep it focused.
       mind.container.focus();
+      commands[command](current());
     },
     setDetails(id, details) {
       const topic = findTopic(id);

@@ -1,10 +1,10 @@
 import type { AccountState } from '@mindvault/client';
 import { describe, expect, it } from 'vitest';
-import { type KeyValueStorage, LocalDeviceStateStore } from './local-device-state-store';
+import { deviceStateKey, type KeyValueStorage, LocalDeviceStateStore } from './local-device-state-store';
 
 function memoryStorage(): KeyValueStorage & { data: Map<string, string> } {
   const data = new Map<string, string>();
-  return { data, getItem: (k) => data.get(k) ?? null, setItem: (k, v) => void data.set(k, v) };
+  return { data, getItem: (k) => data.get(k) ?? null, setItem: (k, v) => void data.set(k, v), removeItem: (k) => void data.delete(k) };
 }
 
 const state = (keyVersion: number, maps: AccountState['maps']): AccountState => ({ userId: 'u1', keyVersion, maps });
@@ -37,7 +37,25 @@ describe('LocalDeviceStateStore', () => {
 
   it('treats an unreadable entry as no state', async () => {
     const storage = memoryStorage();
-    storage.setItem('mindvault.device-state:a@example.com', '{not json');
+    storage.setItem(await deviceStateKey('a@example.com'), '{not json');
     expect(await new LocalDeviceStateStore(storage).load('a@example.com')).toBeUndefined();
+  });
+
+  it('names its entry by a hash, never the email, and forgets it on log out', async () => {
+    const storage = memoryStorage();
+    const store = new LocalDeviceStateStore(storage);
+    await store.save('a@example.com', state(2, {}));
+    expect([...storage.data.keys()]).toEqual([expect.stringMatching(/^mindvault\.device-state:[0-9a-f]{64}$/)]);
+    expect([...storage.data.keys()].join()).not.toContain('example.com');
+    await store.forget('a@example.com');
+    expect(storage.data.size).toBe(0);
+  });
+
+  it('moves an entry an older version stored under the plain email', async () => {
+    const storage = memoryStorage();
+    storage.setItem('mindvault.device-state:a@example.com', JSON.stringify(state(4, { m1: map(2) })));
+    const store = new LocalDeviceStateStore(storage);
+    expect(await store.load('a@example.com')).toEqual(state(4, { m1: map(2) }));
+    expect([...storage.data.keys()]).toEqual([await deviceStateKey('a@example.com')]);
   });
 });

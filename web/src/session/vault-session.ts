@@ -118,8 +118,29 @@ export class VaultSession {
     return { ...map, headVersionId: saved.versionId, sizeBytes: saved.sizeBytes, versionCount: 1 };
   }
 
+  /** The title alone: the editor calls it when the root's text changed (it saves the tree itself). */
   async rename(mapId: string, title: string): Promise<void> {
     await this.vault.rename(mapId, title);
+  }
+
+  /**
+   * The map's title and its root's text, which are one name: renames the title, then saves the
+   * tree with the new root text over the head it read (another device saving meanwhile: read
+   * again and retry, a few times, rather than overwrite its edits).
+   */
+  async renameMap(mapId: string, title: string): Promise<void> {
+    await this.vault.rename(mapId, title);
+    for (let attempt = 0; ; attempt++) {
+      const opened = await this.openMap(mapId);
+      if (opened.document.root.text === title) return;
+      const document = { ...opened.document, root: { ...opened.document.root, text: title } };
+      try {
+        await this.save(mapId, document, opened.versionId);
+        return;
+      } catch (error) {
+        if (!(error instanceof ApiError && error.code === 'VERSION_CONFLICT') || attempt >= 2) throw error;
+      }
+    }
   }
 
   deleteMap(mapId: string): Promise<void> {
@@ -208,6 +229,7 @@ export class VaultSession {
       await this.vault.logout();
     } finally {
       forgetStoredSession();
+      await deviceState.forget(this.email);
     }
   }
 

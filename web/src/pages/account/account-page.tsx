@@ -38,7 +38,7 @@ export function AccountPage({ session }: { session: VaultSession }) {
           <h2>Plan</h2>
           {account === null ? <p>Loading…</p> : (
             <>
-              <p>You are on the <strong class="plan">{account.effectiveTier}</strong> plan{account.status ? ` (${account.status})` : ''}.</p>
+              <p>You are on the <strong class="plan">{account.effectiveTier}</strong> plan{statusNote(account.status)}.</p>
               <div class="usage">
                 <progress max={1} value={share} aria-label="Storage used" />
                 <span>{formatBytes(account.usageBytes)} of {formatBytes(account.limitBytes)} used ({Math.round(share * 100)}%)</span>
@@ -60,9 +60,24 @@ export function AccountPage({ session }: { session: VaultSession }) {
   );
 }
 
+/** A subscription's state in words; nothing when there is nothing to say (no subscription, or it is paid). */
+function statusNote(status: string | null | undefined): string {
+  const words: Record<string, string> = {
+    trialing: 'trial',
+    past_due: 'payment overdue',
+    unpaid: 'unpaid',
+    paused: 'paused',
+    incomplete: 'payment not finished',
+    canceled: 'cancelled',
+    incomplete_expired: 'payment never finished',
+  };
+  return status && words[status] ? ` (${words[status]})` : '';
+}
+
 function ChangePassword({ session }: { session: VaultSession }) {
   const [current, setCurrent] = useState('');
   const [next, setNext] = useState('');
+  const [repeat, setRepeat] = useState('');
   const [busy, setBusy] = useState(false);
   const [failure, setFailure] = useState<Failure | null>(null);
   const submit = async (event: Event) => {
@@ -72,11 +87,16 @@ function ChangePassword({ session }: { session: VaultSession }) {
       setFailure({ kind: 'other', message: 'Choose a new password of at least 10 characters.' });
       return;
     }
+    if (next !== repeat) {
+      setFailure({ kind: 'other', message: 'The two new passwords differ.' });
+      return;
+    }
     setBusy(true);
     try {
       await session.changePassword(current, next);
       setCurrent('');
       setNext('');
+      setRepeat('');
       toast('Password changed. Other devices are signed out.');
     } catch (error) {
       setFailure(describeFailure(error));
@@ -88,8 +108,11 @@ function ChangePassword({ session }: { session: VaultSession }) {
     <section aria-label="Change password">
       <h2>Change password</h2>
       <form onSubmit={submit}>
+        {/* For password managers: which account this password belongs to. */}
+        <input type="email" name="email" autoComplete="username" value={session.email} hidden readOnly />
         <label>Current password <input type="password" name="current-password" autoComplete="current-password" required value={current} onInput={(e) => setCurrent(e.currentTarget.value)} /></label>
         <label>New password <input type="password" name="new-password" autoComplete="new-password" required value={next} onInput={(e) => setNext(e.currentTarget.value)} /></label>
+        <label>Repeat new password <input type="password" name="repeat-password" autoComplete="new-password" required value={repeat} onInput={(e) => setRepeat(e.currentTarget.value)} /></label>
         <ErrorMessage failure={failure} />
         <button type="submit" disabled={busy}>{busy ? 'Re-sealing your keys…' : 'Change password'}</button>
       </form>
@@ -116,7 +139,12 @@ function RotateKeys({ session }: { session: VaultSession }) {
   return (
     <section aria-label="Rotate keys">
       <h2>Rotate keys</h2>
-      <p class="hint">Makes new key pairs and re-wraps every map's key for them. Maps, versions and share links keep working.</p>
+      <p class="hint">
+        Your maps are locked with keys only your password opens. Rotate them if you fear a device or
+        a copy of your keys was exposed: new key pairs are made here and every map's key is re-locked
+        for them, so the old keys open nothing new. Maps, versions and share links keep working; it
+        takes a moment per map.
+      </p>
       {phase === 'running' ? (
         <div class="usage"><progress aria-label="Rotating keys" /> <span>Generating keys and re-wrapping every map…</span></div>
       ) : (

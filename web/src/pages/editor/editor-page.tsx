@@ -28,6 +28,8 @@ export function EditorPage({ session, mapId }: { session: VaultSession; mapId: s
   const editor = useRef<MapEditor | null>(null);
   const autosave = useRef<Autosave | null>(null);
   const [title, setTitle] = useState<string | null>(null);
+  /** The title the server holds, to rename the map when the root's text changes. */
+  const savedTitle = useRef<string | null>(null);
   const [state, setState] = useState<SaveState>('saved');
   const [failure, setFailure] = useState<Failure | null>(null);
   const [loadFailure, setLoadFailure] = useState<Failure | null>(null);
@@ -47,8 +49,13 @@ export function EditorPage({ session, mapId }: { session: VaultSession; mapId: s
         const opened = await session.open(mapId);
         if (cancelled || !host.current) return;
         setTitle(opened.title);
+        savedTitle.current = opened.title;
         const el = host.current;
-        const mapEditor = timedSync('render', () => createMindElixirEditor(el, opened.document, { readonly: false }));
+        // A map from before titles and roots were one name (a rename changed only the title):
+        // the title, which the list shows, wins, and the next save writes it into the tree.
+        const stale = opened.document.root.text !== opened.title;
+        const document = stale ? { ...opened.document, root: { ...opened.document.root, text: opened.title } } : opened.document;
+        const mapEditor = timedSync('render', () => createMindElixirEditor(el, document, { readonly: false }));
         const saver = new Autosave(
           {
             save: (document, base) => session.save(mapId, document, base),
@@ -61,7 +68,10 @@ export function EditorPage({ session, mapId }: { session: VaultSession; mapId: s
           },
           opened.versionId,
         );
-        mapEditor.onChange(() => saver.changed());
+        mapEditor.onChange(() => {
+          saver.changed();
+          syncTitle(mapEditor.root().text);
+        });
         mapEditor.onSelect((node) => {
           setSelected(node);
           const from = linking.current;
@@ -75,6 +85,7 @@ export function EditorPage({ session, mapId }: { session: VaultSession; mapId: s
         mapEditor.onMenu((at) => setMenuAt(at));
         editor.current = mapEditor;
         autosave.current = saver;
+        if (stale) saver.changed();
         mapEditor.focus();
       } catch (error) {
         if (!cancelled) setLoadFailure(describeFailure(error));
@@ -119,21 +130,42 @@ export function EditorPage({ session, mapId }: { session: VaultSession; mapId: s
         const theirs = await session.open(mapId);
         mapEditor.load(theirs.document);
         saver.reset(theirs.versionId);
+        savedTitle.current = theirs.title;
+        setTitle(theirs.title);
         toast('Loaded the version saved on the other device.');
       } else if (choice === 'mine') {
         await saver.overwrite(await session.headVersion(mapId));
         toast('Your version is now the latest; the other stays in history.');
       } else {
         const mine = mapEditor.document();
-        const copy = await session.createMap(`${title ?? 'Map'} (my copy)`, mine);
+        const copyTitle = `${title ?? 'Map'} (my copy)`;
+        const copy = await session.createMap(copyTitle, { ...mine, root: { ...mine.root, text: copyTitle } });
         const theirs = await session.open(mapId);
         mapEditor.load(theirs.document);
         saver.reset(theirs.versionId);
+        savedTitle.current = theirs.title;
+        setTitle(theirs.title);
         toast(`Saved your version as “${copy.title}”.`);
       }
     } catch (error) {
       setFailure(describeFailure(error));
     }
+  };
+
+  // The root is the title: renaming one renames the other.
+  const syncTitle = (rootText: string) => {
+    const name = rootText.trim();
+    if (!name || name === savedTitle.current) return;
+    savedTitle.current = name;
+    setTitle(name);
+    session.rename(mapId, name).catch((error: unknown) => setFailure(describeFailure(error)));
+  };
+
+  const renameFromTitle = () => {
+    const mapEditor = editor.current;
+    if (!mapEditor) return;
+    mapEditor.select(mapEditor.root().id);
+    mapEditor.run('edit');
   };
 
   const act = (action: NodeAction) => {
@@ -172,6 +204,7 @@ export function EditorPage({ session, mapId }: { session: VaultSession; mapId: s
         <div class="editor-toolbar">
           <a href="/maps" onClick={onLinkClick}>← Maps</a>
           <h1 class="map-name">{title ?? 'Opening…'}</h1>
+          <button type="button" onClick={renameFromTitle} disabled={title === null} aria-label="Rename map" title="Rename map (edits the root node)">Rename</button>
           <SaveIndicator state={state} onRetry={() => void autosave.current?.flush()} />
           <a href={`/maps/${mapId}/history`} onClick={onLinkClick}>History</a>
           <button type="button" onClick={() => setSharing(true)} disabled={title === null}>Share…</button>

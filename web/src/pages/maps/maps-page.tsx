@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { importFile, IMPORT_ACCEPT } from '../../formats';
 import { navigate, onLinkClick } from '../../router';
 import type { VaultSession } from '../../session/vault-session';
@@ -17,6 +17,7 @@ export function MapsPage({ session }: { session: VaultSession }) {
   const [busy, setBusy] = useState(false);
   const [renaming, setRenaming] = useState<MapInfo | null>(null);
   const [deleting, setDeleting] = useState<MapInfo | null>(null);
+  const picker = useRef<HTMLInputElement>(null);
 
   const load = async () => {
     try {
@@ -72,10 +73,9 @@ export function MapsPage({ session }: { session: VaultSession }) {
             <input name="title" placeholder="Title of a new map" aria-label="Title of a new map" value={title} onInput={(e) => setTitle(e.currentTarget.value)} />
             <button type="submit" class="primary" disabled={busy}>New map</button>
           </form>
-          <label class="button">
-            Import…
-            <input type="file" accept={IMPORT_ACCEPT} hidden onChange={importChosen} aria-label="Import a map file" />
-          </label>
+          {/* A real button (a label around a hidden input is never reached by Tab). */}
+          <button type="button" onClick={() => picker.current?.click()} disabled={busy}>Import…</button>
+          <input ref={picker} type="file" accept={IMPORT_ACCEPT} hidden onChange={importChosen} aria-label="Import a map file" />
         </div>
         <ErrorMessage failure={failure} />
         {maps === null ? <p aria-busy="true">Decrypting your maps…</p> : maps.length === 0 ? <p class="empty">No maps yet: give the first one a title above.</p> : (
@@ -83,7 +83,7 @@ export function MapsPage({ session }: { session: VaultSession }) {
             {maps.map((map) => (
               <li key={map.id}>
                 <a class="map-title" href={`/maps/${map.id}`} onClick={onLinkClick}>{map.title}</a>
-                <span class="meta">{new Date(map.updatedAt).toLocaleString()} · {formatBytes(map.sizeBytes)} · {map.versionCount} versions</span>
+                <span class="meta">{new Date(map.updatedAt).toLocaleString()} · {formatBytes(map.sizeBytes)} · {map.versionCount} {map.versionCount === 1 ? 'version' : 'versions'}</span>
                 <span class="row-actions">
                   <button type="button" onClick={() => setRenaming(map)} aria-label={`Rename ${map.title}`}>Rename</button>
                   <button type="button" class="danger" onClick={() => setDeleting(map)} aria-label={`Delete ${map.title}`}>Delete</button>
@@ -98,7 +98,7 @@ export function MapsPage({ session }: { session: VaultSession }) {
           title={renaming.title}
           onCancel={() => setRenaming(null)}
           onRename={(name) => run(async () => {
-            await session.rename(renaming.id, name);
+            await session.renameMap(renaming.id, name);
             setRenaming(null);
             await load();
           })}

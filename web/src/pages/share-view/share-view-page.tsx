@@ -31,7 +31,7 @@ export function ShareViewPage() {
 
   return (
     <main class="share-view">
-      <header class="app-bar"><span class="brand">Mindvault</span><span class="hint">Shared with you, read-only · decrypted in this browser</span></header>
+      <header class="app-bar"><span class="brand">Mindvault</span>{failure ? null : <span class="hint">Shared with you, read-only · decrypted in this browser</span>}</header>
       <h1 class="map-name">{title ?? (failure ? 'This map cannot be opened' : 'Opening…')}</h1>
       <ErrorMessage failure={failure} />
       <div class="map-host" ref={host} aria-label="Shared mind map" />
