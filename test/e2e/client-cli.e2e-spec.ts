@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { generate } from 'otplib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, TestApp } from '../utils/create-test-app';
 
@@ -172,5 +173,39 @@ describe('the mindvault CLI against the real server', () => {
     const login = await mindvault(['login', '--email', email, '--server', t.baseUrl], env);
     expect(login.code).toBe(1);
     expect(login.stderr).toMatch(/wrong email or password/);
+  });
+
+  it('adds a TOTP second factor, logs in with a code or a backup code, and removes it', async () => {
+    const email = `cli-${randomBytes(5).toString('hex')}@example.com`;
+    const env = { MINDVAULT_CONFIG_DIR: join(work, 'two-step'), MINDVAULT_INSECURE_TEST_KDF: '1', MINDVAULT_PASSWORD: 'two steps ahead' };
+    const codeAt = (secret: string, offsetS: number) => generate({ secret, epoch: Math.floor(Date.now() / 1000) + offsetS });
+    const login = (extra: string[] = [], more: Record<string, string> = {}) => mindvault(['login', '--email', email, '--server', t.baseUrl, ...extra], { ...env, ...more });
+    expect((await mindvault(['register', '--email', email, '--server', t.baseUrl], env)).code).toBe(0);
+
+    const enabled = await mindvault(['2fa', 'enable'], env);
+    expect(enabled.code, enabled.stderr).toBe(0);
+    const secret = /^secret ([A-Z2-7]+)$/m.exec(enabled.stdout)![1]!;
+    expect(enabled.stdout).toMatch(/^uri otpauth:\/\/totp\//m);
+    expect(enabled.stderr).toMatch(/[\u2580\u2584\u2588]/);
+    const confirmed = await mindvault(['2fa', 'confirm', await codeAt(secret, 0)], env);
+    expect(confirmed.code, confirmed.stderr).toBe(0);
+    const backupCodes = confirmed.stdout.trim().split('\n');
+    expect(backupCodes).toHaveLength(10);
+
+    const noCode = await login();
+    expect(noCode.code).toBe(1);
+    expect(noCode.stderr).toMatch(/second factor: pass --code or set MINDVAULT_TOTP_CODE/);
+    const withCode = await login(['--code', await codeAt(secret, 30)]);
+    expect(withCode.code, withCode.stderr).toBe(0);
+    const withBackup = await login([], { MINDVAULT_TOTP_CODE: backupCodes[0]! });
+    expect(withBackup.code, withBackup.stderr).toBe(0);
+    const reused = await login([], { MINDVAULT_TOTP_CODE: backupCodes[0]! });
+    expect(reused.code).toBe(1);
+    expect((await mindvault(['2fa', 'status'], env)).stdout.trim()).toBe('totp on, 9 backup code(s) left');
+
+    const disabled = await mindvault(['2fa', 'disable', '--code', backupCodes[1]!], env);
+    expect(disabled.code, disabled.stderr).toBe(0);
+    expect((await login()).code).toBe(0);
+    expect((await mindvault(['2fa', 'status'], env)).stdout.trim()).toBe('totp off');
   });
 });

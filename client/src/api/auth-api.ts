@@ -45,6 +45,29 @@ export class AuthApi {
     return this.adopt(await this.http.call('put', '/api/auth/password', { body }));
   }
 
+  /** The login's second step (after SECOND_FACTOR_REQUIRED); adopts the session it opens. */
+  async completeSecondFactor(body: JsonBody<'/api/auth/login/second-factor', 'post'>): Promise<TokenPair> {
+    return this.adopt(await this.http.call('post', '/api/auth/login/second-factor', { auth: false, body }));
+  }
+
+  secondFactorStatus(): Promise<Schemas['SecondFactorStatusDto']> {
+    return this.http.call('get', '/api/auth/2fa', {});
+  }
+
+  /** A pending TOTP secret and its otpauth:// URI; nothing changes at login until confirmTotp. */
+  beginTotp(body: JsonBody<'/api/auth/2fa/totp', 'post'>): Promise<Schemas['TotpEnrolmentDto']> {
+    return this.http.call('post', '/api/auth/2fa/totp', { body });
+  }
+
+  /** Enables the pending factor; answers the ten backup codes, shown once. */
+  confirmTotp(body: JsonBody<'/api/auth/2fa/totp/confirm', 'post'>): Promise<Schemas['BackupCodesDto']> {
+    return this.http.call('post', '/api/auth/2fa/totp/confirm', { body });
+  }
+
+  async disableTotp(body: JsonBody<'/api/auth/2fa/totp', 'delete'>): Promise<void> {
+    await this.http.call('delete', '/api/auth/2fa/totp', { body });
+  }
+
   /** Deletes the account and everything it owns on the server, then forgets the session here. */
   async deleteAccount(body: JsonBody<'/api/auth/account', 'delete'>): Promise<void> {
     await this.http.call('delete', '/api/auth/account', { body });

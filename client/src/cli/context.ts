@@ -21,6 +21,7 @@ export const ENV = {
   email: 'MINDVAULT_EMAIL',
   password: 'MINDVAULT_PASSWORD',
   newPassword: 'MINDVAULT_NEW_PASSWORD',
+  totpCode: 'MINDVAULT_TOTP_CODE',
   insecureTestKdf: 'MINDVAULT_INSECURE_TEST_KDF',
 } as const;
 
@@ -93,6 +94,25 @@ export class CliContext {
       throw new CliError('the passwords differ');
     }
     return password;
+  }
+
+  /**
+   * A second-factor code for a login that needs one: --code, else MINDVAULT_TOTP_CODE (only for the
+   * first try: a rejected one is not sent again), else a prompt on the terminal.
+   */
+  secondFactor(flag?: string): () => Promise<string> {
+    let given = flag ?? this.env[ENV.totpCode];
+    return async () => {
+      if (given !== undefined && given !== '') {
+        const code = given;
+        given = undefined;
+        return code;
+      }
+      if (this.io.promptSecret === undefined) {
+        throw new CliError(`this account has a second factor: pass --code or set ${ENV.totpCode} (a code from the app, or a backup code)`);
+      }
+      return this.io.promptSecret('Code from the authenticator app (or a backup code): ');
+    };
   }
 
   email(flag?: string): string {

@@ -7,6 +7,7 @@ import { MindvaultCryptoError } from '../crypto/errors.js';
 import { RollbackError, TamperingError, WrongPasswordError } from '../vault/errors.js';
 import * as account from './commands/account.js';
 import * as maps from './commands/maps.js';
+import { secondFactor, secondFactorUsage } from './commands/second-factor.js';
 import { selftest, selftestUsage } from './commands/selftest.js';
 import * as sharing from './commands/sharing.js';
 import { CliContext, DEFAULT_SERVER, ENV } from './context.js';
@@ -31,6 +32,7 @@ const commands: Record<string, { run: Command; usage: string }> = {
   'rotate-keys': { run: account.rotateKeys, usage: account.rotateKeysUsage },
   upgrade: { run: account.upgrade, usage: account.upgradeUsage },
   'delete-account': { run: account.deleteAccount, usage: account.deleteAccountUsage },
+  '2fa': { run: secondFactor, usage: secondFactorUsage },
   unshare: { run: sharing.unshare, usage: sharing.unshareUsage },
   selftest: { run: (args, ctx) => selftest(args, ctx.io), usage: selftestUsage },
 };
@@ -48,6 +50,7 @@ export function usage(): string {
     `  ${ENV.email}         account email for register and login (or --email)`,
     `  ${ENV.password}      password for non-interactive use (else a prompt); never stored`,
     `  ${ENV.newPassword}  the new password for passwd`,
+    `  ${ENV.totpCode}     a second-factor code for login (or --code; else a prompt)`,
     '',
     'The config directory holds the server URL, the session tokens and what this device has seen',
     '(to catch a server serving older data as current): no password, no keys.',

@@ -38,7 +38,16 @@ import { TamperingError, type TamperedItem, WrongPasswordError } from './errors.
 export interface Credentials {
   email: string;
   password: string;
+  /**
+   * Asked for a code (six digits from the authenticator app, or a backup code) when the account
+   * has a second factor; called again after a wrong code, up to three times. Without it, such a
+   * login rejects with the server's SECOND_FACTOR_REQUIRED.
+   */
+  secondFactor?: () => Promise<string>;
 }
+
+/** Codes a login asks `secondFactor` for before it gives up with INVALID_SECOND_FACTOR. */
+const SECOND_FACTOR_TRIES = 3;
 
 export interface VaultOptions extends NewKdfOptions {
   /** Where this device remembers what it has seen (rollback detection); in memory by default. */
@@ -134,13 +143,13 @@ export class Vault {
   }
 
   /** A fresh device: prelogin → Argon2id → login → fetch the key bundle → verify and open it. */
-  static async login(api: MindvaultApi, { email, password }: Credentials, options: VaultOptions = {}): Promise<Vault> {
+  static async login(api: MindvaultApi, { email, password, secondFactor }: Credentials, options: VaultOptions = {}): Promise<Vault> {
     const state = await DeviceState.load(options.state ?? new MemoryDeviceStateStore(), email);
     const kdf = await api.auth.prelogin(email);
     const keys = await deriveLoginKeys({ email, password, params: kdf }, options);
     let userId: string;
     try {
-      ({ userId } = await api.auth.login({ email, authKey: keys.authKey }));
+      ({ userId } = await Vault.loginWithFactor(api, { email, authKey: keys.authKey }, secondFactor));
     } catch (error) {
       if (!(error instanceof ApiError && error.code === 'INVALID_CREDENTIALS' && options.allowLegacyV1 === true && !state.knowsAccount)) {
         throw error;
@@ -148,6 +157,23 @@ export class Vault {
       return Vault.upgradeLegacy(api, { email, password }, kdf, state, options);
     }
     return (await Vault.open(api, email, userId, keys, state, options, 'login')).vault;
+  }
+
+  /** The password step, then, when the server asks for it, the second step with codes from `ask`. */
+  private static async loginWithFactor(api: MindvaultApi, body: { email: string; authKey: string }, ask?: () => Promise<string>): Promise<{ userId: string }> {
+    try {
+      return await api.auth.login(body);
+    } catch (error) {
+      if (!(error instanceof ApiError && error.code === 'SECOND_FACTOR_REQUIRED' && ask !== undefined)) throw error;
+      const challengeToken = String(error.body['challengeToken']);
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return await api.auth.completeSecondFactor({ challengeToken, code: (await ask()).trim() });
+        } catch (stepError) {
+          if (!(stepError instanceof ApiError && stepError.code === 'INVALID_SECOND_FACTOR' && attempt < SECOND_FACTOR_TRIES)) throw stepError;
+        }
+      }
+    }
   }
 
   /**
@@ -528,10 +554,37 @@ export class Vault {
    * success the session and the keys here are gone too.
    */
   async deleteAccount(password: string): Promise<void> {
-    const kdf = await this.api.auth.prelogin(this.email);
-    const keys = await deriveLoginKeys({ email: this.email, password, params: kdf }, this.options);
-    await this.api.auth.deleteAccount({ currentAuthKey: keys.authKey });
+    await this.api.auth.deleteAccount({ currentAuthKey: await this.proofOf(password) });
     this.lock();
+  }
+
+  /** Whether a TOTP factor guards the login, and how many backup codes are left. */
+  secondFactorStatus(): Promise<{ totpEnabled: boolean; backupCodesLeft: number }> {
+    return this.api.auth.secondFactorStatus();
+  }
+
+  /**
+   * Starts adding a TOTP factor (the password asked again): the secret and the otpauth:// URI to
+   * show as a QR code. The login is unchanged until confirmTotp gets the app's first code.
+   */
+  async beginTotp(password: string): Promise<{ secret: string; otpauthUri: string }> {
+    return this.api.auth.beginTotp({ currentAuthKey: await this.proofOf(password) });
+  }
+
+  /** Enables the factor with the app's current code; answers the ten backup codes, shown once. */
+  async confirmTotp(code: string): Promise<string[]> {
+    return (await this.api.auth.confirmTotp({ code: code.trim() })).backupCodes;
+  }
+
+  /** Removes the factor: the password and a current code (or a backup code). */
+  async disableTotp(password: string, code: string): Promise<void> {
+    await this.api.auth.disableTotp({ currentAuthKey: await this.proofOf(password), code: code.trim() });
+  }
+
+  /** The authKey of `password`, derived afresh: the server's proof that the person here knows it. */
+  private async proofOf(password: string): Promise<string> {
+    const kdf = await this.api.auth.prelogin(this.email);
+    return (await deriveLoginKeys({ email: this.email, password, params: kdf }, this.options)).authKey;
   }
 
   /** Revokes the session on the server and forgets the keys here. */

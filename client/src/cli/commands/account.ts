@@ -11,7 +11,7 @@ const serverOption = { server: { type: 'string' } } as const;
 const emailOption = { email: { type: 'string' } } as const;
 
 export const registerUsage = 'register --email EMAIL [--server URL]   create an account (password: prompt or MINDVAULT_PASSWORD)';
-export const loginUsage = 'login --email EMAIL [--server URL]      log in on this device with only email and password';
+export const loginUsage = 'login --email EMAIL [--server URL] [--code CODE]   log in on this device with email and password (and a second-factor code if the account has one)';
 export const logoutUsage = 'logout                                  end the session here and on the server';
 export const statusUsage = 'status                                  server, account and config directory in use';
 export const passwdUsage = 'passwd                                  change the password (new one: prompt or MINDVAULT_NEW_PASSWORD)';
@@ -32,13 +32,14 @@ export async function register(args: string[], ctx: CliContext): Promise<number>
 }
 
 export async function login(args: string[], ctx: CliContext): Promise<number> {
-  const { values } = parseArgs({ args, options: { ...serverOption, ...emailOption }, strict: true });
+  const { values } = parseArgs({ args, options: { ...serverOption, ...emailOption, code: { type: 'string' } }, strict: true });
   const config = await ctx.config.load();
   const email = ctx.email(values.email ?? config.session?.email);
   const server = ctx.serverUrl(config, values.server);
   const password = await ctx.password(`Password for ${email}: `);
   const options = ctx.vaultOptions();
-  await startSession(ctx, server, email, (api) => Vault.login(api, { email, password }, options));
+  const secondFactor = ctx.secondFactor(values.code);
+  await startSession(ctx, server, email, (api) => Vault.login(api, { email, password, secondFactor }, options));
   ctx.io.err(`logged in as ${email} on ${server}; keys unlocked and checked`);
   return EXIT_OK;
 }
