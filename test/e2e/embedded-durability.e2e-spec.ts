@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startEmbeddedPostgres } from '../../src/database/embedded-postgres';
 import { RECORD_FILE } from '../../src/database/embedded-postgres-record';
 import { Api } from '../utils/api';
 import { compileApp, NOT_ROOT, spawnApp, startApi } from '../utils/app-process';
@@ -119,6 +120,46 @@ describe.runIf(process.getuid?.() === 0)('the embedded default keeps every save 
     await own.connect();
     await own.end();
     await api.stop();
+  });
+});
+
+describe.runIf(process.getuid?.() === 0)('an install made before clusters were recorded', () => {
+  const cleanups: (() => Promise<unknown>)[] = [];
+  beforeAll(() => compileApp());
+  afterAll(async () => {
+    for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
+  });
+
+  it('is adopted where it is, keeps its data, and loses its fixed password', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'mindvault-durable-'));
+    cleanups.push(() => rm(root, { recursive: true, force: true }));
+    await chmod(root, 0o755);
+    const dataDir = join(root, 'data');
+    const port = await freePort();
+    // Made as an earlier version made it: DATA_DIR/pg, superuser mindvault/mindvault, no record, no secret.
+    const earlier = await startEmbeddedPostgres(dataDir, port);
+    cleanups.push(() => earlier.stop());
+    const setup = new Client({ connectionString: earlier.url });
+    await setup.connect();
+    await setup.query(`CREATE TABLE kept (note text); INSERT INTO kept VALUES ('from before'); ALTER ROLE mindvault PASSWORD 'mindvault'`);
+    await setup.end();
+    await earlier.stop();
+    await rm(join(dataDir, RECORD_FILE));
+    await rm(join(dataDir, 'secrets', 'embedded-postgres-password'));
+
+    const api = await startApi({ DATA_DIR: dataDir, LOG_LEVEL: 'warn', EMBEDDED_PG_PORT: String(port) });
+    cleanups.push(() => api.stop('SIGKILL'));
+    expect(api.output()).toContain(`adopting the existing cluster in ${join(dataDir, 'pg')}`);
+    expect(api.output()).toContain("the embedded cluster's fixed password is replaced");
+    expect(recordedCluster(dataDir)).toBe(join(dataDir, 'pg'));
+    const fixed = new Client({ connectionString: `postgres://mindvault:mindvault@127.0.0.1:${port}/mindvault` });
+    await expect(fixed.connect()).rejects.toMatchObject({ code: '28P01' });
+    const secret = readFileSync(join(dataDir, 'secrets', 'embedded-postgres-password'), 'utf8').trim();
+    const own = new Client({ connectionString: `postgres://mindvault:${encodeURIComponent(secret)}@127.0.0.1:${port}/mindvault` });
+    await own.connect();
+    expect((await own.query('SELECT note FROM kept')).rows).toEqual([{ note: 'from before' }]);
+    await own.end();
+    expect((await api.stop()).code).toBe(0);
   });
 });
 
