@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Pool } from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
-import { RECORD_FILE } from '../../src/database/embedded-postgres-record';
+import { readClusterRecord } from '../../src/database/embedded-postgres-record';
 import { FsBlobStore } from '../../src/storage/adapters/fs-blob-store';
 import { auditBooks } from '../reliability/invariants';
 import { Api, TestUser } from '../utils/api';
@@ -116,13 +116,8 @@ function childrenOf(pid: number): number[] {
   return found.split('\n').filter(Boolean).map(Number);
 }
 
-function clusterDir(dataDir: string): string {
-  const { clusterDir } = JSON.parse(readFileSync(join(dataDir, RECORD_FILE), 'utf8')) as { clusterDir: string };
-  return clusterDir.startsWith('/') ? clusterDir : join(dataDir, clusterDir);
-}
-
 function postmasterPid(dataDir: string): number {
-  return Number(readFileSync(join(clusterDir(dataDir), 'postmaster.pid'), 'utf8').split('\n')[0]);
+  return Number(readFileSync(join(readClusterRecord(dataDir)!, 'postmaster.pid'), 'utf8').split('\n')[0]);
 }
 
 function embeddedUrl(dataDir: string, port: number): string {

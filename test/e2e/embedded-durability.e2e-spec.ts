@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { Client } from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmbeddedPostgres } from '../../src/database/embedded-postgres';
-import { RECORD_FILE } from '../../src/database/embedded-postgres-record';
+import { readClusterRecord, RECORD_FILE } from '../../src/database/embedded-postgres-record';
 import { Api } from '../utils/api';
 import { compileApp, NOT_ROOT, spawnApp, startApi } from '../utils/app-process';
 import { freePort } from '../utils/free-port';
@@ -164,6 +164,7 @@ describe.runIf(process.getuid?.() === 0)('an install made before clusters were r
 });
 
 function recordedCluster(dataDir: string): string {
-  const record = JSON.parse(readFileSync(join(dataDir, RECORD_FILE), 'utf8')) as { clusterDir: string };
-  return record.clusterDir.startsWith('/') ? record.clusterDir : join(dataDir, record.clusterDir);
+  const recorded = readClusterRecord(dataDir);
+  if (!recorded) throw new Error(`${dataDir} records no cluster`);
+  return recorded;
 }
