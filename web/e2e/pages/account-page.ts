@@ -58,4 +58,38 @@ export class AccountPage {
     await alert.waitFor();
     return (await alert.textContent()) ?? '';
   }
+
+  /** Starts two-step login with the password; answers the secret key the page shows beside the QR code. */
+  async setUpTwoStep(password: string): Promise<string> {
+    const section = this.page.getByRole('region', { name: 'Two-step login' });
+    await section.getByLabel('Password').fill(password);
+    await section.getByRole('button', { name: 'Set up two-step login' }).click();
+    await section.getByRole('img', { name: 'QR code for the authenticator app' }).waitFor();
+    return (await section.getByLabel('Secret key').textContent()) ?? '';
+  }
+
+  /** Types the app's first code; answers the backup codes shown once. */
+  async confirmTwoStep(code: string): Promise<string[]> {
+    const section = this.page.getByRole('region', { name: 'Two-step login' });
+    await section.getByLabel('Code the app shows').fill(code);
+    await section.getByRole('button', { name: 'Turn on' }).click();
+    const list = section.getByRole('list', { name: 'Backup codes' });
+    await list.waitFor();
+    const codes = await list.getByRole('listitem').allTextContents();
+    await section.getByRole('button', { name: 'I have saved them' }).click();
+    await section.getByText(/Two-step login is on;/).waitFor();
+    return codes;
+  }
+
+  async twoStepText(): Promise<string> {
+    return (await this.page.getByRole('region', { name: 'Two-step login' }).textContent()) ?? '';
+  }
+
+  async turnOffTwoStep(password: string, code: string): Promise<void> {
+    const section = this.page.getByRole('region', { name: 'Two-step login' });
+    await section.getByLabel('Password').fill(password);
+    await section.getByLabel('Code from the app, or a backup code').fill(code);
+    await section.getByRole('button', { name: 'Turn off two-step login' }).click();
+    await section.getByRole('button', { name: 'Set up two-step login' }).waitFor();
+  }
 }

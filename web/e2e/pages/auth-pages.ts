@@ -53,4 +53,17 @@ export class AuthPages {
     await alert.waitFor();
     return (await alert.textContent()) ?? '';
   }
+
+  /** Answers the second step of a login that asks for a code. */
+  async enterCode(code: string): Promise<void> {
+    const form = this.page.getByRole('form', { name: 'Second step' });
+    await form.getByLabel(/Code from your authenticator app/).fill(code);
+    await form.getByRole('button', { name: 'Verify' }).click();
+  }
+
+  /** Whether the page asks for a second-factor code now. */
+  async asksForCode(): Promise<boolean> {
+    await this.page.getByRole('form', { name: 'Second step' }).waitFor();
+    return true;
+  }
 }

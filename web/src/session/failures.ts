@@ -21,6 +21,12 @@ export function describeFailure(error: unknown): Failure {
     switch (error.code) {
       case 'INVALID_CREDENTIALS':
         return { kind: 'wrong-password', message: 'Wrong email or password.' };
+      case 'SECOND_FACTOR_REQUIRED':
+        return { kind: 'session-expired', message: 'This account needs a code from its authenticator app: log in again.' };
+      case 'INVALID_SECOND_FACTOR':
+        return { kind: 'wrong-password', message: 'Wrong or already used code.' };
+      case 'INVALID_CHALLENGE':
+        return { kind: 'session-expired', message: 'The login took too long or had too many wrong codes: log in again.' };
       case 'EMAIL_TAKEN':
         return { kind: 'email-taken', message: 'An account with this email already exists. Log in instead.' };
       case 'RATE_LIMITED':

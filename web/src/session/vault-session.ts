@@ -86,8 +86,9 @@ export class VaultSession {
     return new VaultSession(await Vault.register(apiFor(email), { email, password }, vaultOptions()));
   }
 
-  static async login(email: string, password: string): Promise<VaultSession> {
-    return new VaultSession(await Vault.login(apiFor(email), { email, password }, vaultOptions()));
+  /** `secondFactor` is asked for a code when the account has a second factor (again after a wrong one). */
+  static async login(email: string, password: string, secondFactor?: () => Promise<string>): Promise<VaultSession> {
+    return new VaultSession(await Vault.login(apiFor(email), { email, password, ...(secondFactor ? { secondFactor } : {}) }, vaultOptions()));
   }
 
   /** After a reload: the tab's session unlocked with the password; a dead session logs in anew. */
@@ -216,6 +217,22 @@ export class VaultSession {
 
   rotateKeys(): Promise<{ keyVersion: number; maps: number }> {
     return this.vault.rotateKeys();
+  }
+
+  secondFactorStatus(): Promise<{ totpEnabled: boolean; backupCodesLeft: number }> {
+    return this.vault.secondFactorStatus();
+  }
+
+  beginTotp(password: string): Promise<{ secret: string; otpauthUri: string }> {
+    return this.vault.beginTotp(password);
+  }
+
+  confirmTotp(code: string): Promise<string[]> {
+    return this.vault.confirmTotp(code);
+  }
+
+  disableTotp(password: string, code: string): Promise<void> {
+    return this.vault.disableTotp(password, code);
   }
 
   /** Deletes the account on the server (the password asked again), then forgets this tab's session. */

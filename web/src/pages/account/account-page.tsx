@@ -5,6 +5,7 @@ import { AppBar } from '../../ui/app-bar';
 import { ErrorMessage } from '../../ui/error-message';
 import { toast } from '../../ui/toast';
 import { DeleteAccount } from './delete-account';
+import { TwoStepLogin } from './two-step-login';
 
 /** The server marks index.html when a payment provider is configured; otherwise there is no upgrade. */
 function billingEnabled(): boolean {
@@ -54,6 +55,7 @@ export function AccountPage({ session }: { session: VaultSession }) {
         </section>
         <ChangePassword session={session} />
         <RotateKeys session={session} />
+        <TwoStepLogin session={session} />
         <DeleteAccount session={session} />
       </main>
     </>

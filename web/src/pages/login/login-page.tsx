@@ -1,4 +1,4 @@
-import { useState } from 'preact/hooks';
+import { useRef, useState } from 'preact/hooks';
 import { navigate, onLinkClick } from '../../router';
 import { setCurrentSession } from '../../session/current-session';
 import { describeFailure, type Failure } from '../../session/failures';
@@ -14,7 +14,25 @@ export function LoginPage({ mode, next }: { mode: 'login' | 'register'; next: st
   const [confirm, setConfirm] = useState('');
   const [busy, setBusy] = useState(false);
   const [failure, setFailure] = useState<Failure | null>(null);
+  /** Set while the login waits for a second-factor code; `retry` after a wrong one. */
+  const [codeWanted, setCodeWanted] = useState<{ give: (code: string) => void; retry: boolean } | null>(null);
+  const [code, setCode] = useState('');
+  const asked = useRef(0);
   const registering = mode === 'register';
+
+  /** The SDK's second-factor callback: shows the code field and resolves when it is submitted. */
+  const askForCode = () =>
+    new Promise<string>((give) => {
+      asked.current++;
+      setCode('');
+      setCodeWanted({ give, retry: asked.current > 1 });
+    });
+
+  const submitCode = (event: Event) => {
+    event.preventDefault();
+    codeWanted?.give(code.trim());
+    setCodeWanted(null);
+  };
 
   const submit = async (event: Event) => {
     event.preventDefault();
@@ -29,7 +47,8 @@ export function LoginPage({ mode, next }: { mode: 'login' | 'register'; next: st
     }
     setBusy(true);
     try {
-      const session = registering ? await VaultSession.register(email.trim(), password) : await VaultSession.login(email.trim(), password);
+      asked.current = 0;
+      const session = registering ? await VaultSession.register(email.trim(), password) : await VaultSession.login(email.trim(), password, askForCode);
       setCurrentSession(session);
       navigate(next, { replace: true });
     } catch (error) {
@@ -38,6 +57,20 @@ export function LoginPage({ mode, next }: { mode: 'login' | 'register'; next: st
       setBusy(false);
     }
   };
+
+  if (codeWanted !== null) {
+    return (
+      <main class="auth-page">
+        <h1>Mindvault</h1>
+        <form onSubmit={submitCode} aria-label="Second step">
+          <h2>Two-step login</h2>
+          {codeWanted.retry ? <p class="error" role="alert">Wrong or already used code. Try the next one.</p> : null}
+          <label>Code from your authenticator app, or a backup code <input type="text" name="one-time-code" autoComplete="one-time-code" inputMode="text" required value={code} onInput={(e) => setCode(e.currentTarget.value)} /></label>
+          <button type="submit" class="primary">Verify</button>
+        </form>
+      </main>
+    );
+  }
 
   return (
     <main class="auth-page">
