@@ -1,4 +1,4 @@
-import { Controller, Get, HttpCode, Param, Post, Put, Query, Req, Res, StreamableFile } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Patch, Post, Put, Query, Req, Res, StreamableFile } from '@nestjs/common';
 import {
   ApiBody,
   ApiConsumes,
@@ -18,8 +18,8 @@ import { decodeBase64 } from '../common/http/base64';
 import { WRAPPED_DEK_MAX, WRAPPED_DEK_MIN } from '../common/http/envelope.dto';
 import { MapIdParams } from '../common/http/id-params.dto';
 import { toSavedVersionDto, toSnapshotDto } from './dto/mind-map-dto.mapper';
-import { DownloadQueryDto, ListVersionsQueryDto, VERSION_PAGE_MAX, VersionParams } from './dto/mind-map-requests.dto';
-import { SavedVersionDto, VersionListDto } from './dto/mind-map-responses.dto';
+import { DownloadQueryDto, ListVersionsQueryDto, UpdateVersionDto, VERSION_PAGE_MAX, VersionParams } from './dto/mind-map-requests.dto';
+import { SavedVersionDto, VersionListDto, VersionSnapshotDto } from './dto/mind-map-responses.dto';
 import { MapContentService } from './map-content.service';
 
 @ApiTags('mind maps')
@@ -98,6 +98,17 @@ export class MapContentController {
   ): Promise<VersionListDto> {
     const page = await this.content.listVersions(user.userId, params.id, query.limit ?? VERSION_PAGE_MAX, query.cursor);
     return { items: page.items.map(toSnapshotDto), nextCursor: page.nextCursor };
+  }
+
+  @Patch('versions/:versionId')
+  @ApiOkResponse({ type: VersionSnapshotDto, description: 'the version, named and/or pinned; fields left out stay as they are' })
+  @ApiErrors([404, 'VERSION_NOT_FOUND'], [409, 'PIN_LIMIT_REACHED (with limit)'])
+  async markVersion(@CurrentUser() user: Principal, @Param() params: VersionParams, @Body() body: UpdateVersionDto): Promise<VersionSnapshotDto> {
+    const version = await this.content.markVersion(user.userId, params.id, params.versionId, {
+      ...(body.pinned !== undefined ? { pinned: body.pinned } : {}),
+      ...(body.encryptedLabel !== undefined ? { encryptedLabel: body.encryptedLabel === null ? null : Buffer.from(body.encryptedLabel, 'base64') } : {}),
+    });
+    return toSnapshotDto(version);
   }
 
   @Post('versions/:versionId/restore')

@@ -21,6 +21,7 @@ import {
   LengthRequired,
   MapNotFound,
   NoContentYet,
+  PinLimitReached,
   StorageQuotaExceeded,
   TooManyUploads,
   UploadAborted,
@@ -106,6 +107,27 @@ export class MapContentService {
     const map = (await this.maps.findOwned(mapId, ownerId)) ?? raise(new MapNotFound());
     const page = await this.versions.listPage(map.id, limit, after);
     return { items: page.items, nextCursor: page.next === null ? null : encodeVersionCursor(page.next) };
+  }
+
+  /**
+   * Names and/or pins a version (docs/api.md, Version history). Under the map's row lock, which
+   * thinning takes too: a version being pinned is never dropped by a thinning run at the same time.
+   */
+  async markVersion(ownerId: string, mapId: string, versionId: string, marks: { pinned?: boolean; encryptedLabel?: Buffer | null }): Promise<MapVersion> {
+    const plan = await this.tiers.planFor(ownerId);
+    return this.uow.run(async () => {
+      const map = (await this.maps.lockOwned(mapId, ownerId)) ?? raise(new MapNotFound());
+      const current = (await this.versions.findInMap(versionId, map.id)) ?? raise(new VersionNotFound());
+      if (marks.pinned === true && !current.pinned) {
+        // One place stays free for the head under the map's cap.
+        const limit = Math.max(0, Math.min(plan.maxPinnedVersions, map.maxVersions - 1));
+        if ((await this.versions.countPinned(map.id)) >= limit) throw new PinLimitReached(limit);
+      }
+      const marked = (await this.versions.mark(current.id, map.id, marks)) ?? raise(new VersionNotFound());
+      // An unpinned version may be due to go: let the next thinning run look.
+      if (marks.pinned === false && current.pinned) await this.maps.setThinDue(map.id, new Date());
+      return marked;
+    });
   }
 
   /** One saved version of an owned map: MapNotFound, VersionNotFound. */

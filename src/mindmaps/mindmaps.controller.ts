@@ -49,7 +49,7 @@ export class MindMapsController {
 
   @Patch(':id')
   @ApiOkResponse({ type: MindMapDetailDto })
-  @ApiErrors([404, 'MAP_NOT_FOUND'], [409, 'KEY_VERSION_CONFLICT (with currentKeyVersion)'])
+  @ApiErrors([404, 'MAP_NOT_FOUND'], [409, 'KEY_VERSION_CONFLICT (with currentKeyVersion)', 'MAX_VERSIONS_BELOW_PINNED (with pinned)'])
   async update(
     @CurrentUser() user: Principal,
     @Param() params: MapIdParams,

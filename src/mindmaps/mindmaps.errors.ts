@@ -156,3 +156,27 @@ export class MaxVersionsOverPlan extends AppError {
     return { details: [{ field: 'maxVersions', messages: [this.message] }] };
   }
 }
+
+/** Pinning one more version would pass the plan's pin limit, or leave the head no room under maxVersions. */
+export class PinLimitReached extends AppError {
+  readonly status = 409;
+  readonly code = 'PIN_LIMIT_REACHED';
+  constructor(readonly limit: number) {
+    super(`this map may hold ${limit} pinned versions (your plan's limit, and fewer than its maxVersions); unpin one first`);
+  }
+  override extra() {
+    return { limit: this.limit };
+  }
+}
+
+/** A maxVersions that would not hold the map's pinned versions and its head. */
+export class MaxVersionsBelowPinned extends AppError {
+  readonly status = 409;
+  readonly code = 'MAX_VERSIONS_BELOW_PINNED';
+  constructor(readonly pinned: number) {
+    super(`this map has ${pinned} pinned versions: maxVersions must be at least ${pinned + 1}; unpin some first`);
+  }
+  override extra() {
+    return { pinned: this.pinned };
+  }
+}

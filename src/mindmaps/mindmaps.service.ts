@@ -12,7 +12,7 @@ import { UsageLedger } from '../storage/ports/usage-ledger';
 import { PruneScheduler } from './jobs/prune-scheduler.service';
 import { DEFAULT_MAX_VERSIONS, MindMap, RewrappedMap } from './domain/mind-map';
 import type { Envelope } from '../common/domain/envelope';
-import { MapLimitReached, MapNotFound, MaxVersionsOverPlan, StorageQuotaExceeded } from './mindmaps.errors';
+import { MapLimitReached, MapNotFound, MaxVersionsBelowPinned, MaxVersionsOverPlan, StorageQuotaExceeded } from './mindmaps.errors';
 import { MapVersionRepository } from './ports/map-version.repository';
 import { MindMapRepository } from './ports/mind-map.repository';
 
@@ -109,6 +109,10 @@ export class MindMapsService {
       if (keyVersion !== undefined) await this.keys.holdCurrent(ownerId, keyVersion);
       const map = (await this.maps.lockOwned(id, ownerId)) ?? raise(new MapNotFound());
       if (Object.keys(patch).length === 0) return map;
+      if (patch.maxVersions !== undefined) {
+        const pinned = await this.versions.countPinned(map.id);
+        if (patch.maxVersions <= pinned) throw new MaxVersionsBelowPinned(pinned);
+      }
       return this.maps.update(map.id, patch);
     });
     if (updated.versionCount > updated.maxVersions) await this.pruner.schedule(updated.id);

@@ -263,6 +263,22 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/mindmaps/{id}/versions/{versionId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch: operations["MapContentController_markVersion"];
+        trace?: never;
+    };
     "/api/mindmaps/{id}/versions/{versionId}/restore": {
         parameters: {
             query?: never;
@@ -807,11 +823,27 @@ export interface components {
             savedAt: string;
             /** @description the envelope in force when this version was saved */
             envelope: components["schemas"]["EnvelopeDto"];
+            /** @description pinned by the owner: never thinned */
+            pinned: boolean;
+            /**
+             * Format: byte
+             * @description the version's encrypted name (crypto.md, Version names); null when unnamed
+             */
+            encryptedLabel: string | null;
         };
         VersionListDto: {
             items: components["schemas"]["VersionSnapshotDto"][];
             /** @description pass as ?cursor= for the next page */
             nextCursor: string | null;
+        };
+        UpdateVersionDto: {
+            /**
+             * Format: byte
+             * @description the version's name encrypted by the client (crypto.md, Version names), 1..1024 bytes; null removes it
+             */
+            encryptedLabel?: string | null;
+            /** @description pinned versions are never thinned; 409 PIN_LIMIT_REACHED past the plan's maxPinnedVersions */
+            pinned?: boolean;
         };
         SubscriptionResponseDto: {
             /**
@@ -2175,7 +2207,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description KEY_VERSION_CONFLICT (with currentKeyVersion) */
+            /** @description KEY_VERSION_CONFLICT (with currentKeyVersion) | MAX_VERSIONS_BELOW_PINNED (with pinned) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -2421,6 +2453,87 @@ export interface operations {
             };
             /** @description MAP_NOT_FOUND */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    MapContentController_markVersion: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                versionId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateVersionDto"];
+            };
+        };
+        responses: {
+            /** @description the version, named and/or pinned; fields left out stay as they are */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VersionSnapshotDto"];
+                };
+            };
+            /** @description VALIDATION_FAILED | JSON_TOO_DEEP (nested deeper than 32) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description UNAUTHENTICATED: missing, expired or invalid token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description VERSION_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description BODY_TOO_SLOW (body slower than HTTP_MIN_BODY_BYTES_PER_S; the connection closes) */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description PIN_LIMIT_REACHED (with limit) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description BODY_TOO_LARGE (over the route's limit, with limitBytes) */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -24,5 +24,10 @@ export function toSavedVersionDto(v: MapVersion): SavedVersionDto {
 }
 
 export function toSnapshotDto(v: MapVersion): VersionSnapshotDto {
-  return { ...toSavedVersionDto(v), envelope: toEnvelopeDto(v.envelope) };
+  return {
+    ...toSavedVersionDto(v),
+    envelope: toEnvelopeDto(v.envelope),
+    pinned: v.pinned,
+    encryptedLabel: v.encryptedLabel === null ? null : v.encryptedLabel.toString('base64'),
+  };
 }

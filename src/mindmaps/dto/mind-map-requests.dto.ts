@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsInt, IsOptional, IsString, IsUUID, Max, MaxLength, Min, ValidateNested, IsObject, ValidateIf } from 'class-validator';
+import { IsBoolean, IsInt, IsOptional, IsString, IsUUID, Max, MaxLength, Min, ValidateNested, IsObject, ValidateIf } from 'class-validator';
 import { IsBase64Bytes } from '../../common/http/base64';
 import { EnvelopeDto } from '../../common/http/envelope.dto';
 import { MapIdParams } from '../../common/http/id-params.dto';
@@ -55,6 +55,24 @@ export class UpdateMindMapDto {
   @ApiPropertyOptional({ minimum: 1, maximum: 1000 })
   @Absent() @IsInt() @Min(1) @Max(1000)
   maxVersions?: number;
+}
+
+/** An encrypted version name: nonce, tag and a name of a few hundred characters fit. */
+export const LABEL_MAX_BYTES = 1024;
+
+export class UpdateVersionDto {
+  @ApiPropertyOptional({
+    format: 'byte',
+    nullable: true,
+    type: String,
+    description: `the version's name encrypted by the client (crypto.md, Version names), 1..${LABEL_MAX_BYTES} bytes; null removes it`,
+  })
+  @ValidateIf((_, value) => value !== undefined && value !== null) @IsBase64Bytes(1, LABEL_MAX_BYTES)
+  encryptedLabel?: string | null;
+
+  @ApiPropertyOptional({ description: 'pinned versions are never thinned; 409 PIN_LIMIT_REACHED past the plan\'s maxPinnedVersions' })
+  @Absent() @IsBoolean()
+  pinned?: boolean;
 }
 
 export class ListMindMapsQueryDto {

@@ -28,6 +28,9 @@ export class VersionSnapshotDto {
   @ApiProperty({ format: 'date-time' }) savedAt: string;
   @ApiProperty({ type: EnvelopeDto, description: 'the envelope in force when this version was saved' })
   envelope: EnvelopeDto;
+  @ApiProperty({ description: 'pinned by the owner: never thinned' }) pinned: boolean;
+  @ApiProperty({ format: 'byte', nullable: true, type: String, description: "the version's encrypted name (crypto.md, Version names); null when unnamed" })
+  encryptedLabel: string | null;
 }
 
 export class VersionListDto {
