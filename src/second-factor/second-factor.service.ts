@@ -105,6 +105,11 @@ export class SecondFactorService {
     return userId;
   }
 
+  /** Drops login challenges nobody finished; the session purge job calls it. */
+  purgeExpiredChallenges(): Promise<number> {
+    return this.challenges.purgeExpired();
+  }
+
   /** A TOTP code newer than the last accepted one, or an unused backup code: spent, true. */
   private async spend(userId: string, code: string): Promise<boolean> {
     const factor = await this.factors.find(userId);

@@ -1,4 +1,6 @@
+import { createHash } from 'node:crypto';
 import { generate } from 'otplib';
+import { JobRegistry } from '../../src/queue/job-registry';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeAdmin } from '../utils/admin';
 import { Api, b64, TestUser } from '../utils/api';
@@ -153,5 +155,16 @@ describe('TOTP second factor', () => {
     expect((await t.db.pool.query('SELECT 1 FROM totp_backup_codes WHERE user_id = $1', [user.userId])).rowCount).toBe(0);
     const again = await api.request('DELETE', '/api/auth/2fa/totp', { token: user.accessToken, json: { currentAuthKey: user.authKey, code: '123456' } });
     expect(again.body).toMatchObject({ statusCode: 409, code: 'SECOND_FACTOR_NOT_ENABLED' });
+  });
+
+  it('drops unfinished login challenges past their end on the session purge job, keeping live ones', async () => {
+    const { user } = await enrolled();
+    const stale = await login(user);
+    const live = await login(user);
+    const hash = (token: string) => createHash('sha256').update(token).digest();
+    await t.db.pool.query(`UPDATE login_challenges SET expires_at = now() - interval '1 second' WHERE token_hash = $1`, [hash(stale.body.challengeToken)]);
+    await t.app.get(JobRegistry).dispatch('purge-sessions', {});
+    const left = await t.db.pool.query('SELECT token_hash FROM login_challenges WHERE user_id = $1', [user.userId]);
+    expect(left.rows.map((r: { token_hash: Buffer }) => Buffer.from(r.token_hash))).toEqual([hash(live.body.challengeToken)]);
   });
 });

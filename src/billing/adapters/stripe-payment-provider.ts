@@ -20,9 +20,13 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 export class StripePaymentProvider extends PaymentProvider {
   private readonly stripe: Stripe;
 
-  constructor(private readonly config: StripeConfig) {
+  /** `endpoint`: where Stripe's API is reached; Stripe's own unless given (a local stub, in tests). */
+  constructor(
+    private readonly config: StripeConfig,
+    endpoint?: { host: string; port: number; protocol: 'http' | 'https' },
+  ) {
     super();
-    this.stripe = new Stripe(config.secretKey, { timeout: REQUEST_TIMEOUT_MS, maxNetworkRetries: 1, telemetry: false });
+    this.stripe = new Stripe(config.secretKey, { timeout: REQUEST_TIMEOUT_MS, maxNetworkRetries: 1, telemetry: false, ...endpoint });
   }
 
   async createCheckout(request: CheckoutRequest): Promise<{ url: string }> {

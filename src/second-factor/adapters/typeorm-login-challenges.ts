@@ -23,6 +23,10 @@ export class TypeOrmLoginChallenges extends LoginChallenges {
     await this.db.execute('DELETE FROM login_challenges WHERE token_hash = $1 AND failures >= $2', [tokenHash, maxFailures]);
   }
 
+  async purgeExpired(): Promise<number> {
+    return (await this.db.execute('DELETE FROM login_challenges WHERE expires_at <= now()')).affected;
+  }
+
   async consume(tokenHash: Buffer): Promise<boolean> {
     const result = await this.db.execute('DELETE FROM login_challenges WHERE token_hash = $1 AND expires_at > now()', [tokenHash]);
     return result.affected === 1;

@@ -12,4 +12,6 @@ export abstract class LoginChallenges {
   abstract recordFailure(tokenHash: Buffer, maxFailures: number): Promise<void>;
   /** Deletes a live challenge; false when it was not live (a concurrent step consumed it). */
   abstract consume(tokenHash: Buffer): Promise<boolean>;
+  /** Deletes every challenge past its end; returns how many. */
+  abstract purgeExpired(): Promise<number>;
 }
