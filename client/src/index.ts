@@ -133,6 +133,8 @@ export {
 } from './model/mind-map-document.js';
 export { type CrossLink, isSafeLink, type NodeDetails, type NodeStyle, type Summary } from './model/node-details.js';
 
+export { type MergeField, type MergeResult, mergeDocuments, type NodeConflict } from './model/merge-documents.js';
+
 export type { components, paths } from './api/openapi.js';
 export type {
   ErrorBody,
@@ -153,6 +155,7 @@ export { MindvaultApi } from './api/mindvault-api.js';
 export { AuthApi } from './api/auth-api.js';
 export { type Download, type DownloadOptions, MindMapsApi, type UploadOptions } from './api/mindmaps-api.js';
 export { SharesApi, type ShareSummary } from './api/shares-api.js';
+export { type AccountEvent, EventsApi, type StreamState, type Watch, type WatchOptions } from './api/events-api.js';
 export { PublicApi, type PublicShare } from './api/public-api.js';
 
 export {
@@ -165,6 +168,6 @@ export {
   Vault,
   type VaultOptions,
 } from './vault/vault.js';
-export { RollbackError, type RolledBackItem, TamperingError, type TamperedItem, WrongPasswordError } from './vault/errors.js';
+export { MergeConflictError, RollbackError, type RolledBackItem, TamperingError, type TamperedItem, WrongPasswordError } from './vault/errors.js';
 export { type AccountState, DeviceState, type DeviceStateStore, type MapState, MemoryDeviceStateStore } from './vault/device-state.js';
 export { type OpenedShare, openShareLink, type OpenShareOptions, shareLinkApiBase } from './vault/share-links.js';

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { EventsModule } from '../events/events.module';
 import { AuthModule } from '../auth/auth.module';
 import { BillingModule } from '../billing/billing.module';
 import { QueueModule } from '../queue/queue.module';
@@ -11,7 +12,7 @@ import { AdminDirectory } from './ports/admin-directory';
 
 /** The admin API; storage maintenance is asked of ReconcileModule, whose jobs run where jobs run. */
 @Module({
-  imports: [AuthModule, BillingModule, QueueModule, ReconcileModule, AuditModule],
+  imports: [AuthModule, BillingModule, QueueModule, ReconcileModule, AuditModule, EventsModule],
   controllers: [AdminController],
   providers: [AdminService, { provide: AdminDirectory, useClass: TypeOrmAdminDirectory }],
 })

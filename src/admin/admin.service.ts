@@ -9,6 +9,7 @@ import { ValidationFailed } from '../common/errors/common.errors';
 import { raise } from '../common/errors/raise';
 import type { Tier } from '../config/app-config';
 import { UnitOfWork } from '../database/unit-of-work';
+import { AccountEvents } from '../events/account-events.service';
 import { JobQueue, QueueCounts } from '../queue/job-queue';
 import type { ReconcileRun } from '../storage/domain/reconcile-run';
 import { ReconcileService } from '../storage/reconcile.service';
@@ -46,6 +47,7 @@ export class AdminService {
     private readonly queue: JobQueue,
     private readonly audit: AuditLog,
     private readonly uow: UnitOfWork,
+    private readonly events: AccountEvents,
   ) {}
 
   async listUsers(query: string, limit: number, cursor?: string): Promise<{ items: ListedUser[]; nextCursor: string | null }> {
@@ -90,6 +92,8 @@ export class AdminService {
       }
       await this.audit.record({ actorId: actor.userId, via: 'api', action: 'user.update', targetId: id, before, after });
     });
+    // After the commit: the disabled account's open streams end now, not at their next request.
+    if (change.disabled === true) await this.events.publish(id, { type: 'session.ended', reason: 'disabled' });
     return this.getUser(id);
   }
 

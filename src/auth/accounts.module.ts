@@ -10,6 +10,7 @@ import { TypeOrmUserRepository } from './adapters/typeorm-user.repository';
 import { RefreshTokenRepository } from './ports/refresh-token.repository';
 import { UserRepository } from './ports/user.repository';
 import { TokenService } from './token.service';
+import { RequestAuthenticator } from './guards/request-authenticator';
 
 /**
  * Accounts and their tokens, with nothing of maps, storage or jobs: what the command line needs,
@@ -33,9 +34,10 @@ import { TokenService } from './token.service';
     AccountAdminService,
     AuthKeyHasher,
     CurrentAuthKeyCheck,
+    RequestAuthenticator,
     { provide: UserRepository, useClass: TypeOrmUserRepository },
     { provide: RefreshTokenRepository, useClass: TypeOrmRefreshTokenRepository },
   ],
-  exports: [TokenService, AccountAdminService, UserRepository, AuthKeyHasher, CurrentAuthKeyCheck],
+  exports: [TokenService, AccountAdminService, UserRepository, AuthKeyHasher, CurrentAuthKeyCheck, RequestAuthenticator],
 })
 export class AccountsModule {}

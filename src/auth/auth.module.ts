@@ -3,6 +3,7 @@ import { APP_GUARD } from '@nestjs/core';
 import { AuditModule } from '../admin/audit/audit.module';
 import { BillingModule } from '../billing/billing.module';
 import { AppConfig } from '../config/app-config';
+import { EventsModule } from '../events/events.module';
 import { KeysModule } from '../keys/keys.module';
 import { MindMapsModule } from '../mindmaps/mindmaps.module';
 import { SecondFactorModule } from '../second-factor/second-factor.module';
@@ -13,7 +14,6 @@ import { AccountsModule } from './accounts.module';
 import { AuthController } from './auth.controller';
 import { AuthService } from './auth.service';
 import { AccessTokenGuard } from './guards/access-token.guard';
-import { RequestAuthenticator } from './guards/request-authenticator';
 import { MemoryLoginAttempts } from './login-throttle/memory-login-attempts';
 import { RedisLoginAttempts } from './login-throttle/redis-login-attempts';
 import { LoginAttempts } from './ports/login-attempts';
@@ -27,12 +27,12 @@ import { LoginAttempts } from './ports/login-attempts';
     BillingModule,
     AuditModule,
     SecondFactorModule,
+    EventsModule,
   ],
   controllers: [AuthController, AccountController],
   providers: [
     AuthService,
     AccountDeletionService,
-    RequestAuthenticator,
     {
       provide: LoginAttempts,
       inject: [AppConfig],

@@ -4,6 +4,7 @@ import { Unauthenticated } from '../common/errors/common.errors';
 import { raise } from '../common/errors/raise';
 import { AppConfig } from '../config/app-config';
 import { UnitOfWork } from '../database/unit-of-work';
+import { AccountEvents } from '../events/account-events.service';
 import { KeyVersionGuard } from '../keys/key-version-guard.service';
 import { KeyVersionConflict } from '../keys/keys.errors';
 import type { RewrappedMap } from '../mindmaps/domain/mind-map';
@@ -59,6 +60,7 @@ export class AuthService {
     private readonly attempts: LoginAttempts,
     private readonly currentAuthKey: CurrentAuthKeyCheck,
     private readonly secondFactor: SecondFactorService,
+    private readonly events: AccountEvents,
   ) {}
 
   async prelogin(email: string): Promise<KdfParams> {
@@ -131,8 +133,9 @@ export class AuthService {
   }
 
   /** Every session of the user ends: refresh tokens revoked, access tokens refused from now on. */
-  logoutAll(userId: string): Promise<void> {
-    return this.tokens.revokeAllForUser(userId);
+  async logoutAll(userId: string): Promise<void> {
+    await this.tokens.revokeAllForUser(userId);
+    await this.events.publish(userId, { type: 'session.ended', reason: 'logout-all' });
   }
 
   async keys(userId: string): Promise<{ keys: KeyBundle; keyVersion: number }> {
@@ -147,7 +150,7 @@ export class AuthService {
    */
   async rotateKeys(userId: string, rotation: KeyRotation): Promise<number> {
     const verified = await this.currentAuthKey.verify(userId, rotation.currentAuthKey);
-    return this.uow.run(async () => {
+    const keyVersion = await this.uow.run(async () => {
       const state = await this.keyGuard.hold(userId);
       // A password change that landed since the check above made that authKey stale.
       if (state.authKeyHash !== verified) throw new InvalidCredentials('currentAuthKey is wrong');
@@ -165,6 +168,8 @@ export class AuthService {
       await this.users.replaceKeys(userId, rotation.keys, rotation.keyVersion);
       return rotation.keyVersion;
     });
+    await this.events.publish(userId, { type: 'keys.rotated', keyVersion });
+    return keyVersion;
   }
 
   /**
@@ -175,7 +180,7 @@ export class AuthService {
   async changePassword(userId: string, change: PasswordChange): Promise<IssuedTokens> {
     const verified = await this.currentAuthKey.verify(userId, change.currentAuthKey);
     const authKeyHash = await this.hasher.hash(change.newAuthKey);
-    return this.uow.run(async () => {
+    const issued = await this.uow.run(async () => {
       const state = await this.keyGuard.hold(userId);
       if (state.authKeyHash !== verified) throw new InvalidCredentials('currentAuthKey is wrong');
       if (change.keyVersion !== state.keyVersion) {
@@ -190,6 +195,9 @@ export class AuthService {
       await this.tokens.revokeAllForUser(userId);
       return this.tokens.issue(userId);
     });
+    // Every stream closes with it, this device's too: it reconnects with the new token pair.
+    await this.events.publish(userId, { type: 'session.ended', reason: 'password-changed' });
+    return issued;
   }
 }
 

@@ -100,6 +100,24 @@ export abstract class AppConfig {
   abstract readonly metrics: MetricsConfig;
   /** Server-Timing headers and the admin diagnostics route; off unless asked for. */
   abstract readonly diagnostics: { enabled: boolean };
+  /** The per-user event stream (GET /api/events). */
+  abstract readonly events: EventsConfig;
+}
+
+export interface EventsConfig {
+  /** Seconds between heartbeats on an open stream. */
+  heartbeatS: number;
+  /** Streams one user may hold open on one API process. */
+  maxStreamsPerUser: number;
+  /** Events kept per user for replay, and seconds that log lives after the user's last event. */
+  replayLength: number;
+  replayWindowS: number;
+  /** Bytes queued for a slow reader before its stream is closed. */
+  maxBufferBytes: number;
+  /** Milliseconds a client is told (`retry:`) to wait before reconnecting. */
+  retryMs: number;
+  /** Seconds a one-time stream ticket stays redeemable. */
+  ticketTtlS: number;
 }
 
 export interface MetricsConfig {
@@ -322,6 +340,15 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
       token: parsed.METRICS_TOKEN,
     },
     diagnostics: { enabled: parsed.DIAGNOSTICS_ENABLED === 'true' },
+    events: {
+      heartbeatS: parsed.EVENTS_HEARTBEAT_S ?? 20,
+      maxStreamsPerUser: parsed.EVENTS_MAX_STREAMS_PER_USER ?? 10,
+      replayLength: parsed.EVENTS_REPLAY_LENGTH ?? 1000,
+      replayWindowS: parsed.EVENTS_REPLAY_WINDOW_S ?? 3600,
+      maxBufferBytes: parsed.EVENTS_MAX_BUFFER_BYTES ?? 256 * KiB,
+      retryMs: 2000,
+      ticketTtlS: 30,
+    },
   };
 }
 

@@ -45,6 +45,7 @@ export function describeConfig(config: AppConfig): Record<string, unknown> {
     logFormat: config.logFormat,
     metrics: { ...config.metrics, token: set(config.metrics.token) },
     diagnostics: config.diagnostics,
+    events: config.events,
   };
 }
 

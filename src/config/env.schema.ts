@@ -240,4 +240,24 @@ export class EnvSchema {
   /** Longest wait, in seconds, the per-account login backoff grows to. */
   @IsOptional() @Type(() => Number) @IsInt() @Min(1)
   LOGIN_MAX_BACKOFF_S?: number;
+
+  /** Seconds between heartbeats (an SSE comment) on every open event stream. */
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1)
+  EVENTS_HEARTBEAT_S?: number;
+
+  /** Event streams one user may hold open on one API process; one more answers 429 TOO_MANY_STREAMS. */
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1)
+  EVENTS_MAX_STREAMS_PER_USER?: number;
+
+  /** Events kept per user for Last-Event-ID replay (the newest this many). */
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1)
+  EVENTS_REPLAY_LENGTH?: number;
+
+  /** Seconds a user's replay log is kept after their last event. */
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1)
+  EVENTS_REPLAY_WINDOW_S?: number;
+
+  /** Bytes an event stream may have waiting for a slow reader before it is closed. */
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1024)
+  EVENTS_MAX_BUFFER_BYTES?: number;
 }

@@ -5,6 +5,7 @@ import { TierPolicy } from '../billing/tier-policy.service';
 import { AppError } from '../common/errors/app-error';
 import { raise } from '../common/errors/raise';
 import { AppConfig } from '../config/app-config';
+import { AccountEvents } from '../events/account-events.service';
 import { UnitOfWork } from '../database/unit-of-work';
 import { blobKey } from '../storage/blob-key';
 import { ObjectJanitor } from '../storage/object-janitor.service';
@@ -64,6 +65,7 @@ export class MapContentService {
     private readonly uow: UnitOfWork,
     private readonly config: AppConfig,
     private readonly meter: UploadMeter,
+    private readonly events: AccountEvents,
   ) {}
 
   /** The contract's rule 1, checked before the map is even looked up. */
@@ -208,6 +210,7 @@ export class MapContentService {
         throw error;
       }
       this.meter.saved(options.restoreOf ? 'restore' : 'upload', size);
+      await this.events.publish(map.ownerId, { type: 'map.saved', mapId: map.id, versionId: version.id });
       // NOTE: only a map past its maxVersions needs the worker: queueing a prune on every save cost
       // about a quarter of an upload's CPU in the API (and a prune missed here is the overdue sweep's).
       if (pruneDue) await this.pruner.schedule(map.id);

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { BillingModule } from '../billing/billing.module';
+import { EventsModule } from '../events/events.module';
 import { KeysModule } from '../keys/keys.module';
 import { MetricsModule } from '../observability/metrics/metrics.module';
 import { QueueModule } from '../queue/queue.module';
@@ -21,7 +22,7 @@ const repositories = [
 ];
 
 @Module({
-  imports: [StorageModule, BillingModule, QueueModule, KeysModule, MetricsModule],
+  imports: [StorageModule, BillingModule, QueueModule, KeysModule, MetricsModule, EventsModule],
   controllers: [MindMapsController, MapContentController],
   providers: [...repositories, MindMapsService, MapContentService, PruneVersionsService, PruneScheduler],
   exports: [MindMapsService, MapContentService, PruneVersionsService],

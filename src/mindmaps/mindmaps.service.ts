@@ -5,6 +5,8 @@ import { decodeKeysetCursor, encodeKeysetCursor } from '../common/http/keyset-cu
 import { TierPolicy } from '../billing/tier-policy.service';
 import { AppConfig, TierPlan } from '../config/app-config';
 import { UnitOfWork } from '../database/unit-of-work';
+import { AccountEvents } from '../events/account-events.service';
+import type { MapField } from '../events/domain/account-event';
 import { KeyVersionGuard } from '../keys/key-version-guard.service';
 import { ObjectJanitor } from '../storage/object-janitor.service';
 import { versionsCharge } from '../storage/domain/charge';
@@ -47,6 +49,7 @@ export class MindMapsService {
     private readonly pruner: PruneScheduler,
     private readonly keys: KeyVersionGuard,
     private readonly config: AppConfig,
+    private readonly events: AccountEvents,
   ) {}
 
   /** `keyVersion`: the account key version the envelope was made for; a stale one is refused. `id`: the client's, or a fresh one. */
@@ -70,15 +73,16 @@ export class MindMapsService {
       createdAt: now,
       updatedAt: now,
     };
-    return this.uow.run(async () => {
+    await this.uow.run(async () => {
       await this.keys.holdCurrent(ownerId, input.keyVersion);
       // The account lock just taken serialises this user's creates, so the count cannot race.
       const plan = await this.tiers.planFor(ownerId);
       if ((await this.maps.countOwned(ownerId)) >= plan.maxMaps) throw new MapLimitReached(plan.tier, plan.maxMaps);
       await this.chargeMap(ownerId, plan);
       await this.maps.insert(map);
-      return map;
     });
+    await this.events.publish(ownerId, { type: 'map.created', mapId: map.id });
+    return map;
   }
 
   /** Charges a new map's `mapBytes`, refused like an upload past the limit. Inside create's transaction. */
@@ -115,6 +119,8 @@ export class MindMapsService {
       }
       return this.maps.update(map.id, patch);
     });
+    const changed = changedFields(patch);
+    if (changed.length > 0) await this.events.publish(ownerId, { type: 'map.updated', mapId: updated.id, changed });
     if (updated.versionCount > updated.maxVersions) await this.pruner.schedule(updated.id);
     return updated;
   }
@@ -128,6 +134,7 @@ export class MindMapsService {
       await this.usage.subtract(ownerId, versionsCharge(versions, this.config.charges) + this.config.charges.mapBytes);
       return versions;
     });
+    await this.events.publish(ownerId, { type: 'map.deleted', mapId: id });
     for (const v of gone) {
       await this.janitor.discard(v.objectKey, 'map deleted', { userId: ownerId, mapId: id, versionId: v.id });
     }
@@ -195,4 +202,13 @@ export class MindMapsService {
 
 function versionKey(mapId: string, wrappedDek: Buffer): string {
   return `${mapId}:${wrappedDek.toString('base64')}`;
+}
+
+/** What an update changed, as the event stream names it (never the values). */
+function changedFields(patch: Omit<MapChanges, 'keyVersion'>): MapField[] {
+  const fields: MapField[] = [];
+  if (patch.encryptedTitle !== undefined) fields.push('title');
+  if (patch.envelope !== undefined) fields.push('envelope');
+  if (patch.maxVersions !== undefined) fields.push('maxVersions');
+  return fields;
 }

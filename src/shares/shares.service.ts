@@ -5,6 +5,7 @@ import { ValidationFailed } from '../common/errors/common.errors';
 import { raise } from '../common/errors/raise';
 import { decodeKeysetCursor, encodeKeysetCursor } from '../common/http/keyset-cursor';
 import { UnitOfWork } from '../database/unit-of-work';
+import { AccountEvents } from '../events/account-events.service';
 import { TierPolicy } from '../billing/tier-policy.service';
 import { KeyVersionGuard } from '../keys/key-version-guard.service';
 import type { MapVersion } from '../mindmaps/domain/mind-map';
@@ -39,6 +40,7 @@ export class SharesService {
     private readonly keys: KeyVersionGuard,
     private readonly tiers: TierPolicy,
     private readonly uow: UnitOfWork,
+    private readonly events: AccountEvents,
   ) {}
 
   /** Returns the share and its token; the token is never seen again. */
@@ -46,7 +48,7 @@ export class SharesService {
     if (input.expiresAt && input.expiresAt.getTime() <= Date.now()) {
       throw new ValidationFailed([{ field: 'expiresAt', messages: ['expiresAt must be in the future'] }]);
     }
-    return this.uow.run(async () => {
+    const created = await this.uow.run(async () => {
       await this.keys.holdCurrent(ownerId, input.keyVersion);
       const map = await this.mindMaps.get(ownerId, mapId);
       if (input.versionId !== undefined) {
@@ -57,6 +59,8 @@ export class SharesService {
       if ((await this.shares.countOwned(ownerId)) >= plan.maxShares) throw new ShareLimitReached(plan.tier, plan.maxShares);
       return this.insert(ownerId, map.id, input);
     });
+    await this.events.publish(ownerId, { type: 'share.created', mapId: created.share.mapId, shareId: created.share.id });
+    return created;
   }
 
   private async insert(ownerId: string, mapId: string, input: NewShare): Promise<{ share: Share; token: string }> {
@@ -86,6 +90,7 @@ export class SharesService {
   async revoke(ownerId: string, mapId: string, shareId: string): Promise<void> {
     const map = await this.mindMaps.get(ownerId, mapId);
     if (!(await this.shares.delete(shareId, map.id))) throw new ShareNotFound();
+    await this.events.publish(ownerId, { type: 'share.revoked', mapId: map.id, shareId });
   }
 
   async open(token: string): Promise<SharedContent> {

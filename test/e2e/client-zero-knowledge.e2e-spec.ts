@@ -34,7 +34,7 @@ describe('the reference client against the real server (PostgreSQL + S3)', () =>
   afterAll(() => t?.close());
 
   it('leaves no marker, title, password or key anywhere in the database or the blob store', async () => {
-    const { email, secrets } = await clientSession(t);
+    const { email, secrets, mapId, stream } = await clientSession(t);
     const rows = await databaseCells(t);
     const objects = await storedObjects(t.config.blob as S3BlobStoreConfig);
 
@@ -47,6 +47,9 @@ describe('the reference client against the real server (PostgreSQL + S3)', () =>
 
     expect(findings(rows, secrets)).toEqual([]);
     expect(findings(objects, secrets)).toEqual([]);
+    // The event stream a device held open all along: it saw the map's events, and nothing else.
+    expect(stream.bytes.includes(Buffer.from(`"mapId":"${mapId}"`))).toBe(true);
+    expect(findings([stream], secrets)).toEqual([]);
   });
 
   it('finds a planted secret in every encoding it claims to check (the scanner works)', () => {
@@ -76,8 +79,11 @@ describe.skipIf(!inject('redisUrl'))('the reference client against the real serv
 
   it('leaves no marker, title, password or key in any Redis key or value (nor the database or blob store)', async () => {
     // maxVersions 1: the second save queues a prune job, so the queue holds this account's jobs.
-    const { secrets, mapId } = await clientSession(t, { maxVersions: 1 });
+    const { secrets, mapId, stream } = await clientSession(t, { maxVersions: 1 });
     const cells = await redisCells(redis);
+    // The account's event log is a Redis stream too, and is scanned with the rest.
+    expect(cells.some((c) => c.where.startsWith('redis stream ') && c.where.includes(`${t.config.queue.prefix}:events:`) && c.bytes.includes(Buffer.from(mapId)))).toBe(true);
+    expect(findings([stream], secrets)).toEqual([]);
 
     // The scan sees what it should: this app's BullMQ keys, and a job naming the map.
     const ours = cells.filter((c) => c.where.includes(` ${t.config.queue.prefix}:`));
@@ -94,7 +100,7 @@ describe.skipIf(!inject('redisUrl'))('the reference client against the real serv
  * Register, create a map, save twice, pull on a second device, share and open the link; returns
  * every secret the client holds, to look for on the server.
  */
-async function clientSession(t: TestApp, options: { maxVersions?: number } = {}): Promise<{ email: string; mapId: string; secrets: Secret[] }> {
+async function clientSession(t: TestApp, options: { maxVersions?: number } = {}): Promise<{ email: string; mapId: string; secrets: Secret[]; stream: Cell }> {
   const tag = randomBytes(6).toString('hex');
   const email = `zk-${tag}@example.com`;
   const password = `correct horse battery ${tag} staple`;
@@ -109,6 +115,8 @@ async function clientSession(t: TestApp, options: { maxVersions?: number } = {})
   // Device 1: a new account, a map, two versions.
   const device1 = new MindvaultApi({ baseUrl: t.baseUrl });
   const vault1 = await Vault.register(device1, { email, password }, FAST_KDF);
+  // Every byte of the account's event stream, as a device receives it, from now to the end.
+  const capture = await captureEventStream(t.baseUrl, (await device1.http.tokens())!.accessToken);
   const map = await vault1.createMap({ title, ...options });
   await vault1.push(map.id, createDocument('draft'));
   const saved = await vault1.push(map.id, document);
@@ -141,6 +149,7 @@ async function clientSession(t: TestApp, options: { maxVersions?: number } = {})
   return {
     email,
     mapId: map.id,
+    stream: await capture.stop(`share.created","mapId":"${map.id}"`),
     secrets: [
       text('marker', marker),
       text('title', title),
@@ -154,6 +163,30 @@ async function clientSession(t: TestApp, options: { maxVersions?: number } = {})
       bytes('X25519 private key', keyPairs.classical.secretKey),
       bytes('ML-KEM-768 seed', keyPairs.pq.seed),
     ],
+  };
+}
+
+/** Reads GET /api/events into memory until `stop`, which waits for `until` to have arrived. */
+async function captureEventStream(baseUrl: string, accessToken: string): Promise<{ stop(until: string): Promise<Cell> }> {
+  const controller = new AbortController();
+  const response = await fetch(`${baseUrl}/api/events`, { headers: { authorization: `Bearer ${accessToken}` }, signal: controller.signal });
+  expect(response.status).toBe(200);
+  const chunks: Buffer[] = [];
+  const reading = (async () => {
+    try {
+      for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) chunks.push(Buffer.from(chunk));
+    } catch {
+      // aborted by stop()
+    }
+  })();
+  return {
+    stop: async (until) => {
+      const deadline = Date.now() + 10_000;
+      while (!Buffer.concat(chunks).includes(Buffer.from(until)) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      controller.abort();
+      await reading;
+      return { where: 'event stream GET /api/events', bytes: Buffer.concat(chunks) };
+    },
   };
 }
 

@@ -1,5 +1,6 @@
 /** The whole HTTP surface of shared/API.md, one object per resource over one HttpClient. */
 import { AuthApi } from './auth-api.js';
+import { EventsApi } from './events-api.js';
 import { HttpClient, type HttpClientOptions } from './http-client.js';
 import { MindMapsApi } from './mindmaps-api.js';
 import { PublicApi } from './public-api.js';
@@ -10,6 +11,8 @@ export class MindvaultApi {
   readonly auth: AuthApi;
   readonly mindmaps: MindMapsApi;
   readonly shares: SharesApi;
+  /** The account's live event stream. */
+  readonly events: EventsApi;
   /** Routes that need no login (share links). */
   readonly public: PublicApi;
 
@@ -18,6 +21,7 @@ export class MindvaultApi {
     this.auth = new AuthApi(this.http);
     this.mindmaps = new MindMapsApi(this.http);
     this.shares = new SharesApi(this.http);
+    this.events = new EventsApi(this.http);
     this.public = new PublicApi(this.http);
   }
 }

@@ -4,12 +4,13 @@
  */
 import { ApiError, NetworkError, SessionExpiredError } from '../api/api-error.js';
 import { MindvaultCryptoError } from '../crypto/errors.js';
-import { RollbackError, TamperingError, WrongPasswordError } from '../vault/errors.js';
+import { MergeConflictError, RollbackError, TamperingError, WrongPasswordError } from '../vault/errors.js';
 import * as account from './commands/account.js';
 import * as maps from './commands/maps.js';
 import { secondFactor, secondFactorUsage } from './commands/second-factor.js';
 import { selftest, selftestUsage } from './commands/selftest.js';
 import * as sharing from './commands/sharing.js';
+import { watch, watchUsage } from './commands/watch.js';
 import { CliContext, DEFAULT_SERVER, ENV } from './context.js';
 import { CliError, type CliIo, EXIT_FAILURE, EXIT_OK, EXIT_USAGE, UsageError } from './io.js';
 
@@ -34,6 +35,7 @@ const commands: Record<string, { run: Command; usage: string }> = {
   'delete-account': { run: account.deleteAccount, usage: account.deleteAccountUsage },
   '2fa': { run: secondFactor, usage: secondFactorUsage },
   unshare: { run: sharing.unshare, usage: sharing.unshareUsage },
+  watch: { run: watch, usage: watchUsage },
   selftest: { run: (args, ctx) => selftest(args, ctx.io), usage: selftestUsage },
 };
 
@@ -111,6 +113,10 @@ function report(name: string, commandUsage: string, error: unknown, io: CliIo): 
   }
   if (error instanceof ApiError && error.code === 'INVALID_CREDENTIALS' && name === 'login') {
     return fail('wrong email or password (an account created before the v2 formats needs `mindvault upgrade` once)');
+  }
+  if (error instanceof MergeConflictError) {
+    const lines = error.conflicts.map((c) => `  node ${c.nodeId} ${c.field}: mine ${JSON.stringify(c.mine)}, theirs ${JSON.stringify(c.theirs)}`);
+    return fail(`${error.message}; nothing saved. Pull the head, resolve these and push again:\n${lines.join('\n')}`);
   }
   if (error instanceof ApiError) return fail(`${error.code}: ${error.message}`);
   if (error instanceof NetworkError) return fail(`cannot reach the server: ${error.message}`);

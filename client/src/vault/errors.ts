@@ -1,3 +1,4 @@
+import type { NodeConflict } from '../model/merge-documents.js';
 /** Errors of the account flows, for callers that branch on them (the CLI's messages). */
 
 /**
@@ -75,5 +76,24 @@ export class RollbackError extends Error {
     readonly served: number,
   ) {
     super(`${mapId !== null ? `map ${mapId}: ` : ''}${ROLLBACK_TEXT[item]} (seen ${seen}, served ${served})`);
+  }
+}
+
+/**
+ * A save over a head that moved could not be merged cleanly: the same field of the same node was
+ * changed differently on both sides (or a node deleted on one was changed on the other). Nothing
+ * was saved; `conflicts` names each node with both values.
+ */
+export class MergeConflictError extends Error {
+  override readonly name = 'MergeConflictError';
+  readonly code = 'MERGE_CONFLICT';
+
+  constructor(
+    readonly mapId: string,
+    readonly conflicts: NodeConflict[],
+    /** The head the merge was attempted against. */
+    readonly headVersionId: string,
+  ) {
+    super(`map ${mapId}: ${conflicts.length} conflicting change${conflicts.length === 1 ? '' : 's'} with version ${headVersionId}`);
   }
 }

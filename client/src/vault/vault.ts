@@ -31,9 +31,10 @@ import type { KdfFormat } from '../crypto/kdf.js';
 import { type AccountKeyPairs, type BundleFormat, unlockKeyBundle } from '../crypto/key-bundle.js';
 import { rotateAccountKeys } from '../crypto/key-rotation.js';
 import { buildShareUrl, createLinkShare, type LinkShare } from '../crypto/share-link.js';
+import { mergeDocuments } from '../model/merge-documents.js';
 import type { MindMapDocument } from '../model/mind-map-document.js';
 import { DeviceState, type DeviceStateStore, MemoryDeviceStateStore } from './device-state.js';
-import { TamperingError, type TamperedItem, WrongPasswordError } from './errors.js';
+import { MergeConflictError, TamperingError, type TamperedItem, WrongPasswordError } from './errors.js';
 
 export interface Credentials {
   email: string;
@@ -300,6 +301,35 @@ export class Vault {
       return saved;
     } finally {
       wipe(dek);
+    }
+  }
+
+  /**
+   * Saves `document`, an edit of version `baseVersionId`. If another save moved the head since,
+   * the two edits are merged (mergeDocuments: base, this document, the head) and the merge is
+   * saved over that head, again with `If-Match`, as often as the head keeps moving (a few times).
+   * A merge with conflicts saves nothing: MergeConflictError names them.
+   */
+  async pushMerging(
+    mapId: string,
+    document: MindMapDocument,
+    baseVersionId: string,
+    options: { onProgress?: ProgressCallback } = {},
+  ): Promise<SavedVersion & { merged: boolean }> {
+    let mine = document;
+    let base = baseVersionId;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const saved = await this.push(mapId, mine, { ifMatch: base, ...(options.onProgress ? { onProgress: options.onProgress } : {}) });
+        return { ...saved, merged: attempt > 0 };
+      } catch (error) {
+        if (!(error instanceof ApiError && error.code === 'VERSION_CONFLICT') || attempt >= 4) throw error;
+      }
+      const [old, head] = await Promise.all([this.pull(mapId, { versionId: base }), this.pull(mapId)]);
+      const result = mergeDocuments(old.document, mine, head.document);
+      if (result.conflicts.length > 0) throw new MergeConflictError(mapId, result.conflicts, head.versionId);
+      mine = result.document;
+      base = head.versionId;
     }
   }
 

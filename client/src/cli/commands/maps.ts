@@ -10,7 +10,8 @@ import { formatBytes, progress } from '../progress.js';
 
 export const lsUsage = 'ls                                      your maps: id, versions, size, title';
 export const newUsage = 'new TITLE [--max-versions N]            create a map (one root node named TITLE); prints its id';
-export const pushUsage = 'push FILE [--map ID] [--title T] [--if-match VERSION]   encrypt and upload FILE (.json or an outline; - for stdin): a new map, or a new version of --map';
+export const pushUsage =
+  'push FILE [--map ID] [--title T] [--if-match VERSION]   encrypt and upload FILE (.json or an outline; - for stdin): a new map, or a new version of --map; with --if-match (the version FILE was edited from) a head that moved since is merged with FILE, and saved if the merge is clean';
 export const pullUsage = 'pull ID [--version V] [-o FILE] [--format json|outline]  download and decrypt a map (the head by default)';
 export const historyUsage = 'history ID                              a map\'s versions, newest first';
 export const restoreUsage = 'restore ID VERSION                      make an old version the head again (as a new version)';
@@ -70,17 +71,16 @@ export async function push(args: string[], ctx: CliContext): Promise<number> {
     if (values.map !== undefined && values.title !== undefined) await vault.rename(mapId, values.title);
     const shown = progress(ctx.io, 'uploading');
     try {
-      const version = await vault.push(mapId, document, {
-        ...(values['if-match'] !== undefined ? { ifMatch: values['if-match'] } : {}),
-        onProgress: shown.update,
-      });
-      return { mapId, version };
+      const base = values['if-match'];
+      const version = base !== undefined ? await vault.pushMerging(mapId, document, base, { onProgress: shown.update }) : await vault.push(mapId, document, { onProgress: shown.update });
+      return { mapId, version, merged: 'merged' in version && version.merged };
     } finally {
       shown.done();
     }
   });
   ctx.io.out(`map ${result.mapId}`);
   ctx.io.out(`version ${result.version.versionId}`);
+  if (result.merged) ctx.io.err(`the map had moved past ${values['if-match']}: merged with its newer version`);
   ctx.io.err(`pushed ${formatBytes(result.version.sizeBytes)} of ciphertext`);
   return EXIT_OK;
 }
