@@ -13,7 +13,9 @@ type Edit =
   | { kind: 'text'; at: number; text: string }
   | { kind: 'position'; at: number; x: number; y: number }
   | { kind: 'move'; at: number; to: number }
-  | { kind: 'reorder'; at: number };
+  | { kind: 'reorder'; at: number }
+  | { kind: 'note'; at: number; text: string }
+  | { kind: 'crosslink'; at: number; to: number; text: string };
 
 const clone = (doc: MindMapDocument): MindMapDocument => structuredClone(doc);
 
@@ -61,9 +63,16 @@ function edit(doc: MindMapDocument, edits: Edit[], tag: string): MindMapDocument
       case 'reorder':
         if (node.children.length > 1) node.children.push(node.children.shift()!);
         break;
+      case 'note':
+        node.note = e.text;
+        break;
+      case 'crosslink':
+        out.links = [...(out.links ?? []), { id: `${tag}-link-${added++}`, from: node.id, to: nodes[e.to % nodes.length]!.node.id, label: e.text }];
+        break;
     }
   }
-  return out;
+  // As a device would hold it: read back through the SDK (links left dangling by a deletion drop).
+  return parseDocument(JSON.parse(JSON.stringify(out)));
 }
 
 const text = fc.constantFrom('a', 'b', 'c', 'Lisbon', 'Porto', '');
@@ -74,6 +83,8 @@ const editArb: fc.Arbitrary<Edit> = fc.oneof(
   fc.record({ kind: fc.constant('position' as const), at: fc.nat(), x: fc.integer({ min: -5, max: 5 }), y: fc.integer({ min: -5, max: 5 }) }),
   fc.record({ kind: fc.constant('move' as const), at: fc.nat(), to: fc.nat() }),
   fc.record({ kind: fc.constant('reorder' as const), at: fc.nat() }),
+  fc.record({ kind: fc.constant('note' as const), at: fc.nat(), text }),
+  fc.record({ kind: fc.constant('crosslink' as const), at: fc.nat(), to: fc.nat(), text }),
 );
 const ROOT: MindMapDocument = { version: 1, root: { id: 'root', text: 'root', children: [] } };
 /** A base built by a run of additions and edits, then two independent edit runs of it. */
@@ -85,7 +96,8 @@ const triple = fc
   });
 
 const ids = (doc: MindMapDocument) => new Set(allNodes(doc).map((n) => n.node.id));
-const byId = (doc: MindMapDocument) => new Map(allNodes(doc).map(({ node, parent }) => [node.id, { text: node.text, position: node.position, parent: parent?.id }]));
+const byId = (doc: MindMapDocument) =>
+  new Map(allNodes(doc).map(({ node, parent }) => [node.id, { ...node, children: undefined, parent: parent?.id }]));
 
 // ---------------------------------------------------------------------------------------------
 
@@ -230,6 +242,22 @@ describe('mergeDocuments: cases', () => {
     const mine = clone(base);
     mine.root.children[0]!.text = 'Lisboa';
     expect(mergeDocuments(base, mine, theirs).document.root.children.map((c) => c.id)).toEqual(['c', 'b', 'a']);
+  });
+
+  it('merges the 1.1 fields like any other: a note on one side and the text on the other both stay; a link to a node the other side deleted goes', () => {
+    const mine = clone(base);
+    mine.root.children[0]!.note = 'by tram';
+    mine.root.children.splice(2, 1); // Faro deleted
+    const theirs = clone(base);
+    theirs.root.children[0]!.text = 'Lisboa';
+    theirs.root.children[1]!.style = { bold: true };
+    theirs.links = [{ id: 'l1', from: 'a', to: 'c', label: 'drive' }, { id: 'l2', from: 'a', to: 'b', label: 'train' }];
+    const { document, conflicts } = mergeDocuments(base, mine, theirs);
+    expect(conflicts).toEqual([]);
+    expect(document.root.children.map((c) => c.id)).toEqual(['a', 'b']);
+    expect(document.root.children[0]).toMatchObject({ text: 'Lisboa', note: 'by tram' });
+    expect(document.root.children[1]).toMatchObject({ style: { bold: true } });
+    expect(document.links).toEqual([{ id: 'l2', from: 'a', to: 'b', label: 'train' }]);
   });
 
   it('refuses documents of different maps (different roots)', () => {

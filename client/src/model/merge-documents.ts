@@ -3,9 +3,14 @@
  * the same three documents always give the same result, whatever the machine or the time.
  */
 import { InvalidInputError } from '../crypto/errors.js';
-import type { MindMapDocument, MindMapNode } from './mind-map-document.js';
+import { type MindMapDocument, type MindMapNode, parseDocument } from './mind-map-document.js';
 
-export type MergeField = 'text' | 'position' | 'parent' | 'deleted';
+/**
+ * A node field (`text`, `position`, `note`, `style`, … any field but `id` and `children`, unknown
+ * ones too), `parent` (where it sits), `deleted`, or a document-level list (`links`, `summaries`)
+ * whose item `nodeId` names.
+ */
+export type MergeField = string;
 
 /**
  * The same field of one node changed differently on both sides. `mine` is what the merged
@@ -26,12 +31,11 @@ export interface MergeResult {
   conflicts: NodeConflict[];
 }
 
-/** One node's fields, flattened: where it sits (parent, index among siblings) and what it says. */
+/** One node flattened: where it sits and every other field it has (text, position, note, …). */
 interface Flat {
   id: string;
-  text: string;
-  position?: { x: number; y: number };
   parent: string | null;
+  fields: Record<string, unknown>;
 }
 
 interface Side {
@@ -44,8 +48,11 @@ interface Side {
  * - a node added on either side is kept; one deleted on a side is deleted unless the other side
  *   changed it (its text, position or parent) or kept something new under it, in which case it is
  *   kept and reported (`deleted`);
- * - each field (text, position, parent) changed on one side takes that side's value; changed the
- *   same way on both, that value; changed differently, mine, and a conflict with both values;
+ * - each field (text, position, note, style, …, and parent) changed on one side takes that side's
+ *   value; changed the same way on both, that value; changed differently, mine, and a conflict
+ *   with both values; a field one side does not know is carried through like any other;
+ * - document-level lists of items with ids (`links`, `summaries`) merge the same way by item id;
+ *   an item left pointing at a node that is gone is dropped, as a reader would;
  * - siblings keep the order of the side that reordered them (mine when both did), with the other
  *   side's new or moved-in nodes placed after the sibling they follow there;
  * - two moves that together would make a cycle keep mine.
@@ -82,18 +89,63 @@ export function mergeDocuments(base: MindMapDocument, mine: MindMapDocument, the
       if (!mn) parentFromTheirs.add(id);
       continue;
     }
-    const node: Flat = { id, text: '', parent: null };
-    node.text = pick(id, 'text', bn?.text, mn!.text, tn!.text, conflicts, (x, y) => x === y);
-    const position = pick(id, 'position', bn?.position, mn!.position, tn!.position, conflicts, samePosition);
-    if (position) node.position = { ...position };
-    node.parent = pick(id, 'parent', bn?.parent, mn!.parent, tn!.parent, conflicts, (x, y) => x === y);
-    if (node.parent !== mn!.parent) parentFromTheirs.add(id);
-    merged.set(id, node);
+    const fields: Record<string, unknown> = {};
+    for (const key of fieldNames(mn!.fields, tn!.fields, bn?.fields)) {
+      const value = pick(id, key, bn ? { value: bn.fields[key] } : undefined, mn!.fields[key], tn!.fields[key], conflicts);
+      if (value !== undefined) fields[key] = value;
+    }
+    const parent = pick(id, 'parent', bn ? { value: bn.parent } : undefined, mn!.parent, tn!.parent, conflicts) as string | null;
+    if (parent !== mn!.parent) parentFromTheirs.add(id);
+    merged.set(id, { id, parent, fields });
   }
 
   resurrectAncestors(merged, conflicts, m, t, b, parentFromTheirs);
   breakCycles(merged, m, parentFromTheirs, rootId);
-  return { document: { version: 1, root: build(rootId, merged, m, t, b) }, conflicts: conflicts.sort(byNodeAndField) };
+  const root = build(rootId, merged, m, t, b);
+  const document: MindMapDocument = { version: 1, root, ...mergeDocumentLists(base, mine, theirs, conflicts) };
+  // Cross-links and summaries left pointing at a node that is gone are dropped, as parseDocument
+  // drops them on reading (a removed node takes what pointed at it along).
+  return { document: parseDocument(document), conflicts: conflicts.sort(byNodeAndField) };
+}
+
+/** The document's own fields beside `version` and `root`: lists of items with ids merge by id, anything else as one value. */
+function mergeDocumentLists(base: MindMapDocument, mine: MindMapDocument, theirs: MindMapDocument, conflicts: NodeConflict[]): Record<string, unknown> {
+  const [b, m, t] = [base, mine, theirs].map((d) => d as unknown as Record<string, unknown>) as [Record<string, unknown>, Record<string, unknown>, Record<string, unknown>];
+  const out: Record<string, unknown> = {};
+  for (const key of fieldNames(m, t, b)) {
+    if (key === 'version' || key === 'root') continue;
+    const lists = [b[key], m[key], t[key]];
+    const value = lists.every((l) => l === undefined || (Array.isArray(l) && l.every(hasId)))
+      ? mergeById(key, (b[key] ?? []) as Item[], (m[key] ?? []) as Item[], (t[key] ?? []) as Item[], conflicts)
+      : pick('document', key, { value: b[key] }, m[key], t[key], conflicts);
+    if (value !== undefined && !(Array.isArray(value) && value.length === 0 && m[key] === undefined && t[key] === undefined)) out[key] = value;
+  }
+  return out;
+}
+
+type Item = { id: string } & Record<string, unknown>;
+
+function hasId(value: unknown): value is Item {
+  return typeof value === 'object' && value !== null && typeof (value as { id?: unknown }).id === 'string';
+}
+
+/** Three-way by item id, each item as one value; mine's order, then theirs' new items. */
+function mergeById(field: string, base: Item[], mine: Item[], theirs: Item[], conflicts: NodeConflict[]): Item[] {
+  const [b, m, t] = [base, mine, theirs].map((l) => new Map(l.map((i) => [i.id, i])));
+  const out: Item[] = [];
+  for (const id of new Set([...m!.keys(), ...t!.keys()])) {
+    const [bi, mi, ti] = [b!.get(id), m!.get(id), t!.get(id)];
+    if (!mi || !ti) {
+      const survivor = (mi ?? ti)!;
+      // Deleted on one side and untouched on the other: gone. Added on one side: kept.
+      if (bi && same(survivor, bi)) continue;
+      if (bi) conflicts.push({ nodeId: id, field: `${field}.deleted`, base: false, mine: !mi, theirs: !ti });
+      out.push(survivor);
+      continue;
+    }
+    out.push(pick(id, field, bi ? { value: bi } : undefined, mi, ti, conflicts) as Item);
+  }
+  return out;
 }
 
 function flatten(doc: MindMapDocument): Side {
@@ -102,7 +154,8 @@ function flatten(doc: MindMapDocument): Side {
   const stack: { node: MindMapNode; parent: string | null }[] = [{ node: doc.root, parent: null }];
   while (stack.length > 0) {
     const { node, parent } = stack.pop()!;
-    nodes.set(node.id, { id: node.id, text: node.text, ...(node.position ? { position: node.position } : {}), parent });
+    const { id: _id, children: _children, ...fields } = node;
+    nodes.set(node.id, { id: node.id, parent, fields });
     children.set(node.id, node.children.map((c) => c.id));
     for (let i = node.children.length - 1; i >= 0; i--) stack.push({ node: node.children[i]!, parent: node.id });
   }
@@ -117,21 +170,46 @@ function orderedIds(...sides: Side[]): string[] {
 }
 
 function sameFields(a: Flat, b: Flat): boolean {
-  return a.text === b.text && a.parent === b.parent && samePosition(a.position, b.position);
+  return a.parent === b.parent && fieldNames(a.fields, b.fields).every((key) => same(a.fields[key], b.fields[key]));
 }
 
-function samePosition(a: Flat['position'], b: Flat['position']): boolean {
-  return a === b || (a !== undefined && b !== undefined && a.x === b.x && a.y === b.y);
+/** Every key of the records, in first-seen order (mine's first): the merged node's field order. */
+function fieldNames(...records: (Record<string, unknown> | undefined)[]): string[] {
+  const keys = new Set<string>();
+  for (const record of records) if (record) for (const key of Object.keys(record)) keys.add(key);
+  return [...keys];
 }
 
-/** The three-way rule for one field; without a base (added on both sides) any difference conflicts. */
-function pick<T>(nodeId: string, field: MergeField, base: T | undefined, mine: T, theirs: T, conflicts: NodeConflict[], same: (a: T, b: T) => boolean): T {
-  if (same(mine, theirs)) return mine;
-  if (base !== undefined || field === 'position') {
-    if (same(mine, base as T)) return theirs;
-    if (same(theirs, base as T)) return mine;
+/** Structural equality of JSON values, whatever their key order; undefined is "absent". */
+function same(a: unknown, b: unknown): boolean {
+  return canonical(a) === canonical(b);
+}
+
+function canonical(value: unknown): string {
+  if (value === undefined) return '~';
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  if (typeof value === 'object' && value !== null) {
+    const record = value as Record<string, unknown>;
+    return `{${Object.keys(record)
+      .filter((k) => record[k] !== undefined)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonical(record[k])}`)
+      .join(',')}}`;
   }
-  conflicts.push({ nodeId, field, base: base ?? null, mine: mine ?? null, theirs: theirs ?? null });
+  return JSON.stringify(value);
+}
+
+/**
+ * The three-way rule for one field (`base` absent: added on both sides, so any difference
+ * conflicts). Returns the value to keep; a conflict keeps mine and records both.
+ */
+function pick(nodeId: string, field: string, base: { value: unknown } | undefined, mine: unknown, theirs: unknown, conflicts: NodeConflict[]): unknown {
+  if (same(mine, theirs)) return mine;
+  if (base !== undefined) {
+    if (same(mine, base.value)) return theirs;
+    if (same(theirs, base.value)) return mine;
+  }
+  conflicts.push({ nodeId, field, base: base?.value ?? null, mine: mine ?? null, theirs: theirs ?? null });
   return mine;
 }
 
@@ -199,7 +277,7 @@ function build(rootId: string, merged: Map<string, Flat>, m: Side, t: Side, b: S
     set.add(node.id);
     childrenOf.set(node.parent, set);
   }
-  const toNode = (flat: Flat): MindMapNode => ({ id: flat.id, text: flat.text, children: [], ...(flat.position ? { position: { ...flat.position } } : {}) });
+  const toNode = (flat: Flat): MindMapNode => ({ id: flat.id, ...structuredClone(flat.fields), children: [] }) as unknown as MindMapNode;
   const root = toNode(merged.get(rootId)!);
   const stack: MindMapNode[] = [root];
   while (stack.length > 0) {
