@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { AuditLog } from '../admin/audit/audit-log';
 import { SubscriptionCancellations } from '../billing/subscription-cancellations.service';
 import { UnitOfWork } from '../database/unit-of-work';
+import { AccountEvents } from '../events/account-events.service';
 import { KeyVersionGuard } from '../keys/key-version-guard.service';
 import { MindMapsService } from '../mindmaps/mindmaps.service';
 import { InvalidCredentials } from './auth.errors';
@@ -36,6 +37,7 @@ export class AccountDeletionService {
     private readonly cancellations: SubscriptionCancellations,
     private readonly audit: AuditLog,
     private readonly uow: UnitOfWork,
+    private readonly events: AccountEvents,
   ) {}
 
   async delete(userId: string, currentAuthKey: Buffer): Promise<DeletedAccount> {
@@ -59,6 +61,8 @@ export class AccountDeletionService {
       await this.users.delete(userId);
       return { deleted, objectKeys };
     });
+    // The account's open streams end now (its devices lock), not at their next request.
+    await this.events.publish(userId, { type: 'session.ended', reason: 'account-deleted' });
     await this.mindMaps.discardObjects(userId, objectKeys, 'account deleted');
     if (deleted.subscriptionsToCancel > 0) {
       // The deletion stands whether or not the queue takes the job now: the schedule retries it.

@@ -176,6 +176,16 @@ describe.each(backends)('GET /api/events ($name)', ({ queue }) => {
     expect((await openEventStream(t.baseUrl, { token: user.accessToken })).status).toBe(401);
   });
 
+  it('ends the streams of an account that is deleted', async () => {
+    const user = await api.register();
+    const stream = await openEventStream(t.baseUrl, { token: user.accessToken });
+    await stream.next('ready');
+    const deleted = await api.request('DELETE', '/api/auth/account', { token: user.accessToken, json: { currentAuthKey: user.authKey } });
+    expect(deleted.status).toBe(204);
+    expect((await stream.next('session.ended')).data).toEqual({ type: 'session.ended', reason: 'account-deleted' });
+    await stream.ended;
+  });
+
   it('closes the stream of a reader that stops reading once its buffer is full, and keeps the others', async () => {
     const user = await api.register();
     const healthy = await openEventStream(t.baseUrl, { token: user.accessToken });
