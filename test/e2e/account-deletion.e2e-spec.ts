@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { generate } from 'otplib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PaymentProvider } from '../../src/billing/ports/payment-provider';
 import { BlobStore } from '../../src/storage/ports/blob-store';
@@ -31,7 +32,7 @@ describe('account deletion (DELETE /api/auth/account)', () => {
     return keys;
   }
 
-  /** What a real user leaves behind: maps with history, a share link, two sessions and an active subscription. */
+  /** What a real user leaves behind: maps with history, share links, two sessions, a second factor and an active subscription. */
   async function populatedUser() {
     const user = await api.register();
     for (let i = 0; i < 2; i++) {
@@ -44,6 +45,12 @@ describe('account deletion (DELETE /api/auth/account)', () => {
       json: { email: user.email, authKey: user.authKey },
     });
     expect(second.status).toBe(200);
+    // A second factor too (its sealed secret, backup codes and an open login challenge are rows of the user).
+    const totp = await api.request<{ secret: string }>('POST', '/api/auth/2fa/totp', { token: user.accessToken, json: { currentAuthKey: user.authKey } });
+    const code = await generate({ secret: totp.body.secret });
+    expect((await api.request('POST', '/api/auth/2fa/totp/confirm', { token: user.accessToken, json: { code } })).status).toBe(200);
+    const challenge = await api.request<{ challengeToken: string }>('POST', '/api/auth/login', { json: { email: user.email, authKey: user.authKey } });
+    expect(challenge.body).toMatchObject({ code: 'SECOND_FACTOR_REQUIRED' });
     const ids = { customer: newId('cus'), subscription: newId('sub') };
     for (const event of [
       signedEvent('checkout.session.completed', checkoutSession({ userId: user.userId, ...ids })),
