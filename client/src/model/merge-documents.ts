@@ -182,6 +182,9 @@ function fieldNames(...records: (Record<string, unknown> | undefined)[]): string
 
 /** Structural equality of JSON values, whatever their key order; undefined is "absent". */
 function same(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  // Only two objects (or arrays) can be equal without being identical.
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
   return canonical(a) === canonical(b);
 }
 
@@ -298,7 +301,8 @@ function build(rootId: string, merged: Map<string, Flat>, m: Side, t: Side, b: S
  * there (first if none); anything else (brought back from base) goes last, in base's order.
  */
 function siblingOrder(present: Set<string>, mine: string[], theirs: string[], base: string[]): string[] {
-  const mineKeptOrder = sameSequence(mine.filter((id) => base.includes(id)), base.filter((id) => mine.includes(id)));
+  const [inBase, inMine] = [new Set(base), new Set(mine)];
+  const mineKeptOrder = sameSequence(mine.filter((id) => inBase.has(id)), base.filter((id) => inMine.has(id)));
   const [backbone, other] = mineKeptOrder ? [theirs, mine] : [mine, theirs];
   const order = backbone.filter((id) => present.has(id));
   const placed = new Set(order);
