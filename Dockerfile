@@ -1,5 +1,6 @@
 # One image for both processes: `node dist/src/main.js` (api) and `node dist/src/worker.js` (worker).
-FROM node:20-bookworm-slim AS build
+# Node 26, the active LTS line (README, *Supported Node versions*); CI tests the same major.
+FROM node:26-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 COPY client/package.json client/package.json
@@ -13,7 +14,7 @@ COPY tsconfig.json tsconfig.build.json nest-cli.json ormconfig.ts ./
 COPY src src
 RUN npm run build && npm prune --omit=dev --workspaces=false
 
-FROM node:20-bookworm-slim
+FROM node:26-slim
 # HOST: inside a container the API must listen beyond loopback (its default).
 ENV NODE_ENV=production HOST=0.0.0.0
 WORKDIR /app

@@ -1,4 +1,5 @@
-// Adds up the JSON reports every vitest run wrote and prints one plain closing line:
+// Adds up the JSON reports every vitest run wrote, in the folder and its sub-folders (.ci/run puts
+// the second runtime's under node26/), and prints one plain closing line:
 // "Tests: N passed, N failed, N skipped". Exits non-zero when a test failed or none ran.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -6,7 +7,7 @@ import { join } from 'node:path';
 const dir = process.argv[2];
 let files = [];
 try {
-  files = readdirSync(dir).filter((f) => f.endsWith('.json'));
+  files = readdirSync(dir, { recursive: true }).filter((f) => f.endsWith('.json'));
 } catch {
   // no reports at all: reported below as zero tests
 }

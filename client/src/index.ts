@@ -1,5 +1,5 @@
 /**
- * Mindvault client SDK. Everything here runs in browsers and in Node 20+ (WebCrypto + noble + fetch).
+ * Mindvault client SDK. Everything here runs in browsers and in Node 24+ (WebCrypto + noble + fetch).
  * Layout: crypto/ (formats and keys), model/ (plaintext document), contract.ts (wire shapes),
  * api/ (typed HTTP client, generated OpenAPI types), vault/ (the account flows on top of both);
  * cli/ (the `mindvault` command, Node only) builds on these.

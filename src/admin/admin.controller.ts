@@ -4,7 +4,8 @@ import { Authenticated, CurrentUser, Principal } from '../common/auth/auth.decor
 import { ApiErrors } from '../common/http/api-errors.decorator';
 import { AdminService } from './admin.service';
 import { toAdminStatsDto, toAdminUserDetailDto, toAdminUserDto, toReconcileRunDto } from './dto/admin-dto.mapper';
-import { ListUsersQueryDto, UpdateUserDto, UserIdParams } from './dto/admin-requests.dto';
+import { UuidParams } from '../common/http/uuid-params';
+import { ListUsersQueryDto, UpdateUserDto } from './dto/admin-requests.dto';
 import { AdminStatsDto, AdminUserDetailDto, AdminUserPageDto, ReconcileRunDto } from './dto/admin-responses.dto';
 
 const DEFAULT_PAGE = 20;
@@ -25,21 +26,23 @@ export class AdminController {
   }
 
   @Get('users/:id')
+  @UuidParams('id')
   @ApiOkResponse({ type: AdminUserDetailDto })
   @ApiErrors([404, 'USER_NOT_FOUND'])
-  async getUser(@Param() params: UserIdParams): Promise<AdminUserDetailDto> {
-    return toAdminUserDetailDto(await this.admin.getUser(params.id));
+  async getUser(@Param('id') id: string): Promise<AdminUserDetailDto> {
+    return toAdminUserDetailDto(await this.admin.getUser(id));
   }
 
   @Patch('users/:id')
+  @UuidParams('id')
   @ApiOkResponse({ type: AdminUserDetailDto, description: 'the user after the change; the change is in the audit log' })
   @ApiErrors([404, 'USER_NOT_FOUND'], [409, 'CANNOT_CHANGE_OWN_ACCESS'])
   async updateUser(
     @CurrentUser() actor: Principal,
-    @Param() params: UserIdParams,
+    @Param('id') id: string,
     @Body() body: UpdateUserDto,
   ): Promise<AdminUserDetailDto> {
-    const user = await this.admin.updateUser(actor, params.id, {
+    const user = await this.admin.updateUser(actor, id, {
       ...(body.tierOverride !== undefined ? { tierOverride: body.tierOverride } : {}),
       ...(body.disabled !== undefined ? { disabled: body.disabled } : {}),
       ...(body.role !== undefined ? { role: body.role } : {}),

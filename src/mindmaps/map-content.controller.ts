@@ -16,9 +16,9 @@ import { AcceptsBlobBody } from '../common/http/blob-body';
 import { ApiErrors } from '../common/http/api-errors.decorator';
 import { decodeBase64 } from '../common/http/base64';
 import { WRAPPED_DEK_MAX, WRAPPED_DEK_MIN } from '../common/http/envelope.dto';
-import { MapIdParams } from '../common/http/id-params.dto';
+import { UuidParams } from '../common/http/uuid-params';
 import { toSavedVersionDto, toSnapshotDto } from './dto/mind-map-dto.mapper';
-import { DownloadQueryDto, ListVersionsQueryDto, UpdateVersionDto, VERSION_PAGE_MAX, VersionParams } from './dto/mind-map-requests.dto';
+import { DownloadQueryDto, ListVersionsQueryDto, UpdateVersionDto, VERSION_PAGE_MAX } from './dto/mind-map-requests.dto';
 import { SavedVersionDto, VersionListDto, VersionSnapshotDto } from './dto/mind-map-responses.dto';
 import { MapContentService } from './map-content.service';
 
@@ -30,6 +30,7 @@ export class MapContentController {
   constructor(private readonly content: MapContentService) {}
 
   @Put('blob')
+  @UuidParams('id')
   @HttpCode(201)
   @AcceptsBlobBody()
   @ApiConsumes(BLOB_CONTENT_TYPE)
@@ -54,7 +55,7 @@ export class MapContentController {
   )
   async upload(
     @CurrentUser() user: Principal,
-    @Param() params: MapIdParams,
+    @Param('id') id: string,
     @Req() request: FastifyRequest,
   ): Promise<SavedVersionDto> {
     // NOTE: read from the request, not @Headers('if-match'): that decorator made Swagger document a
@@ -66,7 +67,7 @@ export class MapContentController {
       throw new UnsupportedMediaType(`uploads must be ${BLOB_CONTENT_TYPE}`);
     }
     const envelopeMatch = request.headers['if-envelope-match'];
-    const version = await this.content.upload(user.userId, params.id, {
+    const version = await this.content.upload(user.userId, id, {
       body: request.raw,
       contentLength,
       ifMatch: ifMatch === undefined ? undefined : parseEtag(ifMatch),
@@ -76,35 +77,43 @@ export class MapContentController {
   }
 
   @Get('blob')
+  @UuidParams('id')
   @ApiBinaryOk('the exact bytes; ETag: "<versionId>"')
   @ApiErrors([404, 'NO_CONTENT_YET', 'VERSION_NOT_FOUND'], [503, 'BLOB_STORE_UNAVAILABLE'])
   async download(
     @CurrentUser() user: Principal,
-    @Param() params: MapIdParams,
+    @Param('id') id: string,
     @Query() query: DownloadQueryDto,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<StreamableFile> {
-    const { version, body } = await this.content.download(user.userId, params.id, query.versionId);
+    const { version, body } = await this.content.download(user.userId, id, query.versionId);
     void reply.header('etag', `"${version.id}"`).header('cache-control', 'private, no-store');
     return new StreamableFile(body, { type: BLOB_CONTENT_TYPE, length: version.sizeBytes });
   }
 
   @Get('versions')
+  @UuidParams('id')
   @ApiOkResponse({ type: VersionListDto, description: 'newest first; without `limit`, every version (up to 1000, the largest maxVersions)' })
   async versions(
     @CurrentUser() user: Principal,
-    @Param() params: MapIdParams,
+    @Param('id') id: string,
     @Query() query: ListVersionsQueryDto,
   ): Promise<VersionListDto> {
-    const page = await this.content.listVersions(user.userId, params.id, query.limit ?? VERSION_PAGE_MAX, query.cursor);
+    const page = await this.content.listVersions(user.userId, id, query.limit ?? VERSION_PAGE_MAX, query.cursor);
     return { items: page.items.map(toSnapshotDto), nextCursor: page.nextCursor };
   }
 
   @Patch('versions/:versionId')
+  @UuidParams('id', 'versionId')
   @ApiOkResponse({ type: VersionSnapshotDto, description: 'the version, named and/or pinned; fields left out stay as they are' })
   @ApiErrors([404, 'VERSION_NOT_FOUND'], [409, 'PIN_LIMIT_REACHED (with limit)'])
-  async markVersion(@CurrentUser() user: Principal, @Param() params: VersionParams, @Body() body: UpdateVersionDto): Promise<VersionSnapshotDto> {
-    const version = await this.content.markVersion(user.userId, params.id, params.versionId, {
+  async markVersion(
+    @CurrentUser() user: Principal,
+    @Param('id') id: string,
+    @Param('versionId') versionId: string,
+    @Body() body: UpdateVersionDto,
+  ): Promise<VersionSnapshotDto> {
+    const version = await this.content.markVersion(user.userId, id, versionId, {
       ...(body.pinned !== undefined ? { pinned: body.pinned } : {}),
       ...(body.encryptedLabel !== undefined ? { encryptedLabel: body.encryptedLabel === null ? null : Buffer.from(body.encryptedLabel, 'base64') } : {}),
     });
@@ -112,10 +121,11 @@ export class MapContentController {
   }
 
   @Post('versions/:versionId/restore')
+  @UuidParams('id', 'versionId')
   @ApiCreatedResponse({ type: SavedVersionDto, description: 'a new head whose bytes and envelope equal the old version' })
   @ApiErrors([404, 'VERSION_NOT_FOUND'], [413, 'STORAGE_QUOTA_EXCEEDED'], [429, 'TOO_MANY_UPLOADS'], [503, 'BLOB_STORE_UNAVAILABLE'])
-  async restore(@CurrentUser() user: Principal, @Param() params: VersionParams): Promise<SavedVersionDto> {
-    return toSavedVersionDto(await this.content.restore(user.userId, params.id, params.versionId));
+  async restore(@CurrentUser() user: Principal, @Param('id') id: string, @Param('versionId') versionId: string): Promise<SavedVersionDto> {
+    return toSavedVersionDto(await this.content.restore(user.userId, id, versionId));
   }
 }
 

@@ -5,7 +5,7 @@ import { ApiErrors } from '../common/http/api-errors.decorator';
 import { fromBase64 } from '../common/http/base64';
 import { toDetailDto, toSummaryDto } from './dto/mind-map-dto.mapper';
 import { fromEnvelopeDto } from '../common/http/envelope.dto';
-import { MapIdParams } from '../common/http/id-params.dto';
+import { UuidParams } from '../common/http/uuid-params';
 import { CreateMindMapDto, ListMindMapsQueryDto, UpdateMindMapDto } from './dto/mind-map-requests.dto';
 import { MindMapDetailDto, MindMapPageDto } from './dto/mind-map-responses.dto';
 import { MindMapsService } from './mindmaps.service';
@@ -41,21 +41,23 @@ export class MindMapsController {
   }
 
   @Get(':id')
+  @UuidParams('id')
   @ApiOkResponse({ type: MindMapDetailDto })
   @ApiErrors([404, 'MAP_NOT_FOUND'])
-  async get(@CurrentUser() user: Principal, @Param() params: MapIdParams): Promise<MindMapDetailDto> {
-    return toDetailDto(await this.mindMaps.get(user.userId, params.id));
+  async get(@CurrentUser() user: Principal, @Param('id') id: string): Promise<MindMapDetailDto> {
+    return toDetailDto(await this.mindMaps.get(user.userId, id));
   }
 
   @Patch(':id')
+  @UuidParams('id')
   @ApiOkResponse({ type: MindMapDetailDto })
   @ApiErrors([404, 'MAP_NOT_FOUND'], [409, 'KEY_VERSION_CONFLICT (with currentKeyVersion)', 'MAX_VERSIONS_BELOW_PINNED (with pinned)'])
   async update(
     @CurrentUser() user: Principal,
-    @Param() params: MapIdParams,
+    @Param('id') id: string,
     @Body() body: UpdateMindMapDto,
   ): Promise<MindMapDetailDto> {
-    const map = await this.mindMaps.update(user.userId, params.id, {
+    const map = await this.mindMaps.update(user.userId, id, {
       ...(body.encryptedTitle !== undefined ? { encryptedTitle: fromBase64(body.encryptedTitle) } : {}),
       ...(body.envelope !== undefined ? { envelope: fromEnvelopeDto(body.envelope) } : {}),
       ...(body.maxVersions !== undefined ? { maxVersions: body.maxVersions } : {}),
@@ -65,10 +67,11 @@ export class MindMapsController {
   }
 
   @Delete(':id')
+  @UuidParams('id')
   @HttpCode(204)
   @ApiNoContentResponse({ description: 'the map, its versions and stored objects are gone; usage dropped' })
   @ApiErrors([404, 'MAP_NOT_FOUND'])
-  async delete(@CurrentUser() user: Principal, @Param() params: MapIdParams): Promise<void> {
-    await this.mindMaps.delete(user.userId, params.id);
+  async delete(@CurrentUser() user: Principal, @Param('id') id: string): Promise<void> {
+    await this.mindMaps.delete(user.userId, id);
   }
 }

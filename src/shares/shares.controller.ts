@@ -3,9 +3,9 @@ import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from
 import { Authenticated, CurrentUser, Principal } from '../common/auth/auth.decorators';
 import { ApiErrors } from '../common/http/api-errors.decorator';
 import { fromEnvelopeDto } from '../common/http/envelope.dto';
-import { MapIdParams } from '../common/http/id-params.dto';
+import { UuidParams } from '../common/http/uuid-params';
 import { toShareSummaryDto } from './dto/share-dto.mapper';
-import { CreatedShareDto, CreateShareDto, ListSharesQueryDto, ShareListDto, ShareParams } from './dto/share.dto';
+import { CreatedShareDto, CreateShareDto, ListSharesQueryDto, ShareListDto } from './dto/share.dto';
 import { SharesService } from './shares.service';
 
 const DEFAULT_PAGE = 20;
@@ -19,10 +19,11 @@ export class SharesController {
   constructor(private readonly shares: SharesService) {}
 
   @Post()
+  @UuidParams('id')
   @ApiCreatedResponse({ type: CreatedShareDto })
   @ApiErrors([403, 'SHARE_LIMIT_REACHED (with tier, limit)'], [404, 'VERSION_NOT_FOUND'], [409, 'KEY_VERSION_CONFLICT (with currentKeyVersion)'])
-  async create(@CurrentUser() user: Principal, @Param() params: MapIdParams, @Body() body: CreateShareDto): Promise<CreatedShareDto> {
-    const { share, token } = await this.shares.create(user.userId, params.id, {
+  async create(@CurrentUser() user: Principal, @Param('id') id: string, @Body() body: CreateShareDto): Promise<CreatedShareDto> {
+    const { share, token } = await this.shares.create(user.userId, id, {
       envelope: fromEnvelopeDto(body.envelope),
       keyVersion: body.keyVersion,
       expiresAt: body.expiresAt === undefined ? undefined : new Date(body.expiresAt),
@@ -32,18 +33,20 @@ export class SharesController {
   }
 
   @Get()
+  @UuidParams('id')
   @ApiOkResponse({ type: ShareListDto, description: 'a page of the map\'s shares, newest first' })
-  async list(@CurrentUser() user: Principal, @Param() params: MapIdParams, @Query() query: ListSharesQueryDto): Promise<ShareListDto> {
+  async list(@CurrentUser() user: Principal, @Param('id') id: string, @Query() query: ListSharesQueryDto): Promise<ShareListDto> {
     const now = new Date();
-    const page = await this.shares.list(user.userId, params.id, query.limit ?? DEFAULT_PAGE, query.cursor);
+    const page = await this.shares.list(user.userId, id, query.limit ?? DEFAULT_PAGE, query.cursor);
     return { items: page.items.map((s) => toShareSummaryDto(s, now)), nextCursor: page.nextCursor };
   }
 
   @Delete(':shareId')
+  @UuidParams('id', 'shareId')
   @HttpCode(204)
   @ApiNoContentResponse({ description: 'the token stops working at once' })
   @ApiErrors([404, 'SHARE_NOT_FOUND'])
-  async revoke(@CurrentUser() user: Principal, @Param() params: ShareParams): Promise<void> {
-    await this.shares.revoke(user.userId, params.id, params.shareId);
+  async revoke(@CurrentUser() user: Principal, @Param('id') id: string, @Param('shareId') shareId: string): Promise<void> {
+    await this.shares.revoke(user.userId, id, shareId);
   }
 }

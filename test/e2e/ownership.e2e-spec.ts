@@ -146,7 +146,25 @@ describe('map listing', () => {
     expect(extra.status).toBe(400);
     const badId = await api.request('GET', '/api/mindmaps/..%2F..%2Fetc%2Fpasswd', { token: user.accessToken });
     expect(badId.status).toBe(400);
-    expect(badId.body.code).toBe('VALIDATION_FAILED');
+    expect(badId.body).toMatchObject({ code: 'VALIDATION_FAILED', details: [{ field: 'id', messages: ['id must be a UUID'] }] });
+    // Path ids are checked by Fastify's compiled schema: each route names the parameter it refused.
+    const map = await api.createMap(user);
+    const badIds: [string, string, string][] = [
+      ['GET', `/api/mindmaps/${map.id}x/blob`, 'id'],
+      ['DELETE', '/api/mindmaps/42', 'id'],
+      ['POST', `/api/mindmaps/${map.id}/versions/not-a-version/restore`, 'versionId'],
+      ['DELETE', `/api/mindmaps/${map.id}/shares/${'f'.repeat(36)}`, 'shareId'],
+    ];
+    for (const [method, path, field] of badIds) {
+      const res = await api.request(method, path, { token: user.accessToken });
+      expect({ path, status: res.status, body: res.body }).toMatchObject({
+        path,
+        status: 400,
+        body: { statusCode: 400, error: 'BadRequest', code: 'VALIDATION_FAILED', details: [{ field, messages: [`${field} must be a UUID`] }] },
+      });
+    }
+    const upper = await api.request('GET', `/api/mindmaps/${map.id.toUpperCase()}`, { token: user.accessToken });
+    expect(upper.status).toBe(200);
     const malformed = await fetch(`${t.baseUrl}/api/mindmaps`, {
       method: 'POST',
       headers: { authorization: `Bearer ${user.accessToken}`, 'content-type': 'application/json' },

@@ -1,6 +1,6 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUUID, Max, MaxLength, Min, ValidateIf } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min, ValidateIf } from 'class-validator';
 import { TIERS, Tier } from '../../config/app-config';
 
 export const ROLES = ['user', 'admin'] as const;
@@ -17,12 +17,6 @@ export class ListUsersQueryDto {
   @ApiPropertyOptional({ description: 'nextCursor of the previous page' })
   @IsOptional() @IsString() @MaxLength(512)
   cursor?: string;
-}
-
-export class UserIdParams {
-  @ApiProperty({ format: 'uuid' })
-  @IsUUID()
-  id: string;
 }
 
 export class UpdateUserDto {

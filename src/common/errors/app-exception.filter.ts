@@ -3,6 +3,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from './app-error';
 import {
   BodyTooLarge,
+  FieldError,
   ClientGone,
   InternalError,
   RouteNotFound,
@@ -109,9 +110,26 @@ function fastifyError(exception: unknown, request: FastifyRequest): AppError | u
   const code = exception.code;
   if (code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return new UnsupportedMediaType();
   if (code === 'FST_ERR_CTP_BODY_TOO_LARGE') return new BodyTooLarge(request.routeOptions?.bodyLimit);
+  if (code === 'FST_ERR_VALIDATION' && 'validationContext' in exception && exception.validationContext === 'params') {
+    return new ValidationFailed(paramErrors(exception));
+  }
   if (code.startsWith('FST_ERR_CTP_') || code === 'FST_ERR_VALIDATION') {
     return new ValidationFailed([], 'malformed request body');
   }
   if (exception instanceof SyntaxError) return new ValidationFailed([], 'malformed JSON body');
   return undefined;
+}
+
+/**
+ * The path parameters Fastify's compiled schema refused (see UuidParams: each is a UUID), named
+ * like class-validator's details. Fastify stops at the first error, so this is one entry.
+ */
+function paramErrors(exception: Error): FieldError[] {
+  type SchemaError = { instancePath?: unknown; params?: { missingProperty?: unknown } };
+  const validation = 'validation' in exception && Array.isArray(exception.validation) ? (exception.validation as SchemaError[]) : [];
+  return validation.map((entry) => {
+    const missing = entry.params?.missingProperty;
+    const field = typeof missing === 'string' ? missing : String(entry.instancePath ?? '').replace(/^\//, '');
+    return { field, messages: [`${field} must be a UUID`] };
+  });
 }

@@ -3,7 +3,6 @@ import { Type } from 'class-transformer';
 import { IsBoolean, IsInt, IsOptional, IsString, IsUUID, Max, MaxLength, Min, ValidateNested, IsObject, ValidateIf } from 'class-validator';
 import { IsBase64Bytes } from '../../common/http/base64';
 import { EnvelopeDto } from '../../common/http/envelope.dto';
-import { MapIdParams } from '../../common/http/id-params.dto';
 
 /** Encrypted titles: nonce, tag and a short title fit easily; the cap keeps rows small. */
 const TITLE_MAX_BYTES = 4096;
@@ -83,12 +82,6 @@ export class ListMindMapsQueryDto {
   @ApiPropertyOptional({ description: 'nextCursor of the previous page' })
   @IsOptional() @IsString() @MaxLength(256)
   cursor?: string;
-}
-
-export class VersionParams extends MapIdParams {
-  @ApiProperty({ format: 'uuid' })
-  @IsUUID()
-  versionId: string;
 }
 
 export class DownloadQueryDto {

@@ -2,7 +2,6 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsISO8601, IsObject, IsOptional, IsString, IsUUID, Max, MaxLength, Min, ValidateNested } from 'class-validator';
 import { EnvelopeDto } from '../../common/http/envelope.dto';
-import { MapIdParams } from '../../common/http/id-params.dto';
 
 export class CreateShareDto {
   @ApiProperty({ type: EnvelopeDto, description: "the map's data key wrapped under the key in the link's URL fragment" })
@@ -52,8 +51,3 @@ export class ListSharesQueryDto {
   cursor?: string;
 }
 
-export class ShareParams extends MapIdParams {
-  @ApiProperty({ format: 'uuid' })
-  @IsUUID()
-  shareId: string;
-}
