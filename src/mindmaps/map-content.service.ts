@@ -34,6 +34,13 @@ import { MapVersionRepository } from './ports/map-version.repository';
 import { MindMapRepository } from './ports/mind-map.repository';
 import { UploadMeter } from './ports/upload-meter';
 
+/**
+ * The largest head `GET /api/mindmaps/:id?include=content` carries inline (bytes; base64 makes the
+ * answer a third larger). Above it the client downloads the blob, which streams: a map this large
+ * costs more to decrypt and render than its second request.
+ */
+export const INLINE_CONTENT_MAX_BYTES = 256 * 1024;
+
 export interface UploadRequest {
   body: Readable;
   /** The Content-Length header, undefined when the client sent none (chunked). */
@@ -101,6 +108,19 @@ export class MapContentService {
     const id = versionId ?? map.headVersionId ?? raise(new NoContentYet());
     const version = (await this.versions.findInMap(id, map.id)) ?? raise(new VersionNotFound());
     return { version, body: await this.blobs.get(version.objectKey) };
+  }
+
+  /**
+   * The map and, when its head is at most INLINE_CONTENT_MAX_BYTES, the head's row and bytes: what
+   * a client needs to show the map, in one request. One statement reads the map and its head
+   * together, then one blob-store read; a larger head (or none yet) comes back as `content: null`.
+   */
+  async open(ownerId: string, mapId: string): Promise<{ map: MindMap; content: { version: MapVersion; bytes: Buffer } | null }> {
+    const found = (await this.maps.findOwnedWithHead(mapId, ownerId)) ?? raise(new MapNotFound());
+    const head = found.head;
+    if (head === null || head.sizeBytes > INLINE_CONTENT_MAX_BYTES) return { map: found.map, content: null };
+    const body = await this.blobs.get(head.objectKey);
+    return { map: found.map, content: { version: head, bytes: Buffer.concat(await body.toArray()) } };
   }
 
   /** Newest first, a page at a time: `cursor` is the nextCursor of the page before. */

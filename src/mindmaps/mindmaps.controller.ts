@@ -1,13 +1,15 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
-import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { Authenticated, CurrentUser, Principal } from '../common/auth/auth.decorators';
 import { ApiErrors } from '../common/http/api-errors.decorator';
 import { fromBase64 } from '../common/http/base64';
-import { toDetailDto, toSummaryDto } from './dto/mind-map-dto.mapper';
+import { ValidationFailed } from '../common/errors/common.errors';
+import { toDetailDto, toInlineContentDto, toSummaryDto } from './dto/mind-map-dto.mapper';
 import { fromEnvelopeDto } from '../common/http/envelope.dto';
 import { UuidParams } from '../common/http/uuid-params';
 import { CreateMindMapDto, ListMindMapsQueryDto, UpdateMindMapDto } from './dto/mind-map-requests.dto';
-import { MindMapDetailDto, MindMapPageDto } from './dto/mind-map-responses.dto';
+import { MindMapDetailDto, MindMapPageDto, OpenedMindMapDto } from './dto/mind-map-responses.dto';
+import { MapContentService } from './map-content.service';
 import { MindMapsService } from './mindmaps.service';
 
 const DEFAULT_PAGE = 20;
@@ -17,7 +19,10 @@ const DEFAULT_PAGE = 20;
 @ApiErrors([400, 'VALIDATION_FAILED'])
 @Controller('api/mindmaps')
 export class MindMapsController {
-  constructor(private readonly mindMaps: MindMapsService) {}
+  constructor(
+    private readonly mindMaps: MindMapsService,
+    private readonly content: MapContentService,
+  ) {}
 
   @Post()
   @ApiCreatedResponse({ type: MindMapDetailDto })
@@ -42,10 +47,19 @@ export class MindMapsController {
 
   @Get(':id')
   @UuidParams('id')
-  @ApiOkResponse({ type: MindMapDetailDto })
-  @ApiErrors([404, 'MAP_NOT_FOUND'])
-  async get(@CurrentUser() user: Principal, @Param('id') id: string): Promise<MindMapDetailDto> {
-    return toDetailDto(await this.mindMaps.get(user.userId, id));
+  @ApiQuery({
+    name: 'include',
+    required: false,
+    enum: ['content'],
+    description: "`content`: the head's bytes (up to 256 KiB) and recorded envelope come with the detail, so a client opens a map in one request",
+  })
+  @ApiOkResponse({ type: OpenedMindMapDto })
+  @ApiErrors([404, 'MAP_NOT_FOUND'], [503, 'BLOB_STORE_UNAVAILABLE (only with include=content)'])
+  async get(@CurrentUser() user: Principal, @Param('id') id: string, @Query('include') include?: string): Promise<OpenedMindMapDto> {
+    if (include === undefined) return toDetailDto(await this.mindMaps.get(user.userId, id));
+    if (include !== 'content') throw new ValidationFailed([{ field: 'include', messages: ['include must be "content"'] }]);
+    const { map, content } = await this.content.open(user.userId, id);
+    return { ...toDetailDto(map), content: toInlineContentDto(content) };
   }
 
   @Patch(':id')

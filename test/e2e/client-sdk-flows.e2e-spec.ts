@@ -46,6 +46,39 @@ describe('client SDK flows', () => {
     expect(head.document.root.children[0]!.text).toBe('one');
   });
 
+  it("opens a small map's head in one request, and downloads one over 256 KiB", async () => {
+    const creds = account();
+    const writer = await Vault.register(fresh(), creds, FAST_KDF);
+    const small = await writer.createMap({ title: 'Small' });
+    const big = await writer.createMap({ title: 'Big' });
+    const smallSave = await writer.push(small.id, doc('a few words'));
+    const bigSave = await writer.push(big.id, doc(randomBytes(200 * 1024).toString('base64')));
+
+    const requests: string[] = [];
+    const counted = new MindvaultApi({
+      baseUrl: t.baseUrl,
+      fetch: (input, init) => {
+        requests.push(`${init.method ?? 'GET'} ${input.slice(t.baseUrl.length)}`);
+        return fetch(input, init);
+      },
+    });
+    const reader = await Vault.login(counted, creds, FAST_KDF);
+    requests.length = 0;
+    const pulled = await reader.pull(small.id);
+    expect(pulled).toMatchObject({ versionId: smallSave.versionId, title: 'Small', seq: 1 });
+    expect(pulled.document.root.children[0]!.text).toBe('a few words');
+    expect(requests).toEqual([`GET /api/mindmaps/${small.id}?include=content`]);
+
+    requests.length = 0;
+    const pulledBig = await reader.pull(big.id);
+    expect(pulledBig.versionId).toBe(bigSave.versionId);
+    expect(requests).toEqual([
+      `GET /api/mindmaps/${big.id}?include=content`,
+      `GET /api/mindmaps/${big.id}/blob`,
+      `GET /api/mindmaps/${big.id}/versions`,
+    ]);
+  });
+
   it('rotates the key pairs: every map, every old version and every share link still opens', async () => {
     const creds = account();
     const vault = await Vault.register(fresh(), creds, FAST_KDF);

@@ -25,6 +25,7 @@ describe("another user's map", () => {
     const missing = '11111111-1111-4111-8111-111111111111';
     const routes: [string, (id: string) => string, Record<string, unknown>?][] = [
       ['GET', (id) => `/api/mindmaps/${id}`],
+      ['GET', (id) => `/api/mindmaps/${id}?include=content`],
       ['PATCH', (id) => `/api/mindmaps/${id}`, { json: { maxVersions: 1 } }],
       ['DELETE', (id) => `/api/mindmaps/${id}`],
       ['PUT', (id) => `/api/mindmaps/${id}/blob`, { body: randomBytes(10) }],

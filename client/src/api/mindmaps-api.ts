@@ -1,6 +1,6 @@
 /** /api/mindmaps: map metadata, the ciphertext blob, versions and restore. */
 import { type HttpClient, type ProgressCallback, readBytes } from './http-client.js';
-import type { JsonBody, MindMapDetail, MindMapPage, MindMapSummary, SavedVersion, VersionSnapshot } from './schema.js';
+import type { JsonBody, MindMapDetail, MindMapPage, MindMapSummary, OpenedMindMap, SavedVersion, VersionSnapshot } from './schema.js';
 
 export interface UploadOptions {
   /** Save only if this version is still the head (`If-Match`); else 412 VERSION_CONFLICT. */
@@ -52,6 +52,14 @@ export class MindMapsApi {
 
   get(id: string): Promise<MindMapDetail> {
     return this.http.call('get', '/api/mindmaps/{id}', { params: { id } });
+  }
+
+  /**
+   * The detail with the head's bytes and recorded envelope inline: a map opened in one request.
+   * `content` is null before the first save and when the head is over 256 KiB (download it then).
+   */
+  open(id: string): Promise<OpenedMindMap> {
+    return this.http.call('get', '/api/mindmaps/{id}', { params: { id }, query: { include: 'content' } });
   }
 
   update(id: string, body: JsonBody<'/api/mindmaps/{id}', 'patch'>): Promise<MindMapDetail> {

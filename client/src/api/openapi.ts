@@ -831,6 +831,39 @@ export interface components {
             /** @description pass as ?cursor= for the next page */
             nextCursor: string | null;
         };
+        InlineContentDto: {
+            /** Format: uuid */
+            versionId: string;
+            sizeBytes: number;
+            /** Format: date-time */
+            savedAt: string;
+            /** @description the envelope in force when this version was saved */
+            envelope: components["schemas"]["EnvelopeDto"];
+            /**
+             * Format: byte
+             * @description base64 of the head version's exact bytes (what GET …/blob answers)
+             */
+            data: string;
+        };
+        OpenedMindMapDto: {
+            /** Format: uuid */
+            id: string;
+            /** Format: byte */
+            encryptedTitle: string;
+            envelope: components["schemas"]["EnvelopeDto"];
+            /** Format: uuid */
+            headVersionId: string | null;
+            /** @description bytes of the head version */
+            sizeBytes: number;
+            versionCount: number;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+            maxVersions: number;
+            /** @description only with ?include=content: the head version, its recorded envelope and its bytes; null before the first save or when the head is over 256 KiB (then download the blob) */
+            content?: components["schemas"]["InlineContentDto"] | null;
+        };
         UpdateMindMapDto: {
             /** Format: byte */
             encryptedTitle?: string;
@@ -2093,7 +2126,10 @@ export interface operations {
     };
     MindMapsController_get: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description `content`: the head's bytes (up to 256 KiB) and recorded envelope come with the detail, so a client opens a map in one request */
+                include?: "content";
+            };
             header?: never;
             path: {
                 id: string;
@@ -2107,7 +2143,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["MindMapDetailDto"];
+                    "application/json": components["schemas"]["OpenedMindMapDto"];
                 };
             };
             /** @description VALIDATION_FAILED */
@@ -2130,6 +2166,15 @@ export interface operations {
             };
             /** @description MAP_NOT_FOUND */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description BLOB_STORE_UNAVAILABLE (only with include=content) */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -51,6 +51,9 @@ export type JsonResponse<P extends ApiPath, M extends MethodOf<P>> = JsonContent
 
 export type TokenPair = Schemas['TokenPairDto'];
 export type MindMapDetail = Schemas['MindMapDetailDto'];
+/** The detail with its head inline (`?include=content`): `content` is null before the first save and for a head over 256 KiB. */
+export type OpenedMindMap = Schemas['OpenedMindMapDto'];
+export type InlineContent = Schemas['InlineContentDto'];
 export type MindMapSummary = Schemas['MindMapSummaryDto'];
 export type MindMapPage = Schemas['MindMapPageDto'];
 export type SavedVersion = Schemas['SavedVersionDto'];

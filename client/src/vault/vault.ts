@@ -11,9 +11,11 @@
 import { ApiError } from '../api/api-error.js';
 import type { ProgressCallback } from '../api/http-client.js';
 import type { MindvaultApi } from '../api/mindvault-api.js';
-import type { MindMapDetail, MindMapSummary, SavedVersion } from '../api/schema.js';
+import type { Download } from '../api/mindmaps-api.js';
+import type { InlineContent, MindMapDetail, MindMapSummary, SavedVersion } from '../api/schema.js';
 import type { Envelope, KdfParams } from '../contract.js';
 import { changePassword, createAccount, deriveLoginKeys, type LoginKeys, type NewKdfOptions } from '../crypto/account.js';
+import { fromBase64 } from '../crypto/base64.js';
 import { wipe } from '../crypto/bytes.js';
 import {
   decryptDocument,
@@ -339,13 +341,15 @@ export class Vault {
    * an explicit `versionId` is history browsing and is not.
    */
   async pull(mapId: string, options: { versionId?: string; onProgress?: ProgressCallback } = {}): Promise<PulledMap> {
-    const detail = await this.api.mindmaps.get(mapId);
+    // The head comes inline with the detail (one request) unless it is large; history reads download.
+    const opened = options.versionId === undefined ? await this.api.mindmaps.open(mapId) : undefined;
+    const detail = opened ?? (await this.api.mindmaps.get(mapId));
     // "No content" where this device has seen some is a rollback, not an empty map.
     if (detail.headVersionId === null && options.versionId === undefined) this.state.checkEmpty(mapId);
     const { dek } = await this.mapKey(detail);
     try {
       const { title } = await this.titleOf(detail, dek);
-      const version = await this.readVersion(detail, options, dek);
+      const version = await this.readVersion(detail, options, dek, opened?.content);
       if (version.contentKey !== null) wipe(version.contentKey);
       return { mapId, title, versionId: version.versionId, document: version.document, seq: version.seq };
     } finally {
@@ -694,15 +698,16 @@ export class Vault {
   /**
    * The head when `versionId` is absent (checked against the newest seen, then recorded).
    * `mapDek`: the map's envelope already verified and opened by the caller, not opened twice.
+   * `inline`: the head as `open` brought it (bytes and recorded envelope), checked exactly like a
+   * download; null or absent, the version is downloaded and its envelope looked up.
    */
   private async readVersion(
     detail: MindMapDetail | MindMapSummary,
     options: { versionId?: string; onProgress?: ProgressCallback },
     mapDek?: Uint8Array,
+    inline?: InlineContent | null,
   ): Promise<OpenedVersion> {
-    const download = await this.api.mindmaps.download(detail.id, options);
-    const versions = await this.api.mindmaps.versions(detail.id);
-    const recorded = versions.find((v) => v.versionId === download.versionId)?.envelope;
+    const { download, recorded } = inline ? inlineVersion(inline) : await this.fetchVersion(detail.id, options);
     const candidates = recorded !== undefined && recorded.wrappedDek !== detail.envelope.wrappedDek ? [recorded, detail.envelope] : [detail.envelope];
     let failure: Error | undefined;
     for (const envelope of candidates) {
@@ -730,6 +735,13 @@ export class Vault {
       }
     }
     throw failure ?? new TamperingError('content', detail.id);
+  }
+
+  /** A version's bytes (GET …/blob) and the envelope recorded for it (from the version list). */
+  private async fetchVersion(mapId: string, options: { versionId?: string; onProgress?: ProgressCallback }): Promise<{ download: Download; recorded: Envelope | undefined }> {
+    const download = await this.api.mindmaps.download(mapId, options);
+    const versions = await this.api.mindmaps.versions(mapId);
+    return { download, recorded: versions.find((v) => v.versionId === download.versionId)?.envelope };
   }
 
   /** seq of the map's current head, verified: from this device's memory, else the head itself. */
@@ -778,4 +790,8 @@ async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) => Promis
   };
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
   return out;
+}
+
+function inlineVersion(inline: InlineContent): { download: Download; recorded: Envelope } {
+  return { download: { bytes: fromBase64(inline.data, 'inline content'), versionId: inline.versionId }, recorded: inline.envelope };
 }

@@ -1,15 +1,25 @@
 import { Injectable } from '@nestjs/common';
 import { PG_UNIQUE_VIOLATION, pgErrorOf, SqlClient } from '../../database/sql-client';
-import type { MindMap } from '../domain/mind-map';
+import type { MapVersion, MindMap } from '../domain/mind-map';
 import type { Envelope } from '../../common/domain/envelope';
 import { KeysetCursor, keysetPage } from '../../common/http/keyset-cursor';
 import { MapIdTaken } from '../mindmaps.errors';
 import { HeadMove, MapPage, MindMapRepository } from '../ports/mind-map.repository';
 import { ENVELOPE_COLUMNS, envelopeParams, EnvelopeRow, toEnvelope } from './envelope.columns';
+import { MAP_VERSION_COLUMNS, MapVersionRow, toMapVersion } from './map-version.mapper';
 import { MIND_MAP_COLUMNS, MindMapRow, toMindMap } from './mind-map.mapper';
 
 /** Every request that names a map runs this; the benchmark's bare baseline runs the same text. */
 export const FIND_OWNED_MAP_SQL = `SELECT ${MIND_MAP_COLUMNS} FROM mind_maps WHERE id = $1 AND owner_id = $2`;
+
+const VERSION_COLUMN_NAMES = MAP_VERSION_COLUMNS.split(',').map((c) => c.trim());
+
+/** The owned map and its head version's row, the latter's columns prefixed `head_` (all null before the first save). */
+const FIND_OWNED_MAP_WITH_HEAD_SQL = `
+  SELECT ${MIND_MAP_COLUMNS.split(',').map((c) => `m.${c.trim()}`).join(', ')},
+         ${VERSION_COLUMN_NAMES.map((c) => `v.${c} AS head_${c}`).join(', ')}
+  FROM mind_maps m LEFT JOIN map_versions v ON v.id = m.head_version_id
+  WHERE m.id = $1 AND m.owner_id = $2`;
 
 @Injectable()
 export class TypeOrmMindMapRepository extends MindMapRepository {
@@ -38,6 +48,13 @@ export class TypeOrmMindMapRepository extends MindMapRepository {
   async findOwned(id: string, ownerId: string): Promise<MindMap | undefined> {
     const row = await this.db.row<MindMapRow>(FIND_OWNED_MAP_SQL, [id, ownerId]);
     return row && toMindMap(row);
+  }
+
+  async findOwnedWithHead(id: string, ownerId: string): Promise<{ map: MindMap; head: MapVersion | null } | undefined> {
+    const row = await this.db.row<MindMapRow & Record<string, unknown>>(FIND_OWNED_MAP_WITH_HEAD_SQL, [id, ownerId]);
+    if (!row) return undefined;
+    const head = row.head_id === null ? null : toMapVersion(Object.fromEntries(VERSION_COLUMN_NAMES.map((c) => [c, row[`head_${c}`]])) as unknown as MapVersionRow);
+    return { map: toMindMap(row), head };
   }
 
   async lockOwned(id: string, ownerId: string): Promise<MindMap | undefined> {

@@ -1,6 +1,6 @@
 import { toEnvelopeDto } from '../../common/http/envelope.dto';
 import type { MapVersion, MindMap } from '../domain/mind-map';
-import type { MindMapDetailDto, MindMapSummaryDto, SavedVersionDto, VersionSnapshotDto } from './mind-map-responses.dto';
+import type { InlineContentDto, MindMapDetailDto, MindMapSummaryDto, SavedVersionDto, VersionSnapshotDto } from './mind-map-responses.dto';
 
 export function toSummaryDto(m: MindMap): MindMapSummaryDto {
   return {
@@ -30,4 +30,8 @@ export function toSnapshotDto(v: MapVersion): VersionSnapshotDto {
     pinned: v.pinned,
     encryptedLabel: v.encryptedLabel === null ? null : v.encryptedLabel.toString('base64'),
   };
+}
+
+export function toInlineContentDto(content: { version: MapVersion; bytes: Buffer } | null): InlineContentDto | null {
+  return content && { ...toSnapshotDto(content.version), data: content.bytes.toString('base64') };
 }

@@ -44,3 +44,18 @@ export class SavedVersionDto {
   @ApiProperty() sizeBytes: number;
   @ApiProperty({ format: 'date-time' }) savedAt: string;
 }
+
+export class InlineContentDto extends VersionSnapshotDto {
+  @ApiProperty({ format: 'byte', description: "base64 of the head version's exact bytes (what GET …/blob answers)" })
+  data: string;
+}
+
+export class OpenedMindMapDto extends MindMapDetailDto {
+  @ApiProperty({
+    type: () => InlineContentDto,
+    nullable: true,
+    required: false,
+    description: 'only with ?include=content: the head version, its recorded envelope and its bytes; null before the first save or when the head is over 256 KiB (then download the blob)',
+  })
+  content?: InlineContentDto | null;
+}

@@ -1,4 +1,4 @@
-import type { MindMap } from '../domain/mind-map';
+import type { MapVersion, MindMap } from '../domain/mind-map';
 import type { Envelope } from '../../common/domain/envelope';
 import type { KeysetCursor } from '../../common/http/keyset-cursor';
 
@@ -30,6 +30,11 @@ export abstract class MindMapRepository {
   abstract insert(map: MindMap): Promise<void>;
   abstract countOwned(ownerId: string): Promise<number>;
   abstract findOwned(id: string, ownerId: string): Promise<MindMap | undefined>;
+  /**
+   * findOwned and the row of its head version (null before the first save), in one statement, so
+   * the two are one snapshot: the head named is the head returned.
+   */
+  abstract findOwnedWithHead(id: string, ownerId: string): Promise<{ map: MindMap; head: MapVersion | null } | undefined>;
   /** findOwned that also locks the row until the transaction ends. In a transaction only. */
   abstract lockOwned(id: string, ownerId: string): Promise<MindMap | undefined>;
   /** Locks by id alone: for jobs, which act on behalf of no request. In a transaction only. */

@@ -68,6 +68,22 @@ describe('MindMapRepository and MapVersionRepository contract: TypeORM on Postgr
     expect(await maps.findOwned(randomUUID(), owner)).toBeUndefined();
   });
 
+  it('reads an owned map with its head version in one snapshot, and nothing for anyone else', async () => {
+    const owner = await h.newUser();
+    const map = newMap(owner);
+    await maps.insert(map);
+    expect(await maps.findOwnedWithHead(map.id, owner)).toEqual({ map, head: null });
+    const head = newVersion(map, { sizeBytes: 321 });
+    await h.uow.run(async () => {
+      await maps.moveHead(map.id, owner, { versionId: head.id, sizeBytes: head.sizeBytes }, null);
+      await versions.insert(head);
+    });
+    const found = await maps.findOwnedWithHead(map.id, owner);
+    expect(found).toEqual({ map: await maps.findOwned(map.id, owner), head });
+    expect(await maps.findOwnedWithHead(map.id, await h.newUser())).toBeUndefined();
+    expect(await maps.findOwnedWithHead(randomUUID(), owner)).toBeUndefined();
+  });
+
   it('pages own maps newest first, to the end, and only own maps', async () => {
     const owner = await h.newUser();
     const base = Date.now() - 60_000;
