@@ -7,7 +7,7 @@ interface Opened {
   id: string;
   headVersionId: string | null;
   envelope: { wrappedDek: string };
-  content?: { versionId: string; sizeBytes: number; savedAt: string; envelope: { wrappedDek: string }; data: string } | null;
+  content?: { versionId: string; sizeBytes: number; savedAt: string; envelope: { wrappedDek: string }; pinned: boolean; encryptedLabel: string | null; data: string } | null;
 }
 
 describe('opening a map in one request (GET /api/mindmaps/:id?include=content)', () => {
@@ -36,7 +36,15 @@ describe('opening a map in one request (GET /api/mindmaps/:id?include=content)',
     expect(opened.headers.get('cache-control')).toBe('no-store');
     const { content, ...rest } = opened.body;
     expect(rest).toEqual(detail.body);
-    expect(content).toEqual({ versionId: saved.versionId, sizeBytes: bytes.length, savedAt: saved.savedAt, envelope: map.envelope, data: bytes.toString('base64') });
+    expect(content).toEqual({
+      versionId: saved.versionId,
+      sizeBytes: bytes.length,
+      savedAt: saved.savedAt,
+      envelope: map.envelope,
+      pinned: false,
+      encryptedLabel: null,
+      data: bytes.toString('base64'),
+    });
     const blob = await api.request<Buffer>('GET', `/api/mindmaps/${map.id}/blob`, { token: owner.accessToken });
     expect(Buffer.from(content!.data, 'base64').equals(blob.body)).toBe(true);
   });

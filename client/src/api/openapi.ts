@@ -839,6 +839,13 @@ export interface components {
             savedAt: string;
             /** @description the envelope in force when this version was saved */
             envelope: components["schemas"]["EnvelopeDto"];
+            /** @description pinned by the owner: never thinned */
+            pinned: boolean;
+            /**
+             * Format: byte
+             * @description the version's encrypted name (crypto.md, Version names); null when unnamed
+             */
+            encryptedLabel: string | null;
             /**
              * Format: byte
              * @description base64 of the head version's exact bytes (what GET …/blob answers)
