@@ -79,6 +79,17 @@ describe('v2 vectors: encodings and key derivation', () => {
     });
   }
 
+  it('normalises every email of test/vectors/email.json as the file says (the server keys accounts by the same)', () => {
+    const emails = JSON.parse(readFileSync(new URL('./vectors/email.json', import.meta.url), 'utf8')) as { vectors: { input: string; normalized: string }[] };
+    for (const e of emails.vectors) expect(normalizeEmail(e.input), JSON.stringify(e.input)).toBe(e.normalized);
+  });
+
+  it('derives the same keys from a password in NFD as from it in NFC', () => {
+    const nfd = kdf.find((k) => k.password !== k.password.normalize('NFC'))!;
+    const nfc = kdf.find((k) => k !== nfd && k.password === nfd.password.normalize('NFC'))!;
+    expect([nfc.masterKey, nfc.authKey, nfc.keyEncryptionKey]).toEqual([nfd.masterKey, nfd.authKey, nfd.keyEncryptionKey]);
+  });
+
   it('matches an independent Argon2id (noble, version 0x13) on the small-cost vector', () => {
     const k = kdf.find((x) => x.params.memoryKiB === 256)!;
     const master = argon2id(Buffer.from(k.password.normalize('NFC')), fromHex(k.salt), { m: 256, t: 1, p: 1, dkLen: 32, version: 0x13 });

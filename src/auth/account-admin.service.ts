@@ -5,6 +5,7 @@ import { UserNotFound } from './auth.errors';
 import type { AccessChange, Role, User } from './domain/user';
 import { UserRepository } from './ports/user.repository';
 import { TokenService } from './token.service';
+import { normaliseEmail } from './domain/email-address';
 
 /** An account as administrators see it: no key material, no hashes. */
 export interface Account {
@@ -30,7 +31,8 @@ export class AccountAdminService {
   }
 
   async findByEmail(email: string): Promise<Account | undefined> {
-    const user = await this.users.findByEmail(email);
+    // The operator may type the address as the person did: it names the account its normal form does.
+    const user = await this.users.findByEmail(normaliseEmail(email));
     return user ? toAccount(user) : undefined;
   }
 

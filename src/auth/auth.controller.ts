@@ -42,7 +42,7 @@ export class AuthController {
   @Public()
   @Post('register')
   @ApiCreatedResponse({ type: TokenPairDto })
-  @ApiErrors([409, 'EMAIL_TAKEN'])
+  @ApiErrors([400, 'VALIDATION_FAILED', 'EMAIL_NOT_ACCEPTED (invisible or format characters, a quoted local part, mixed scripts, a lookalike of another address)'], [409, 'EMAIL_TAKEN'])
   register(@Body() body: RegisterRequestDto): Promise<TokenPairDto> {
     return this.auth.register({
       email: body.email,

@@ -8,6 +8,15 @@ export class EmailTaken extends AppError {
   }
 }
 
+/** An email that would look like another account's: invisible characters, mixed scripts, lookalikes. */
+export class EmailNotAccepted extends AppError {
+  readonly status = 400;
+  readonly code = 'EMAIL_NOT_ACCEPTED';
+  constructor(reason: string) {
+    super(reason);
+  }
+}
+
 export class InvalidCredentials extends AppError {
   readonly status = 401;
   readonly code = 'INVALID_CREDENTIALS';

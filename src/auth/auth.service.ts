@@ -12,11 +12,12 @@ import { MapNotFound } from '../mindmaps/mindmaps.errors';
 import { MindMapsService } from '../mindmaps/mindmaps.service';
 import { SecondFactorRequired } from '../second-factor/second-factor.errors';
 import { SecondFactorService } from '../second-factor/second-factor.service';
-import { AccountDisabled, InvalidCredentials, LoginThrottled, RotationIncomplete } from './auth.errors';
+import { AccountDisabled, EmailNotAccepted, InvalidCredentials, LoginThrottled, RotationIncomplete } from './auth.errors';
 import { AuthKeyHasher } from './auth-key-hasher';
 import { CurrentAuthKeyCheck } from './current-auth-key';
 import type { KdfParams, KeyBundle, User } from './domain/user';
 import { LoginAttempts } from './ports/login-attempts';
+import { emailRefusal, normaliseEmail } from './domain/email-address';
 import { UserRepository } from './ports/user.repository';
 import { fakeKdfParams } from './prelogin-params';
 import { IssuedTokens, TokenService } from './token.service';
@@ -63,13 +64,17 @@ export class AuthService {
     private readonly events: AccountEvents,
   ) {}
 
-  async prelogin(email: string): Promise<KdfParams> {
+  async prelogin(rawEmail: string): Promise<KdfParams> {
+    const email = normaliseEmail(rawEmail);
     const user = await this.users.findByEmail(email);
     return user ? user.kdf : fakeKdfParams(this.config.auth.preloginSecret, email);
   }
 
   async register(input: Registration): Promise<IssuedTokens> {
-    const email = input.email.toLowerCase();
+    const email = normaliseEmail(input.email);
+    // Only a new address is judged: an account made before the rule still signs in.
+    const refusal = emailRefusal(email);
+    if (refusal) throw new EmailNotAccepted(refusal);
     const user: User = {
       id: randomUUID(),
       email,
@@ -88,7 +93,8 @@ export class AuthService {
     });
   }
 
-  async login(email: string, authKey: Buffer): Promise<IssuedTokens> {
+  async login(rawEmail: string, authKey: Buffer): Promise<IssuedTokens> {
+    const email = normaliseEmail(rawEmail);
     // Beside the per-IP limit: guesses at one account spread over many addresses slow down too.
     const account = accountKey(email);
     const waitS = await this.attempts.take(account, this.config.auth.loginThrottle);

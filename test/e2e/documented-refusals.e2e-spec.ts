@@ -3,7 +3,7 @@ import Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TEST_STRIPE_ENV } from '../fakes/fake-payment-provider';
 import { makeAdmin } from '../utils/admin';
-import { Api, TestUser } from '../utils/api';
+import { Api, kdf, keyBundle, TestUser } from '../utils/api';
 import { createTestApp, TestApp } from '../utils/create-test-app';
 
 /** Each refusal is the one docs/api.md names, never a neighbour's code or a 500. */
@@ -90,5 +90,22 @@ describe('documented refusals', () => {
       statuses.push((await api.request('POST', '/api/auth/login', { json: { email, authKey: randomBytes(32).toString('base64') } })).status);
     }
     expect(statuses).toEqual([401, 401, 401, 401, 401, 429]);
+  });
+
+  it('registers one account per person: lookalike emails are refused, compatibility forms and case are the same account', async () => {
+    const local = `ada${randomBytes(3).toString('hex')}`;
+    const ada = await api.register(`${local}@example.com`);
+    const fullWidth = [...local].map((c) => String.fromCodePoint(c.codePointAt(0)! + 0xfee0)).join('');
+    const again = (email: string) => api.request('POST', '/api/auth/register', { json: { email, authKey: randomBytes(32).toString('base64'), kdf: kdf(), keys: keyBundle() } });
+    for (const email of [`${local.toUpperCase()}@EXAMPLE.COM`, `${fullWidth}@example.com`]) {
+      expect((await again(email)).body, email).toMatchObject({ statusCode: 409, code: 'EMAIL_TAKEN' });
+    }
+    for (const email of [`${local}\u200b@example.com`, `"${local}"@example.com`, `${local.replace('a', '\u0430')}@example.com`, `${local}@ex\u0430mple.com`, '\u0430\u0441\u0435@example.com']) {
+      const res = await again(email);
+      expect(res.body, JSON.stringify(email)).toMatchObject({ statusCode: 400, error: 'BadRequest', code: 'EMAIL_NOT_ACCEPTED' });
+    }
+    // Signing in takes any spelling that normalises to the address.
+    const login = await api.request('POST', '/api/auth/login', { json: { email: `${fullWidth.toUpperCase()}@Example.com`, authKey: ada.authKey } });
+    expect(login.status).toBe(200);
   });
 });

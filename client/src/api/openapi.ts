@@ -1367,7 +1367,7 @@ export interface operations {
                     "application/json": components["schemas"]["TokenPairDto"];
                 };
             };
-            /** @description VALIDATION_FAILED | JSON_TOO_DEEP (nested deeper than 32) */
+            /** @description VALIDATION_FAILED | EMAIL_NOT_ACCEPTED (invisible or format characters, a quoted local part, mixed scripts, a lookalike of another address) | JSON_TOO_DEEP (nested deeper than 32) */
             400: {
                 headers: {
                     [name: string]: unknown;

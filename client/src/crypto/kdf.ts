@@ -126,11 +126,21 @@ export function checkKdfParams(params: KdfParams, policy: KdfPolicy = DEFAULT_KD
   return salt;
 }
 
-/** The email as it enters the salt: NFC, surrounding whitespace dropped, lower case. */
+/**
+ * The email as it enters the salt and as it is sent to the server (docs/crypto.md §3): leading
+ * and trailing ASCII whitespace (U+0009–U+000D, U+0020) dropped, then NFKC, Unicode lowercase
+ * (String.prototype.toLowerCase, Python's str.lower), NFKC again. Nothing else is trimmed: any
+ * other space or invisible character stays, and the server refuses to register such an address.
+ * The server applies the same rule (src/auth/domain/email-address.ts); vectors: test/vectors/email.json.
+ */
 export function normalizeEmail(email: string): string {
-  if (typeof email !== 'string' || email.trim().length === 0) throw new InvalidInputError('email must be a non-empty string');
-  return email.normalize('NFC').trim().toLowerCase();
+  if (typeof email !== 'string') throw new InvalidInputError('email must be a non-empty string');
+  const normalized = email.replace(ASCII_SPACE_EDGES, '').normalize('NFKC').toLowerCase().normalize('NFKC');
+  if (normalized.length === 0) throw new InvalidInputError('email must be a non-empty string');
+  return normalized;
 }
+
+const ASCII_SPACE_EDGES = /^[\t\n\v\f\r ]+|[\t\n\v\f\r ]+$/g;
 
 /** v2 Argon2id salt: the server's salt bound to the account's email. */
 export function deriveKdfSalt(email: string, serverSalt: Uint8Array): Uint8Array {

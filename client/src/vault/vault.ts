@@ -29,7 +29,7 @@ import {
 } from '../crypto/content-cipher.js';
 import { DecryptionError, InvalidInputError } from '../crypto/errors.js';
 import { generateDek, publicKeysOf, unwrapOwnerDek, wrapOwnerDek } from '../crypto/hybrid-kem.js';
-import type { KdfFormat } from '../crypto/kdf.js';
+import { type KdfFormat, normalizeEmail } from '../crypto/kdf.js';
 import { type AccountKeyPairs, type BundleFormat, unlockKeyBundle } from '../crypto/key-bundle.js';
 import { rotateAccountKeys } from '../crypto/key-rotation.js';
 import { buildShareUrl, createLinkShare, type LinkShare } from '../crypto/share-link.js';
@@ -137,7 +137,9 @@ export class Vault {
   ) {}
 
   /** New KDF parameters and key pairs, sealed under the password; the server gets the authKey. */
-  static async register(api: MindvaultApi, { email, password }: Credentials, options: VaultOptions = {}): Promise<Vault> {
+  static async register(api: MindvaultApi, { email: typed, password }: Credentials, options: VaultOptions = {}): Promise<Vault> {
+    // The server keys accounts by the normalised address (crypto.md §3): that is what it is sent.
+    const email = normalizeEmail(typed);
     const state = await DeviceState.load(options.state ?? new MemoryDeviceStateStore(), email);
     const account = await createAccount(email, password, options);
     const { userId } = await api.auth.register({ email, authKey: account.authKey, kdf: account.kdf, keys: account.keys });
@@ -146,7 +148,9 @@ export class Vault {
   }
 
   /** A fresh device: prelogin → Argon2id → login → fetch the key bundle → verify and open it. */
-  static async login(api: MindvaultApi, { email, password, secondFactor }: Credentials, options: VaultOptions = {}): Promise<Vault> {
+  static async login(api: MindvaultApi, { email: typed, password, secondFactor }: Credentials, options: VaultOptions = {}): Promise<Vault> {
+    // The server keys accounts by the normalised address (crypto.md §3): that is what it is sent.
+    const email = normalizeEmail(typed);
     const state = await DeviceState.load(options.state ?? new MemoryDeviceStateStore(), email);
     const kdf = await api.auth.prelogin(email);
     const keys = await deriveLoginKeys({ email, password, params: kdf }, options);
@@ -183,7 +187,9 @@ export class Vault {
    * A device that still holds a session (tokens) but no keys, e.g. the CLI between commands:
    * re-derives the key-encryption key from the password without logging in again.
    */
-  static async unlock(api: MindvaultApi, { email, password }: Credentials, options: VaultOptions = {}): Promise<Vault> {
+  static async unlock(api: MindvaultApi, { email: typed, password }: Credentials, options: VaultOptions = {}): Promise<Vault> {
+    // The server keys accounts by the normalised address (crypto.md §3): that is what it is sent.
+    const email = normalizeEmail(typed);
     const session = await api.http.tokens();
     if (session === undefined) throw new InvalidInputError('no session: log in first');
     const state = await DeviceState.load(options.state ?? new MemoryDeviceStateStore(), email);
