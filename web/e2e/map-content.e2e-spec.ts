@@ -5,6 +5,7 @@ import { AuthPages } from './pages/auth-pages';
 import { EditorPage } from './pages/editor-page';
 import { MapsPage } from './pages/maps-page';
 import { CHROMIUM_AVAILABLE, launchBrowser, newPerson } from './support/browser';
+import { captureTraffic, leakedSecrets } from './support/traffic';
 import { startWebAppServer } from './support/web-app-server';
 
 /** What the map's menu draws, the document keeps: notes, links, styles, cross-links, summaries, folds. */
@@ -126,5 +127,43 @@ describe.skipIf(!CHROMIUM_AVAILABLE)('what the editor offers, the map keeps', ()
     expect([...person.errors, ...other.errors]).toEqual([]);
     await person.context.close();
     await other.context.close();
+  });
+
+  it('finds within a map (highlights, steps through matches, unfolds) and jumps from the outline, sending no query anywhere', async () => {
+    const person = await newPerson(browser, server.baseUrl);
+    const traffic = captureTraffic(person.context);
+    const page = person.page;
+    await new AuthPages(page).register('finder@example.com', 'where did I put it');
+    await new MapsPage(page).createMap('Pantry');
+    const editor = new EditorPage(page);
+    await editor.loaded();
+    await editor.addChild('Zucchini soup');
+    await editor.addChild('Zucchini, grated');
+    await editor.select('Zucchini soup');
+    await editor.addSibling('Bread');
+    await editor.select('Zucchini soup');
+    await page.keyboard.press('Space');
+    await editor.node('Zucchini, grated').waitFor({ state: 'detached' });
+    await editor.waitForSaveState('saved');
+
+    const search = page.getByRole('searchbox', { name: 'Find in this map' });
+    await search.fill('zucchini');
+    const count = page.getByRole('search', { name: 'Search this map' }).getByRole('status');
+    expect(await count.textContent()).toBe('2 found');
+    expect(await page.locator('me-tpc.search-match').count()).toBe(1);
+    await search.press('Enter');
+    expect(await count.textContent()).toBe('1 of 2');
+    await search.press('Enter');
+    expect(await count.textContent()).toBe('2 of 2');
+    // The folded match was unfolded to be shown, selected.
+    expect(await editor.node('Zucchini, grated').getAttribute('aria-selected')).toBe('true');
+
+    await page.getByRole('button', { name: 'Outline' }).click();
+    const outline = page.getByRole('navigation', { name: 'Outline' });
+    await outline.getByRole('button', { name: 'Bread' }).click();
+    expect(await editor.node('Bread').getAttribute('aria-selected')).toBe('true');
+    expect(leakedSecrets(await traffic.settled(), ['zucchini', 'Zucchini'])).toEqual([]);
+    expect(person.errors).toEqual([]);
+    await person.context.close();
   });
 });

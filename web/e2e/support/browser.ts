@@ -32,9 +32,12 @@ export interface Person {
   errors: string[];
 }
 
-/** A person's browser: its own cookies and storage, like a separate device. */
-export async function newPerson(browser: Browser, baseUrl: string): Promise<Person> {
-  const context = await browser.newContext({ baseURL: baseUrl, viewport: { width: 1280, height: 800 }, acceptDownloads: true });
+/** A phone's screen: 390×844 CSS pixels, touch, a mobile viewport. */
+export const PHONE = { viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true, deviceScaleFactor: 3 } as const;
+
+/** A person's browser: its own cookies and storage, like a separate device (a laptop unless told). */
+export async function newPerson(browser: Browser, baseUrl: string, device: { viewport: { width: number; height: number }; hasTouch?: boolean; isMobile?: boolean; deviceScaleFactor?: number } = { viewport: { width: 1280, height: 800 } }): Promise<Person> {
+  const context = await browser.newContext({ baseURL: baseUrl, acceptDownloads: true, ...device });
   await context.addInitScript((cost) => {
     (globalThis as { __MINDVAULT_TEST_KDF__?: unknown }).__MINDVAULT_TEST_KDF__ = cost;
   }, TEST_KDF);

@@ -42,12 +42,18 @@ export function createMindElixirEditor(el: HTMLElement, initial: MindMapDocument
     const { id, text, children: _children, position: _position, ...details } = node;
     return { id, text, details: { ...details, ...(obj.expanded === false ? { folded: true } : {}) }, isRoot: !obj.parent, hasChildren: (obj.children?.length ?? 0) > 0 };
   };
-  const current = () => mind.currentNodes?.[0] ?? mind.currentNode ?? undefined;
+  const current = (): Topic | undefined => {
+    const topic = mind.currentNodes?.[0] ?? mind.currentNode ?? undefined;
+    // An edit redraws the node: the selection may still hold the element it replaced.
+    return topic && !topic.isConnected ? findTopic(topic.nodeObj.id) : topic;
+  };
   const changed = () => {
     refreshSemantics();
     for (const listener of changeListeners) listener();
   };
   const selectionChanged = () => {
+    // aria-selected and the tree's active descendant follow the selection.
+    refreshSemantics();
     const node = describe(current());
     for (const listener of selectListeners) listener(node);
   };
@@ -57,7 +63,20 @@ export function createMindElixirEditor(el: HTMLElement, initial: MindMapDocument
   };
   const findTopic = (id: string): Topic | undefined => mind.nodes.querySelector<Topic>(`[data-nodeid="me${CSS.escape(id)}"]`) ?? undefined;
 
+  /**
+   * The node being worked on stays on screen: a child added on a narrow screen, or a node moved,
+   * would otherwise grow the map past the edge (mind-elixir only scrolls to a node that is
+   * almost entirely gone).
+   */
+  const keepInView = () => {
+    const topic = current();
+    if (!topic) return;
+    const node = topic.getBoundingClientRect();
+    const view = mind.container.getBoundingClientRect();
+    if (node.left < view.left || node.right > view.right || node.top < view.top || node.bottom > view.bottom) mind.scrollIntoView(topic, true);
+  };
   const onOperation = (operation: { name: string }) => {
+    keepInView();
     // beginEdit only opens the text box; finishEdit carries the change.
     if (operation.name === 'beginEdit') return;
     changed();

@@ -10,7 +10,6 @@ export function exposeAsTree(canvas: HTMLElement, readonly: boolean): void {
   const container = canvas.closest<HTMLElement>('.map-container') ?? canvas;
   container.setAttribute('role', 'tree');
   container.setAttribute('aria-label', readonly ? 'Mind map (read only)' : 'Mind map');
-  if (readonly) container.setAttribute('aria-readonly', 'true');
   if (!container.hasAttribute('tabindex')) container.tabIndex = 0;
   let active: string | null = null;
   for (const topic of canvas.querySelectorAll<Topic>('me-tpc')) {

@@ -3,6 +3,7 @@ import { createMindElixirEditor } from '../../editor/mind-elixir-editor';
 import type { MapEditor, SelectedNode } from '../../editor/map-editor';
 import { TEXT_FORMATS, type TextFormat } from '../../formats';
 import { onLinkClick, setLeaveGuard } from '../../router';
+import type { MindMapDocument } from '../../session/document';
 import { describeFailure, type Failure } from '../../session/failures';
 import { timedSync } from '../../session/timing';
 import type { VaultSession } from '../../session/vault-session';
@@ -15,6 +16,8 @@ import { toast } from '../../ui/toast';
 import { Autosave, type SaveState } from './autosave';
 import { ConflictDialog, type ConflictChoice } from './conflict-dialog';
 import { MapControls } from './map-controls';
+import { MapSearch } from './map-search';
+import { OutlinePanel } from './outline-panel';
 import type { NodeAction } from './node-actions';
 import { NodeDetailsDialog } from './node-details-dialog';
 import { NodeMenu } from './node-menu';
@@ -40,6 +43,10 @@ export function EditorPage({ session, mapId }: { session: VaultSession; mapId: s
   /** Set while the person picks the other end of a cross-link. */
   const [linkingFrom, setLinkingFrom] = useState<SelectedNode | null>(null);
   const linking = useRef<SelectedNode | null>(null);
+  /** The tree shown in the outline panel (null: panel closed); refreshed on every change. */
+  const [outline, setOutline] = useState<MindMapDocument['root'] | null>(null);
+  const outlineOpen = useRef(false);
+  outlineOpen.current = outline !== null;
   linking.current = linkingFrom;
 
   useEffect(() => {
@@ -70,6 +77,7 @@ export function EditorPage({ session, mapId }: { session: VaultSession; mapId: s
         );
         mapEditor.onChange(() => {
           saver.changed();
+          if (outlineOpen.current) setOutline(mapEditor.document().root);
           syncTitle(mapEditor.root().text);
         });
         mapEditor.onSelect((node) => {
@@ -219,13 +227,20 @@ export function EditorPage({ session, mapId }: { session: VaultSession; mapId: s
         </div>
         <ErrorMessage failure={loadFailure ?? (state === 'conflict' ? null : failure)} />
         <p class="keys-hint">Tab: add child · Enter: add sibling · F2: edit · Delete: remove · Alt+↑/↓: move · Space: fold · Shift+F10: menu · Ctrl+Z / Ctrl+Y: undo / redo</p>
+        <div class="map-tools">
+          <MapSearch editor={editor} />
+          <button type="button" aria-pressed={outline !== null} onClick={() => setOutline(outline ? null : editor.current?.document().root ?? null)}>Outline</button>
+        </div>
         <MapControls editor={editor} selected={selected} onAction={act} />
         {linkingFrom ? (
           <p class="linking" role="status">
             Choose the node to link “{linkingFrom.text}” to. <button type="button" class="link" onClick={() => setLinkingFrom(null)}>Cancel</button>
           </p>
         ) : null}
-        <div class="map-host" ref={host} />
+        <div class="map-area">
+          {outline ? <OutlinePanel root={outline} onJump={(id) => editor.current?.select(id)} onClose={() => setOutline(null)} /> : null}
+          <div class="map-host" ref={host} />
+        </div>
       </main>
       {menuAt && selected ? <NodeMenu node={selected} at={menuAt} onChoose={act} onClose={() => { setMenuAt(null); editor.current?.focus(); }} /> : null}
       {editingDetails ? (

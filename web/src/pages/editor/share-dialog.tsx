@@ -96,7 +96,7 @@ export function ShareDialog({ session, mapId, onClose }: { session: VaultSession
           {shares.map((s) => (
             <li key={s.shareId}>
               <span>{s.versionId ? 'one version' : 'latest version'} · created {new Date(s.createdAt).toLocaleString()} · {s.expiresAt ? `${s.expired ? 'expired' : 'expires'} ${new Date(s.expiresAt).toLocaleString()}` : 'no expiry'}</span>
-              <button type="button" class="danger" onClick={() => void revoke(s.shareId)}>Revoke</button>
+              <button type="button" class="danger" onClick={() => void revoke(s.shareId)} aria-label={`Revoke the ${s.versionId ? 'one-version' : 'latest-version'} link created ${new Date(s.createdAt).toLocaleString()}`}>Revoke</button>
             </li>
           ))}
         </ul>

@@ -75,7 +75,7 @@ export function HistoryPage({ session, mapId }: { session: VaultSession; mapId: 
                 <button type="button" class="primary" onClick={() => void restore()}>Restore this version</button>
               </div>
             )}
-            <div class="map-host" ref={preview} aria-label="Version preview" />
+            <div class="map-host" ref={preview} role="region" aria-label="Version preview" />
           </section>
         </div>
       </main>

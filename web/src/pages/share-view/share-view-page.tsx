@@ -34,7 +34,7 @@ export function ShareViewPage() {
       <header class="app-bar"><span class="brand">Mindvault</span>{failure ? null : <span class="hint">Shared with you, read-only · decrypted in this browser</span>}</header>
       <h1 class="map-name">{title ?? (failure ? 'This map cannot be opened' : 'Opening…')}</h1>
       <ErrorMessage failure={failure} />
-      <div class="map-host" ref={host} aria-label="Shared mind map" />
+      <div class="map-host" ref={host} role="region" aria-label="Shared mind map" />
     </main>
   );
 }
