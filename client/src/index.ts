@@ -111,6 +111,16 @@ export {
 } from './crypto/share-link.js';
 
 export {
+  decryptVersionLabel,
+  deriveLabelKey,
+  encryptVersionLabel,
+  LABEL_KEY_LABEL,
+  LABEL_MAX_BYTES,
+  LABEL_PURPOSE,
+  type VersionContext,
+} from './crypto/version-label.js';
+
+export {
   changePassword,
   type ChangePasswordInput,
   createAccount,

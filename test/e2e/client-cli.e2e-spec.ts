@@ -100,6 +100,16 @@ describe('the mindvault CLI against the real server', () => {
     expect(lines[0]).toMatch(/\(head\)$/);
     expect(lines[1]).toContain(firstVersion);
 
+    // Named and pinned from this device; the name is encrypted here, and shown by history.
+    const pinned = await mindvault(['pin', mapId, firstVersion, 'Before the reorg'], phone);
+    expect(pinned.code, pinned.stderr).toBe(0);
+    expect(pinned.stderr).toContain('pinned');
+    const named = (await mindvault(['history', mapId], phone)).stdout.trim().split('\n');
+    expect(named[1]).toMatch(new RegExp(`^${firstVersion} .*\\(pinned\\)  "Before the reorg"$`));
+    const stored = await t.db.pool.query('SELECT pinned, encrypted_label FROM map_versions WHERE id = $1', [firstVersion]);
+    expect(stored.rows[0].pinned).toBe(true);
+    expect(Buffer.from(stored.rows[0].encrypted_label).toString('latin1')).not.toContain('reorg');
+
     const restored = await mindvault(['restore', mapId, firstVersion], phone);
     expect(restored.code, restored.stderr).toBe(0);
     const pulled = await mindvault(['pull', mapId, '--format', 'outline'], phone);

@@ -102,6 +102,11 @@ export class MindMapsApi {
     return (await this.http.call('get', '/api/mindmaps/{id}/versions', { params: { id } })).items;
   }
 
+  /** Names and/or pins a version; the name is already encrypted (crypto.md §7a). */
+  markVersion(id: string, versionId: string, body: JsonBody<'/api/mindmaps/{id}/versions/{versionId}', 'patch'>): Promise<VersionSnapshot> {
+    return this.http.call('patch', '/api/mindmaps/{id}/versions/{versionId}', { params: { id, versionId }, body });
+  }
+
   restore(id: string, versionId: string): Promise<SavedVersion> {
     return this.http.call('post', '/api/mindmaps/{id}/versions/{versionId}/restore', { params: { id, versionId } });
   }

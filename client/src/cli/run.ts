@@ -27,6 +27,8 @@ const commands: Record<string, { run: Command; usage: string }> = {
   pull: { run: maps.pull, usage: maps.pullUsage },
   history: { run: maps.history, usage: maps.historyUsage },
   restore: { run: maps.restore, usage: maps.restoreUsage },
+  pin: { run: maps.pin, usage: maps.pinUsage },
+  unpin: { run: maps.unpin, usage: maps.unpinUsage },
   share: { run: sharing.share, usage: sharing.shareUsage },
   open: { run: sharing.open, usage: sharing.openUsage },
   passwd: { run: account.passwd, usage: account.passwdUsage },

@@ -12,7 +12,7 @@ import { ApiError } from '../api/api-error.js';
 import type { ProgressCallback } from '../api/http-client.js';
 import type { MindvaultApi } from '../api/mindvault-api.js';
 import type { Download } from '../api/mindmaps-api.js';
-import type { InlineContent, MindMapDetail, MindMapSummary, SavedVersion } from '../api/schema.js';
+import type { InlineContent, MindMapDetail, MindMapSummary, SavedVersion, VersionSnapshot } from '../api/schema.js';
 import type { Envelope, KdfParams } from '../contract.js';
 import { changePassword, createAccount, deriveLoginKeys, type LoginKeys, type NewKdfOptions } from '../crypto/account.js';
 import { fromBase64 } from '../crypto/base64.js';
@@ -33,6 +33,7 @@ import { type KdfFormat, normalizeEmail } from '../crypto/kdf.js';
 import { type AccountKeyPairs, type BundleFormat, unlockKeyBundle } from '../crypto/key-bundle.js';
 import { rotateAccountKeys } from '../crypto/key-rotation.js';
 import { buildShareUrl, createLinkShare, type LinkShare } from '../crypto/share-link.js';
+import { decryptVersionLabel, encryptVersionLabel } from '../crypto/version-label.js';
 import { mergeDocuments } from '../model/merge-documents.js';
 import type { MindMapDocument } from '../model/mind-map-document.js';
 import { DeviceState, type DeviceStateStore, MemoryDeviceStateStore } from './device-state.js';
@@ -90,6 +91,10 @@ export interface HistoryEntry {
   sizeBytes: number;
   savedAt: string;
   isHead: boolean;
+  /** Pinned by its owner: never thinned. */
+  pinned: boolean;
+  /** Its name, decrypted here (crypto.md §7a); null when unnamed. */
+  label: string | null;
 }
 
 export interface CreatedShare {
@@ -363,9 +368,61 @@ export class Vault {
     }
   }
 
+  /** A map's versions, newest first, with their pins and names (a name that does not open is tampering). */
   async history(mapId: string): Promise<HistoryEntry[]> {
     const [detail, versions] = await Promise.all([this.api.mindmaps.get(mapId), this.api.mindmaps.versions(mapId)]);
-    return versions.map((v) => ({ versionId: v.versionId, sizeBytes: v.sizeBytes, savedAt: v.savedAt, isHead: v.versionId === detail.headVersionId }));
+    return mapLimit(versions, 4, (v) => this.historyEntry(mapId, v, detail.headVersionId));
+  }
+
+  /**
+   * Names and/or pins a version ("Before the reorg"): the name is encrypted here under the DEK of
+   * the version's own envelope, bound to the map and version; `label: null` removes it.
+   */
+  async markVersion(mapId: string, versionId: string, marks: { label?: string | null; pinned?: boolean }): Promise<HistoryEntry> {
+    const versions = await this.api.mindmaps.versions(mapId);
+    const version = versions.find((v) => v.versionId === versionId);
+    if (version === undefined) throw new InvalidInputError(`no version ${versionId} in map ${mapId}`);
+    let encryptedLabel: string | null | undefined;
+    if (typeof marks.label === 'string') {
+      const dek = await this.versionKey(mapId, version.envelope);
+      try {
+        encryptedLabel = await encryptVersionLabel(marks.label, { userId: this.userId, mapId, versionId, dek });
+      } finally {
+        wipe(dek);
+      }
+    } else if (marks.label === null) {
+      encryptedLabel = null;
+    }
+    const marked = await this.api.mindmaps.markVersion(mapId, versionId, {
+      ...(encryptedLabel !== undefined ? { encryptedLabel } : {}),
+      ...(marks.pinned !== undefined ? { pinned: marks.pinned } : {}),
+    });
+    const detail = await this.api.mindmaps.get(mapId);
+    return this.historyEntry(mapId, marked, detail.headVersionId);
+  }
+
+  private async historyEntry(mapId: string, v: VersionSnapshot, headVersionId: string | null): Promise<HistoryEntry> {
+    let label: string | null = null;
+    if (v.encryptedLabel !== null) {
+      const dek = await this.versionKey(mapId, v.envelope);
+      try {
+        label = await decryptVersionLabel(v.encryptedLabel, { userId: this.userId, mapId, versionId: v.versionId, dek });
+      } catch (error) {
+        throw refusal('title', mapId, error);
+      } finally {
+        wipe(dek);
+      }
+    }
+    return { versionId: v.versionId, sizeBytes: v.sizeBytes, savedAt: v.savedAt, isHead: v.versionId === headVersionId, pinned: v.pinned, label };
+  }
+
+  /** The DEK of a version's recorded envelope (an older epoch than the map's is expected here). */
+  private async versionKey(mapId: string, envelope: Envelope): Promise<Uint8Array> {
+    try {
+      return (await unwrapOwnerDek(envelope, this.keyPairs, { userId: this.userId, mapId, keyVersion: this.keyVersion })).dek;
+    } catch (error) {
+      throw refusal('envelope', mapId, error);
+    }
   }
 
   /**

@@ -13,7 +13,9 @@ export const newUsage = 'new TITLE [--max-versions N]            create a map (o
 export const pushUsage =
   'push FILE [--map ID] [--title T] [--if-match VERSION]   encrypt and upload FILE (.json or an outline; - for stdin): a new map, or a new version of --map; with --if-match (the version FILE was edited from) a head that moved since is merged with FILE, and saved if the merge is clean';
 export const pullUsage = 'pull ID [--version V] [-o FILE] [--format json|outline]  download and decrypt a map (the head by default)';
-export const historyUsage = 'history ID                              a map\'s versions, newest first';
+export const historyUsage = 'history ID                              a map\'s versions, newest first, with pins and names';
+export const pinUsage = 'pin ID VERSION [NAME]                   pin a version (never thinned), naming it NAME (encrypted here)';
+export const unpinUsage = 'unpin ID VERSION [--keep-name]          unpin a version (thinning may drop it), removing its name unless --keep-name';
 export const restoreUsage = 'restore ID VERSION                      make an old version the head again (as a new version)';
 
 async function withVault<T>(ctx: CliContext, work: (vault: Vault) => Promise<T>): Promise<T> {
@@ -112,8 +114,27 @@ export async function history(args: string[], ctx: CliContext): Promise<number> 
   const [mapId] = positionals(rest, 'ID');
   const versions = await withVault(ctx, (vault) => vault.history(mapId!));
   for (const v of versions) {
-    ctx.io.out(`${v.versionId}  ${v.savedAt}  ${formatBytes(v.sizeBytes).padStart(10)}${v.isHead ? '  (head)' : ''}`);
+    const marks = [v.isHead ? '(head)' : '', v.pinned ? '(pinned)' : '', v.label !== null ? JSON.stringify(v.label) : ''].filter((m) => m !== '');
+    ctx.io.out(`${v.versionId}  ${v.savedAt}  ${formatBytes(v.sizeBytes).padStart(10)}${marks.length > 0 ? `  ${marks.join('  ')}` : ''}`);
   }
+  return EXIT_OK;
+}
+
+export async function pin(args: string[], ctx: CliContext): Promise<number> {
+  const { positionals: rest } = parseArgs({ args, options: {}, strict: true, allowPositionals: true });
+  if (rest.length > 3) throw new UsageError('pin ID VERSION [NAME]: quote a NAME with spaces');
+  const [mapId, versionId] = positionals(rest.slice(0, 2), 'ID', 'VERSION');
+  const name = rest[2];
+  const marked = await withVault(ctx, (vault) => vault.markVersion(mapId!, versionId!, { pinned: true, ...(name !== undefined ? { label: name } : {}) }));
+  ctx.io.err(`pinned ${marked.versionId}${marked.label !== null ? ` as ${JSON.stringify(marked.label)}` : ''}`);
+  return EXIT_OK;
+}
+
+export async function unpin(args: string[], ctx: CliContext): Promise<number> {
+  const { values, positionals: rest } = parseArgs({ args, options: { 'keep-name': { type: 'boolean' } }, strict: true, allowPositionals: true });
+  const [mapId, versionId] = positionals(rest, 'ID', 'VERSION');
+  await withVault(ctx, (vault) => vault.markVersion(mapId!, versionId!, { pinned: false, ...(values['keep-name'] ? {} : { label: null }) }));
+  ctx.io.err(`unpinned ${versionId}`);
   return EXIT_OK;
 }
 
