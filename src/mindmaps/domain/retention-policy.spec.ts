@@ -128,6 +128,27 @@ describe('the retention policy', () => {
     expect(dropped).toEqual(['recent2']);
   });
 
+  it('keeps a map with 10,000 autosaves over 90 days to at most 120 versions, every tier covered', () => {
+    // Autosaves at deterministic pseudo-random moments over 90 days (a linear congruential walk).
+    let x = 12345;
+    const ages = Array.from({ length: 10_000 }, () => {
+      x = (x * 1103515245 + 12345) % 2 ** 31;
+      return Math.floor((x / 2 ** 31) * 90 * DAY);
+    }).sort((a, b) => a - b);
+    ages[0] = 30_000; // the head, saved 30 s ago
+    const versions = ages.map((age, i) => ({ id: `v${i}`, savedAt: new Date(NOW.getTime() - age), pinned: false }));
+    const tiers = retentionTiers(30);
+    const dropped = new Set(versionsToDrop({ versions, headVersionId: 'v0', now: NOW, tiers, cap: 120 }));
+    const kept = versions.filter((v) => !dropped.has(v.id));
+    expect(kept.length).toBeLessThanOrEqual(120);
+    const perTier = tiers.map((_, t) => kept.filter((v) => tierIndexOf(NOW.getTime() - v.savedAt.getTime(), tiers) === t).length);
+    // Every tier holds versions: the last hour's saves, ~23 hours, ~29 days, the weeks beyond 30 days.
+    for (const n of perTier) expect(n).toBeGreaterThan(0);
+    expect(perTier[1]).toBeGreaterThanOrEqual(20);
+    expect(perTier[2]).toBeGreaterThanOrEqual(28);
+    expect(perTier[3]).toBeGreaterThanOrEqual(8);
+  });
+
   it('names the next moment a kept version changes tier', () => {
     const tiers = retentionTiers(10);
     const versions = [{ id: 'a', savedAt: new Date(NOW.getTime() - 10 * 60_000), pinned: false }, { id: 'b', savedAt: new Date(NOW.getTime() - 40 * DAY), pinned: false }];
