@@ -25,7 +25,9 @@ export function lingerAfterEarlyAnswers(instance: FastifyInstance, rule: LingerR
   instance.addHook('onSend', (request, reply, payload, done) => {
     if (!request.raw.complete) {
       void reply.header('connection', 'close');
-      if (rule.maxMs > 0) lingerOnClose(request.raw.socket, rule);
+      // A client that hung up mid-body has no socket left to linger on (Node sets it to null).
+      const socket = request.raw.socket as Socket | null;
+      if (rule.maxMs > 0 && socket) lingerOnClose(socket, rule);
     }
     done(null, payload);
   });
