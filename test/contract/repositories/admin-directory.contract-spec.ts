@@ -37,7 +37,7 @@ describe('AdminDirectory contract: TypeORM on PostgreSQL', () => {
     const email = `${prefix()}@example.com`;
     const id = await h.newUser({ email, role: 'admin', disabled: true });
     const created = (await h.db.pool.query<{ created_at: Date }>('SELECT created_at FROM users WHERE id = $1', [id])).rows[0].created_at;
-    expect(await directory.findUser(id)).toEqual({ id, email, role: 'admin', disabled: true, createdAt: created, usageBytes: 0, mapCount: 0 });
+    expect(await directory.findUser(id)).toEqual({ id, email, role: 'admin', disabled: true, createdAt: created, usageBytes: 0, mapCount: 0, twoFactor: false });
 
     await h.newMap(id);
     await h.newMap(id);
