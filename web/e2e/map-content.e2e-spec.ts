@@ -1,5 +1,5 @@
 import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { TestApp } from '../../test/utils/create-test-app';
 import { AuthPages } from './pages/auth-pages';
 import { EditorPage } from './pages/editor-page';
@@ -85,7 +85,6 @@ describe.skipIf(!CHROMIUM_AVAILABLE)('what the editor offers, the map keeps', ()
     await editor.select('Beta');
     await page.keyboard.press('Space');
     await editor.node('Beta child').waitFor({ state: 'detached' });
-    await editor.waitForSaveState('saved');
 
     const check = async (doc: Awaited<ReturnType<EditorPage['documentJson']>>) => {
       const [alpha, beta, gamma] = doc.root.children as { id: string; text: string; [k: string]: unknown }[];
@@ -95,7 +94,10 @@ describe.skipIf(!CHROMIUM_AVAILABLE)('what the editor offers, the map keeps', ()
       expect(doc['links']).toEqual([expect.objectContaining({ from: alpha!.id, to: gamma!.id })]);
       expect(doc['summaries']).toEqual([expect.objectContaining({ parent: doc.root['id'], start: 2, end: 2, label: 'Later' })]);
     };
-    await check(await editor.documentJson());
+    // The summary's label reaches the document a moment after its input box closes: wait for it,
+    // then for the save that follows it, before reloading.
+    await vi.waitFor(async () => check(await editor.documentJson()), { timeout: 10_000 });
+    await editor.waitForSaveState('saved');
 
     await page.reload();
     await auth.unlock(password);

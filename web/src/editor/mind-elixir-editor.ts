@@ -169,7 +169,14 @@ export function createMindElixirEditor(el: HTMLElement, initial: MindMapDocument
     moveUp: (topic) => topic?.nodeObj.parent && void mind.moveUpNode(topic),
     moveDown: (topic) => topic?.nodeObj.parent && void mind.moveDownNode(topic),
     toggleFold: () => toggleFold(),
-    summarize: (topic) => topic?.nodeObj.parent && mind.createSummary(),
+    // mind-elixir brackets `currentNodes`, which a cross-link drawn just before can leave holding
+    // its source: the bracket went over the wrong node. It is made over exactly this topic.
+    summarize: (topic) => {
+      if (!topic?.nodeObj.parent) return;
+      mind.clearSelection();
+      mind.selectNodes([topic]);
+      mind.createSummary();
+    },
     undo: () => mind.undo(),
     redo: () => mind.redo(),
   };
