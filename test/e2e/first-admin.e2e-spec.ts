@@ -39,6 +39,11 @@ describe('the first administrator', () => {
     expect(await run('create-admin', first.email)).toBe(0);
     expect(lines.pop()).toBe(`${first.email} is now an administrator`);
     expect((await api.request('GET', '/api/admin/stats', { token: first.accessToken })).status).toBe(200);
+    // An administrator is still a person with maps: every account route stays open (it answered
+    // 403 'administrators only' to anyone not of role 'user').
+    const own = await api.createMap(first);
+    expect((await api.upload(first, own.id, Buffer.from('still mine'))).status).toBe(201);
+    expect((await api.request('GET', `/api/mindmaps/${own.id}/blob`, { token: first.accessToken })).status).toBe(200);
 
     const second = await api.register();
     expect(await run('create-admin', second.email)).toBe(1);

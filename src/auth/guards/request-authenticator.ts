@@ -31,6 +31,7 @@ export class RequestAuthenticator {
   }
 }
 
+/** 'admin' routes take administrators only; 'user' (any @Authenticated() route) takes every account, administrators too. */
 export function assertRole(principal: Principal, required: Principal['role'] | undefined): void {
-  if (required && principal.role !== required) throw new Forbidden('administrators only');
+  if (required === 'admin' && principal.role !== 'admin') throw new Forbidden('administrators only');
 }
