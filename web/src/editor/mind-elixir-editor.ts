@@ -95,7 +95,12 @@ export function createMindElixirEditor(el: HTMLElement, initial: MindMapDocument
   const onContextMenu = (event: MouseEvent) => {
     event.preventDefault();
     const topic = (event.target as HTMLElement).closest('me-tpc') as Topic | null;
-    if (topic) mind.selectNode(topic);
+    // The menu acts on the node it was opened on alone: a selection left over (a cross-link just
+    // drawn leaves its source in currentNodes) made it act on another node.
+    if (topic) {
+      mind.clearSelection();
+      mind.selectNode(topic);
+    }
     openMenuAt(event.clientX, event.clientY);
   };
   const onKeyDown = (event: KeyboardEvent) => {
