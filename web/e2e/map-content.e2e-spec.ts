@@ -27,10 +27,12 @@ describe.skipIf(!CHROMIUM_AVAILABLE)('what the editor offers, the map keeps', ()
   // machine); the persistence this spec checks holds in every run that reaches it.
   it('offers its own menu of persisting actions, on screen, and everything it draws survives a reload and another device', { retry: 4 }, async () => {
     const password = 'details that stay put';
+    // Its own account each attempt (the spec is retried).
+    const email = `rich-${Date.now()}@example.com`;
     const person = await newPerson(browser, server.baseUrl);
     const page = person.page;
     const auth = new AuthPages(page);
-    await auth.register('rich@example.com', password);
+    await auth.register(email, password);
     await new MapsPage(page).createMap('Rich map');
     const editor = new EditorPage(page);
     await editor.loaded();
@@ -121,7 +123,7 @@ describe.skipIf(!CHROMIUM_AVAILABLE)('what the editor offers, the map keeps', ()
     await editor.waitForSaveState('saved');
 
     const other = await newPerson(browser, server.baseUrl);
-    await new AuthPages(other.page).login('rich@example.com', password);
+    await new AuthPages(other.page).login(email, password);
     await new MapsPage(other.page).open('Rich map');
     const otherEditor = new EditorPage(other.page);
     await otherEditor.loaded();
