@@ -91,3 +91,30 @@ export class LoginThrottled extends AppError {
     return { 'retry-after': String(this.retryAfterS) };
   }
 }
+
+/**
+ * The recovery key's proof is wrong, the account has no recovery key, or the email is unknown:
+ * one answer for all three. Also a proof already spent: a used recovery key is replaced.
+ */
+export class InvalidRecoveryKey extends AppError {
+  readonly status = 401;
+  readonly code = 'INVALID_RECOVERY_KEY';
+  constructor() {
+    super('the recovery key is wrong, already used, or the account has none');
+  }
+}
+
+/** Too many recovery attempts on one account: answered the same whether or not the account exists. */
+export class RecoveryThrottled extends AppError {
+  readonly status = 429;
+  readonly code = 'RECOVERY_THROTTLED';
+  constructor(readonly retryAfterS: number) {
+    super('too many recovery attempts for this account, retry later');
+  }
+  override extra() {
+    return { retryAfterS: this.retryAfterS };
+  }
+  override headers(): Record<string, string> {
+    return { 'retry-after': String(this.retryAfterS) };
+  }
+}

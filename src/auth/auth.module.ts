@@ -13,12 +13,16 @@ import { AccountDeletionService } from './account-deletion.service';
 import { AccountsModule } from './accounts.module';
 import { AuthController } from './auth.controller';
 import { AuthService } from './auth.service';
+import { TypeOrmRecoveryKeys } from './adapters/typeorm-recovery-keys';
+import { RecoveryKeys } from './ports/recovery-keys';
+import { RecoveryController } from './recovery.controller';
+import { RecoveryService } from './recovery.service';
 import { AccessTokenGuard } from './guards/access-token.guard';
 import { MemoryLoginAttempts } from './login-throttle/memory-login-attempts';
 import { RedisLoginAttempts } from './login-throttle/redis-login-attempts';
 import { LoginAttempts } from './ports/login-attempts';
 
-/** Registration, login, sessions, keys and account deletion over HTTP, and the global access guard. */
+/** Registration, login, sessions, keys, recovery and account deletion over HTTP, and the global access guard. */
 @Module({
   imports: [
     AccountsModule,
@@ -29,10 +33,12 @@ import { LoginAttempts } from './ports/login-attempts';
     SecondFactorModule,
     EventsModule,
   ],
-  controllers: [AuthController, AccountController],
+  controllers: [AuthController, AccountController, RecoveryController],
   providers: [
     AuthService,
     AccountDeletionService,
+    RecoveryService,
+    { provide: RecoveryKeys, useClass: TypeOrmRecoveryKeys },
     {
       provide: LoginAttempts,
       inject: [AppConfig],

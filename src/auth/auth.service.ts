@@ -18,6 +18,7 @@ import { CurrentAuthKeyCheck } from './current-auth-key';
 import type { KdfParams, KeyBundle, User } from './domain/user';
 import { LoginAttempts } from './ports/login-attempts';
 import { emailRefusal, normaliseEmail } from './domain/email-address';
+import { RecoveryKeys } from './ports/recovery-keys';
 import { UserRepository } from './ports/user.repository';
 import { fakeKdfParams } from './prelogin-params';
 import { IssuedTokens, TokenService } from './token.service';
@@ -62,6 +63,7 @@ export class AuthService {
     private readonly currentAuthKey: CurrentAuthKeyCheck,
     private readonly secondFactor: SecondFactorService,
     private readonly events: AccountEvents,
+    private readonly recoveryKeys: RecoveryKeys,
   ) {}
 
   async prelogin(rawEmail: string): Promise<KdfParams> {
@@ -152,7 +154,8 @@ export class AuthService {
   /**
    * New key pairs, and every owned map's envelope and every distinct version envelope re-wrapped
    * for them, in one transaction under the account's key lock: afterwards the new keys alone open
-   * everything, so the old private keys can be destroyed.
+   * everything, so the old private keys can be destroyed. The recovery key, which wraps the old
+   * private keys, stops working.
    */
   async rotateKeys(userId: string, rotation: KeyRotation): Promise<number> {
     const verified = await this.currentAuthKey.verify(userId, rotation.currentAuthKey);
@@ -172,6 +175,9 @@ export class AuthService {
         );
       }
       await this.users.replaceKeys(userId, rotation.keys, rotation.keyVersion);
+      // NOTE: the recovery wrapping holds the retired private keys and the client cannot re-wrap
+      // without the recovery key (shown once, never kept): it goes, and the account page asks for a new one.
+      await this.recoveryKeys.remove(userId);
       return rotation.keyVersion;
     });
     await this.events.publish(userId, { type: 'keys.rotated', keyVersion });

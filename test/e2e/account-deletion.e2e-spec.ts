@@ -32,7 +32,7 @@ describe('account deletion (DELETE /api/auth/account)', () => {
     return keys;
   }
 
-  /** What a real user leaves behind: maps with history, share links, two sessions, a second factor and an active subscription. */
+  /** What a real user leaves behind: maps with history, share links, two sessions, a second factor, a recovery key and an active subscription. */
   async function populatedUser() {
     const user = await api.register();
     for (let i = 0; i < 2; i++) {
@@ -51,6 +51,9 @@ describe('account deletion (DELETE /api/auth/account)', () => {
     expect((await api.request('POST', '/api/auth/2fa/totp/confirm', { token: user.accessToken, json: { code } })).status).toBe(200);
     const challenge = await api.request<{ challengeToken: string }>('POST', '/api/auth/login', { json: { email: user.email, authKey: user.authKey } });
     expect(challenge.body).toMatchObject({ code: 'SECOND_FACTOR_REQUIRED' });
+    // And a recovery key (its wrapping and verifier are a row of the user).
+    const recovery = { recoveryAuthKey: randomBytes(32).toString('base64'), classicalPrivEncrypted: randomBytes(62).toString('base64'), pqPrivEncrypted: randomBytes(94).toString('base64') };
+    expect((await api.request('PUT', '/api/auth/recovery', { token: user.accessToken, json: { currentAuthKey: user.authKey, keyVersion: 1, recovery } })).status).toBe(204);
     const ids = { customer: newId('cus'), subscription: newId('sub') };
     for (const event of [
       signedEvent('checkout.session.completed', checkoutSession({ userId: user.userId, ...ids })),

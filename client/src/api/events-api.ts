@@ -16,7 +16,7 @@ export type AccountEvent =
   | { type: 'share.created'; mapId: string; shareId: string }
   | { type: 'share.revoked'; mapId: string; shareId: string }
   | { type: 'keys.rotated'; keyVersion: number }
-  | { type: 'session.ended'; reason: 'logout-all' | 'password-changed' | 'disabled' | 'account-deleted' }
+  | { type: 'session.ended'; reason: 'logout-all' | 'password-changed' | 'recovered' | 'disabled' | 'account-deleted' }
   /** The stream is live (after a replay, or from the id it carries). */
   | { type: 'ready' }
   /** Events were missed beyond the replay window: refetch what you show. */

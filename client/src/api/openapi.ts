@@ -199,6 +199,54 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/auth/recovery": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["RecoveryController_status"];
+        put: operations["RecoveryController_set"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/recover/key-material": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["RecoveryController_keyMaterial"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/recover": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["RecoveryController_recover"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/mindmaps": {
         parameters: {
             query?: never;
@@ -775,6 +823,104 @@ export interface components {
              * @description proof of the current password (32 bytes, as sent to login): a bearer token alone cannot delete the account
              */
             currentAuthKey: string;
+        };
+        RecoveryStatusDto: {
+            /** @description whether a recovery key can reset this password */
+            enabled: boolean;
+            /**
+             * Format: date-time
+             * @description when the current recovery key was made
+             */
+            createdAt: string | null;
+        };
+        RecoveryWrappingDto: {
+            /**
+             * Format: byte
+             * @description proof of the recovery key, 32 bytes (HKDF of the key, label 'mindvault/v2/recovery-auth-key'); stored only as an argon2id hash
+             */
+            recoveryAuthKey: string;
+            /**
+             * Format: byte
+             * @description the X25519 private key sealed under the recovery wrapping key
+             */
+            classicalPrivEncrypted: string;
+            /**
+             * Format: byte
+             * @description the ML-KEM-768 seed sealed under the recovery wrapping key
+             */
+            pqPrivEncrypted: string;
+        };
+        SetRecoveryKeyRequestDto: {
+            /**
+             * Format: byte
+             * @description proof of the current password: a bearer token alone cannot set a recovery key
+             */
+            currentAuthKey: string;
+            /** @description the keyVersion of the private keys wrapped here: the account's current one, else 409 KEY_VERSION_CONFLICT */
+            keyVersion: number;
+            /** @description replaces any earlier recovery key, which stops working */
+            recovery: components["schemas"]["RecoveryWrappingDto"];
+        };
+        RecoveryKeyMaterialRequestDto: {
+            /** @example ada@example.com */
+            email: string;
+            /**
+             * Format: byte
+             * @description proof of the recovery key, 32 bytes
+             */
+            recoveryAuthKey: string;
+        };
+        RecoveryKeyMaterialDto: {
+            keyVersion: number;
+            /**
+             * Format: byte
+             * @description the account's X25519 public key (to check the unwrapped private key against)
+             */
+            classicalPublicKey: string;
+            /**
+             * Format: byte
+             * @description the account's ML-KEM-768 public key
+             */
+            pqPublicKey: string;
+            /**
+             * Format: byte
+             * @description the X25519 private key sealed under the recovery wrapping key
+             */
+            classicalPrivEncrypted: string;
+            /**
+             * Format: byte
+             * @description the ML-KEM-768 seed sealed under the recovery wrapping key
+             */
+            pqPrivEncrypted: string;
+        };
+        RecoverRequestDto: {
+            /** @example ada@example.com */
+            email: string;
+            /**
+             * Format: byte
+             * @description proof of the recovery key, 32 bytes
+             */
+            recoveryAuthKey: string;
+            /**
+             * Format: byte
+             * @description proof of the new password
+             */
+            newAuthKey: string;
+            kdf: components["schemas"]["KdfParamsDto"];
+            /**
+             * Format: byte
+             * @description the same X25519 private key sealed under the new password's key
+             */
+            classicalPrivEncrypted: string;
+            /**
+             * Format: byte
+             * @description the same ML-KEM-768 seed sealed under the new password's key
+             */
+            pqPrivEncrypted: string;
+            /** @description the keyVersion of the private keys sealed here: the account's current one, else 409 KEY_VERSION_CONFLICT */
+            keyVersion: number;
+            /** @description the new recovery key that replaces the one used here */
+            newRecovery: components["schemas"]["RecoveryWrappingDto"];
         };
         CreateMindMapDto: {
             /**
@@ -2002,6 +2148,295 @@ export interface operations {
                 };
             };
             /** @description RATE_LIMITED, with Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    RecoveryController_status: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RecoveryStatusDto"];
+                };
+            };
+            /** @description VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description UNAUTHENTICATED: missing, expired or invalid token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description RATE_LIMITED, with Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    RecoveryController_set: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SetRecoveryKeyRequestDto"];
+            };
+        };
+        responses: {
+            /** @description the recovery key is set; an earlier one stops working */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description VALIDATION_FAILED | JSON_TOO_DEEP (nested deeper than 32) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description INVALID_CREDENTIALS (currentAuthKey is wrong)
+             *
+             *     UNAUTHENTICATED: missing, expired or invalid token
+             */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description BODY_TOO_SLOW (body slower than HTTP_MIN_BODY_BYTES_PER_S; the connection closes) */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description KEY_VERSION_CONFLICT (with currentKeyVersion) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description BODY_TOO_LARGE (over the route's limit, with limitBytes) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description RATE_LIMITED, with Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    RecoveryController_keyMaterial: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RecoveryKeyMaterialRequestDto"];
+            };
+        };
+        responses: {
+            /** @description the private keys as the recovery key wrapped them, and the public keys they belong to */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RecoveryKeyMaterialDto"];
+                };
+            };
+            /** @description VALIDATION_FAILED | JSON_TOO_DEEP (nested deeper than 32) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description INVALID_RECOVERY_KEY (wrong or used proof, no recovery key, unknown email: one answer) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description ACCOUNT_DISABLED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description BODY_TOO_SLOW (body slower than HTTP_MIN_BODY_BYTES_PER_S; the connection closes) */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description BODY_TOO_LARGE (over the route's limit, with limitBytes) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description RATE_LIMITED (per IP) | RECOVERY_THROTTLED (per account, with Retry-After and retryAfterS) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    RecoveryController_recover: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RecoverRequestDto"];
+            };
+        };
+        responses: {
+            /** @description the new password is set, the used recovery key replaced by the new one, and every session ended: log in with the new password */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description VALIDATION_FAILED | JSON_TOO_DEEP (nested deeper than 32) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description INVALID_RECOVERY_KEY (wrong or used proof, no recovery key, unknown email: one answer) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description ACCOUNT_DISABLED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description BODY_TOO_SLOW (body slower than HTTP_MIN_BODY_BYTES_PER_S; the connection closes) */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description KEY_VERSION_CONFLICT (with currentKeyVersion: the keys were rotated meanwhile) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description BODY_TOO_LARGE (over the route's limit, with limitBytes) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description RATE_LIMITED (per IP) | RECOVERY_THROTTLED (per account, with Retry-After and retryAfterS) */
             429: {
                 headers: {
                     [name: string]: unknown;

@@ -6,6 +6,7 @@ import { InstallIdentity1765000000000 } from './1765000000000-install-identity';
 import { VersionRetention1765100000000 } from './1765100000000-version-retention';
 import { AccountDeletion1765200000000 } from './1765200000000-account-deletion';
 import { SecondFactor1765200100000 } from './1765200100000-second-factor';
+import { RecoveryKeys1765300000000 } from './1765300000000-recovery-keys';
 
 /** Every migration, in order; the app and the CLI DataSource (ormconfig.ts) both read this list. */
 export const MIGRATIONS = [
@@ -17,4 +18,5 @@ export const MIGRATIONS = [
   VersionRetention1765100000000,
   AccountDeletion1765200000000,
   SecondFactor1765200100000,
+  RecoveryKeys1765300000000,
 ];

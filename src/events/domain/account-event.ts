@@ -12,7 +12,7 @@ export type AccountEvent =
   | { type: 'share.revoked'; mapId: string; shareId: string }
   | { type: 'keys.rotated'; keyVersion: number }
   /** Every session of the account ended: its streams close after this event. */
-  | { type: 'session.ended'; reason: 'logout-all' | 'password-changed' | 'disabled' | 'account-deleted' };
+  | { type: 'session.ended'; reason: 'logout-all' | 'password-changed' | 'recovered' | 'disabled' | 'account-deleted' };
 
 export type MapField = 'title' | 'envelope' | 'maxVersions';
 
