@@ -169,6 +169,7 @@ export { type AccountEvent, EventsApi, type StreamState, type Watch, type WatchO
 export { PublicApi, type PublicShare } from './api/public-api.js';
 
 export {
+  type CheckedMap,
   type CreatedShare,
   type Credentials,
   type HistoryEntry,

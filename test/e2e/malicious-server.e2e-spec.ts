@@ -184,6 +184,78 @@ describe('a malicious server (or a stolen token) against the v2 client', () => {
     }
   });
 
+  it('one planted envelope does not block the CLI: ls lists the sound maps and marks it, rotate-keys names it and the way out, rm --force deletes it', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'mindvault-adv-'));
+    try {
+      const email = `adv-ls-${randomBytes(5).toString('hex')}@example.com`;
+      const env = { MINDVAULT_CONFIG_DIR: dir, MINDVAULT_INSECURE_TEST_KDF: '1', MINDVAULT_PASSWORD: 'cli adversary' };
+      expect((await cli(['register', '--email', email, '--server', t.baseUrl], env)).code).toBe(0);
+      const ids: string[] = [];
+      for (const title of ['Sound one', 'Planted', 'Sound two']) {
+        const created = await cli(['new', title], env);
+        expect(created.code, created.stderr).toBe(0);
+        ids.push(created.stdout.trim());
+      }
+      const [sound1, planted, sound2] = ids as [string, string, string];
+      const config = JSON.parse(await readFile(join(dir, 'config.json'), 'utf8')) as { session: { accessToken: string } };
+      const owner = await Vault.unlock(new MindvaultApi({ baseUrl: t.baseUrl, tokens: tokenStore(config.session) }), { email, password: 'cli adversary' }, FAST_KDF);
+      const { envelope } = await plantedEnvelope(owner, planted);
+      expect((await raw('PATCH', `/api/mindmaps/${planted}`, config.session.accessToken, { envelope, keyVersion: 1 })).status).toBe(200);
+
+      // The SDK: each map verified on its own; listMaps still refuses the whole list.
+      const checked = await owner.checkMaps();
+      expect(checked.map((m) => [m.id, m.title, m.refusal?.name ?? null])).toEqual(
+        expect.arrayContaining([
+          [sound1, 'Sound one', null],
+          [planted, null, 'TamperingError'],
+          [sound2, 'Sound two', null],
+        ]),
+      );
+      await expect(owner.listMaps()).rejects.toMatchObject({ name: 'TamperingError', mapId: planted });
+
+      const ls = await cli(['ls'], env);
+      expect(ls.code, ls.stderr).toBe(0);
+      const lines = ls.stdout.trim().split('\n');
+      expect(lines).toHaveLength(3);
+      expect(lines.find((l) => l.startsWith(sound1))).toMatch(/ Sound one$/);
+      expect(lines.find((l) => l.startsWith(sound2))).toMatch(/ Sound two$/);
+      expect(lines.find((l) => l.startsWith(planted))).toMatch(/! not verified: this map's key was not set by you$/);
+      expect(ls.stderr).toContain('warning: 1 map failed verification');
+      expect(ls.stderr).toContain('mindvault rm --force ID');
+
+      const rotate = await cli(['rotate-keys'], env);
+      expect(rotate.code).toBe(1);
+      expect(rotate.stderr).toContain(`map ${planted} blocks the rotation: this map's key was not set by you`);
+      expect(rotate.stderr).toContain('Nothing was changed');
+      expect(rotate.stderr).toContain(`mindvault rm --force ${planted}`);
+      expect((await owner.api.auth.keys()).keyVersion).toBe(1);
+
+      // rm without --force opens the map first, so it refuses and says how to force it.
+      const refused = await cli(['rm', planted], env);
+      expect(refused.code).toBe(1);
+      expect(refused.stderr).toContain(`\`mindvault rm --force ${planted}\``);
+      expect((await sql('SELECT count(*)::int AS n FROM mind_maps WHERE id = $1', [planted])).rows[0].n).toBe(1);
+
+      const forced = await cli(['rm', '--force', planted], env);
+      expect(forced.code, forced.stderr).toBe(0);
+      expect((await sql('SELECT count(*)::int AS n FROM mind_maps WHERE id = $1', [planted])).rows[0].n).toBe(0);
+      // A sound map is removed without --force, named by its title.
+      const removed = await cli(['rm', sound2], env);
+      expect(removed.code, removed.stderr).toBe(0);
+      expect(removed.stderr).toContain('deleted "Sound two"');
+
+      const rotated = await cli(['rotate-keys'], env);
+      expect(rotated.code, rotated.stderr).toBe(0);
+      expect(rotated.stdout.trim()).toBe('keyVersion 2');
+      const after = await cli(['ls'], env);
+      expect(after.code).toBe(0);
+      expect(after.stdout.trim()).toMatch(new RegExp(`^${sound1} .* Sound one$`));
+      expect(after.stderr).not.toContain('warning: ');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
   it('planted title: refused when listed, opened or pulled', async () => {
     const owner = await account();
     const { mapId } = await mapWithVersions(owner, 1, 'The real title');

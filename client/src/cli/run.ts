@@ -27,6 +27,7 @@ const commands: Record<string, { run: Command; usage: string }> = {
   pull: { run: maps.pull, usage: maps.pullUsage },
   history: { run: maps.history, usage: maps.historyUsage },
   restore: { run: maps.restore, usage: maps.restoreUsage },
+  rm: { run: maps.rm, usage: maps.rmUsage },
   pin: { run: maps.pin, usage: maps.pinUsage },
   unpin: { run: maps.unpin, usage: maps.unpinUsage },
   share: { run: sharing.share, usage: sharing.shareUsage },

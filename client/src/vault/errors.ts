@@ -66,6 +66,8 @@ const ROLLBACK_TEXT: Record<RolledBackItem, string> = {
 export class RollbackError extends Error {
   override readonly name = 'RollbackError';
   readonly code = 'ROLLBACK_DETECTED';
+  /** The plain sentence, without the map id. */
+  readonly sentence: string;
 
   constructor(
     readonly item: RolledBackItem,
@@ -75,7 +77,9 @@ export class RollbackError extends Error {
     /** What the server presented as current. */
     readonly served: number,
   ) {
-    super(`${mapId !== null ? `map ${mapId}: ` : ''}${ROLLBACK_TEXT[item]} (seen ${seen}, served ${served})`);
+    const sentence = `${ROLLBACK_TEXT[item]} (seen ${seen}, served ${served})`;
+    super(`${mapId !== null ? `map ${mapId}: ` : ''}${sentence}`);
+    this.sentence = sentence;
   }
 }
 

@@ -37,7 +37,7 @@ import { decryptVersionLabel, encryptVersionLabel } from '../crypto/version-labe
 import { mergeDocuments } from '../model/merge-documents.js';
 import type { MindMapDocument } from '../model/mind-map-document.js';
 import { DeviceState, type DeviceStateStore, MemoryDeviceStateStore } from './device-state.js';
-import { MergeConflictError, TamperingError, type TamperedItem, WrongPasswordError } from './errors.js';
+import { MergeConflictError, RollbackError, TamperingError, type TamperedItem, WrongPasswordError } from './errors.js';
 
 export interface Credentials {
   email: string;
@@ -76,6 +76,12 @@ export interface MapInfo {
   createdAt: string;
   updatedAt: string;
 }
+
+/**
+ * A map as listed when each map is checked on its own: `refusal` is why its key or title was not
+ * accepted (nothing of it was decrypted, `title` is null), null for a sound map.
+ */
+export type CheckedMap = (MapInfo & { refusal: null }) | (Omit<MapInfo, 'title'> & { title: null; refusal: TamperingError | RollbackError });
 
 export interface PulledMap {
   mapId: string;
@@ -252,10 +258,31 @@ export class Vault {
     return this.keyVersion;
   }
 
+  /** Every map, decrypted; the first that fails its verification rejects the whole list. */
   async listMaps(): Promise<MapInfo[]> {
-    const maps = await this.api.mindmaps.listAll();
-    const out: MapInfo[] = [];
-    for (const map of maps) out.push(await this.describe(map));
+    const sound: MapInfo[] = [];
+    for (const { refusal, ...info } of await this.checkMaps()) {
+      if (refusal !== null) throw refusal;
+      sound.push(info as MapInfo);
+    }
+    return sound;
+  }
+
+  /**
+   * Every map in the server's order, each verified on its own: one whose envelope or title fails
+   * (planted, moved, or older than this device has seen) is listed with its refusal, and does not
+   * hide the sound ones. Anything else (network, session) still rejects.
+   */
+  async checkMaps(): Promise<CheckedMap[]> {
+    const out: CheckedMap[] = [];
+    for (const map of await this.api.mindmaps.listAll()) {
+      try {
+        out.push({ ...(await this.describe(map)), refusal: null });
+      } catch (error) {
+        if (!(error instanceof TamperingError || error instanceof RollbackError)) throw error;
+        out.push({ ...summary(map), title: null, refusal: error });
+      }
+    }
     return out;
   }
 

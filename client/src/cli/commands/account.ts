@@ -2,6 +2,7 @@
 import { parseArgs } from 'node:util';
 import { MindvaultApi } from '../../api/mindvault-api.js';
 import { MemoryTokenStore } from '../../api/token-store.js';
+import { TamperingError } from '../../vault/errors.js';
 import { Vault } from '../../vault/vault.js';
 import type { CliContext } from '../context.js';
 import { ENV } from '../context.js';
@@ -109,10 +110,22 @@ export async function rotateKeys(args: string[], ctx: CliContext): Promise<numbe
     const rotated = await vault.rotateKeys();
     ctx.io.out(`keyVersion ${rotated.keyVersion}`);
     ctx.io.err(`new key pairs; ${rotated.maps} map(s) re-wrapped`);
+  } catch (error) {
+    if (error instanceof TamperingError && error.mapId !== null) throw new CliError(rotationBlocked(error.mapId, error.sentence));
+    throw error;
   } finally {
     vault.lock();
   }
   return EXIT_OK;
+}
+
+/** A rotation re-wraps every map's keys or none (the server's rule): one map that fails stops it. */
+function rotationBlocked(mapId: string, sentence: string): string {
+  return [
+    `map ${mapId} blocks the rotation: ${sentence} (the map's key or one of its versions'), so it cannot be re-wrapped for new keys, and a rotation must re-wrap every map.`,
+    'Nothing was changed: your keys and every map are as they were.',
+    `To proceed: keep any copy of its content you still have (an earlier \`mindvault pull\`), delete the map with \`mindvault rm --force ${mapId}\`, then run \`mindvault rotate-keys\` again (\`mindvault ls\` marks any other map that fails).`,
+  ].join('\n');
 }
 
 /**

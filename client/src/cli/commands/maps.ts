@@ -1,14 +1,16 @@
-/** ls, new, push, pull, history, restore. */
+/** ls, new, push, pull, history, pin, unpin, restore, rm. */
 import { readFile, writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { createDocument } from '../../model/mind-map-document.js';
+import { RollbackError, TamperingError } from '../../vault/errors.js';
 import type { Vault } from '../../vault/vault.js';
 import type { CliContext } from '../context.js';
 import { type DocumentFormat, formatDocument, parseDocumentFile } from '../document-file.js';
-import { EXIT_OK, positionals, UsageError } from '../io.js';
+import { CliError, EXIT_OK, positionals, UsageError } from '../io.js';
 import { formatBytes, progress } from '../progress.js';
 
-export const lsUsage = 'ls                                      your maps: id, versions, size, title';
+export const lsUsage =
+  'ls                                      your maps: id, versions, size, title; a map that fails verification is listed with "! not verified: why" instead of its title, with a warning (exit 0)';
 export const newUsage = 'new TITLE [--max-versions N]            create a map (one root node named TITLE); prints its id';
 export const pushUsage =
   'push FILE [--map ID] [--title T] [--if-match VERSION]   encrypt and upload FILE (.json or an outline; - for stdin): a new map, or a new version of --map; with --if-match (the version FILE was edited from) a head that moved since is merged with FILE, and saved if the merge is clean';
@@ -17,6 +19,8 @@ export const historyUsage = 'history ID                              a map\'s ve
 export const pinUsage = 'pin ID VERSION [NAME]                   pin a version (never thinned), naming it NAME (encrypted here)';
 export const unpinUsage = 'unpin ID VERSION [--keep-name]          unpin a version (thinning may drop it), removing its name unless --keep-name';
 export const restoreUsage = 'restore ID VERSION                      make an old version the head again (as a new version)';
+export const rmUsage =
+  'rm ID [--force]                         delete a map and all its versions, for good; --force deletes it without opening it (for a map whose key or title fails verification)';
 
 async function withVault<T>(ctx: CliContext, work: (vault: Vault) => Promise<T>): Promise<T> {
   const { vault } = await ctx.unlock();
@@ -30,11 +34,20 @@ async function withVault<T>(ctx: CliContext, work: (vault: Vault) => Promise<T>)
 export async function ls(args: string[], ctx: CliContext): Promise<number> {
   const { positionals: rest } = parseArgs({ args, options: {}, strict: true, allowPositionals: true });
   positionals(rest);
-  const maps = await withVault(ctx, (vault) => vault.listMaps());
+  const maps = await withVault(ctx, (vault) => vault.checkMaps());
   for (const map of maps) {
-    ctx.io.out(`${map.id}  ${String(map.versionCount).padStart(3)} v  ${formatBytes(map.sizeBytes).padStart(10)}  ${map.title}`);
+    // A sound title was written by this account, so no server can make one look like this mark.
+    const title = map.refusal === null ? map.title : `! not verified: ${map.refusal.sentence}`;
+    ctx.io.out(`${map.id}  ${String(map.versionCount).padStart(3)} v  ${formatBytes(map.sizeBytes).padStart(10)}  ${title}`);
   }
   if (maps.length === 0) ctx.io.err('no maps yet: `mindvault new TITLE` or `mindvault push FILE`');
+  const refused = maps.filter((m) => m.refusal !== null).length;
+  if (refused > 0) {
+    ctx.io.err(
+      `warning: ${refused} map${refused === 1 ? '' : 's'} failed verification (marked "! not verified"): nothing of ${refused === 1 ? 'it' : 'them'} was decrypted, ` +
+        'and every command refuses to use it; `mindvault rm --force ID` deletes a map that no longer opens',
+    );
+  }
   return EXIT_OK;
 }
 
@@ -144,6 +157,28 @@ export async function restore(args: string[], ctx: CliContext): Promise<number> 
   const saved = await withVault(ctx, (vault) => vault.restore(mapId!, versionId!));
   ctx.io.out(`version ${saved.versionId}`);
   ctx.io.err(`restored ${versionId} as the new head`);
+  return EXIT_OK;
+}
+
+/**
+ * Without --force the map is opened first (its key and title verified) and named in the answer;
+ * one that fails is refused with the way out. With --force nothing is opened: a map whose key was
+ * planted can still be removed, which is also what lets `rotate-keys` proceed.
+ */
+export async function rm(args: string[], ctx: CliContext): Promise<number> {
+  const { values, positionals: rest } = parseArgs({ args, options: { force: { type: 'boolean' } }, strict: true, allowPositionals: true });
+  const [mapId] = positionals(rest, 'ID');
+  const title = await withVault(ctx, async (vault) => {
+    const opened = values.force === true ? null : await vault.getMap(mapId!).catch((error: unknown) => {
+      if (error instanceof TamperingError || error instanceof RollbackError) {
+        throw new CliError(`${error.sentence}: refusing to open map ${mapId}; \`mindvault rm --force ${mapId}\` deletes it without opening it`);
+      }
+      throw error;
+    });
+    await vault.deleteMap(mapId!);
+    return opened?.title ?? null;
+  });
+  ctx.io.err(title !== null ? `deleted "${title}" (${mapId}) and all its versions` : `deleted map ${mapId} and all its versions`);
   return EXIT_OK;
 }
 
