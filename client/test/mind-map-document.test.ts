@@ -10,9 +10,37 @@ describe('mind-map document', () => {
     expect(doc.root.id).toMatch(/^[0-9a-f-]{36}$/);
   });
 
-  it('keeps known fields and drops unknown ones', () => {
-    const parsed = parseDocument({ version: 1, extra: true, root: { ...node('r', [{ ...node('a'), colour: 'red', position: { x: 1, y: 2, z: 3 } }]) } });
-    expect(parsed).toEqual({ version: 1, root: { id: 'r', text: 'r', children: [{ id: 'a', text: 'a', children: [], position: { x: 1, y: 2 } }] } });
+  it('keeps every field it does not know unchanged, at the document, node and nested levels (the extension rule)', () => {
+    const value = {
+      version: 1,
+      extra: true,
+      theme: { name: 'dusk', palette: ['#000000', { accent: null }] },
+      root: { ...node('r', [{ ...node('a'), colour: 'red', position: { x: 1, y: 2, z: 3 }, style: { bold: true, underline: 'wavy' } }]) },
+      links: [{ id: 'l', from: 'r', to: 'a', label: '', curve: [0.5, 0.25] }],
+      summaries: [{ id: 's', parent: 'r', start: 0, end: 0, label: '', collapsed: false }],
+    };
+    const parsed = parseDocument(structuredClone(value));
+    expect(parsed).toEqual(value);
+    expect(JSON.parse(JSON.stringify(parsed))).toEqual(value);
+  });
+
+  it('keeps an unknown field named __proto__ as a plain field, without touching the prototype', () => {
+    const parsed = parseDocument(JSON.parse('{"version":1,"root":{"id":"r","text":"r","children":[],"__proto__":{"polluted":true}}}'));
+    expect(Object.getPrototypeOf(parsed.root)).toBe(Object.prototype);
+    expect((parsed.root as unknown as Record<string, unknown>)['polluted']).toBeUndefined();
+    expect(JSON.stringify(parsed.root)).toBe('{"id":"r","text":"r","children":[],"__proto__":{"polluted":true}}');
+  });
+
+  it('refuses an unknown field that is not a JSON value, or nests too deep, without overflowing the stack', () => {
+    expect(() => parseDocument({ version: 1, root: { ...node('r'), later: () => 1 } })).toThrow(DocumentFormatError);
+    expect(() => parseDocument({ version: 1, root: node('r'), later: Number.NaN })).toThrow(DocumentFormatError);
+    const deep = (depth: number) => {
+      let value: unknown = [];
+      for (let i = 1; i < depth; i++) value = [value];
+      return value;
+    };
+    expect(() => parseDocument({ version: 1, root: node('r'), later: deep(MAX_DOCUMENT_DEPTH) })).not.toThrow();
+    expect(() => parseDocument({ version: 1, root: node('r'), later: deep(1_000_000) })).toThrow(/nested deeper than/);
   });
 
   it.each<[string, unknown]>([

@@ -3,7 +3,7 @@
  * encrypted (content-cipher.ts).
  */
 import { DocumentFormatError } from '../crypto/errors.js';
-import { type CrossLink, type NodeDetails, parseCrossReferences, parseNodeDetails, type Summary } from './node-details.js';
+import { type CrossLink, extensionFields, KNOWN_FIELDS, type NodeDetails, parseCrossReferences, parseNodeDetails, type Summary } from './node-details.js';
 
 export interface MindMapNode extends NodeDetails {
   id: string;
@@ -33,7 +33,10 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 }
 
 /**
- * Checks `value` is a version-1 document and returns a clean copy holding only known fields.
+ * Checks `value` is a version-1 document and returns a copy of it: known fields checked and copied,
+ * fields it does not know (a later revision's, another writer's) carried as they are beside them,
+ * at every level (document, node, position, style, cross-link, summary), so saving what was read
+ * hands them back unchanged (crypto.md §6.1, the extension rule; their values are not copied).
  * Iterative, so depth is bounded by MAX_DOCUMENT_DEPTH rather than by the JS stack. Node ids must
  * be unique: edits and layout address nodes by id.
  */
@@ -49,12 +52,12 @@ export function parseDocument(value: unknown): MindMapDocument {
     seen.add(id);
     if (typeof text !== 'string') throw new DocumentFormatError(`${path}.text: must be a string`);
     if (!Array.isArray(children)) throw new DocumentFormatError(`${path}.children: must be an array`);
-    const node: MindMapNode = { id, text, children: [], ...parseNodeDetails(raw, path) };
+    const node: MindMapNode = { id, text, children: [], ...parseNodeDetails(raw, path), ...extensionFields(raw, KNOWN_FIELDS.node, path) };
     if (position !== undefined) {
       if (!isRecord(position) || !Number.isFinite(position['x']) || !Number.isFinite(position['y'])) {
         throw new DocumentFormatError(`${path}.position: must be { x, y } with finite numbers`);
       }
-      node.position = { x: position['x'] as number, y: position['y'] as number };
+      node.position = { x: position['x'] as number, y: position['y'] as number, ...extensionFields(position, KNOWN_FIELDS.position, `${path}.position`) };
     }
     return node;
   };
@@ -76,5 +79,5 @@ export function parseDocument(value: unknown): MindMapDocument {
       stack.push({ raw: (childRaw as Record<string, unknown>)['children'] as unknown[], node: child, path: childPath, depth: depth + 1 });
     });
   }
-  return { version: 1, root, ...parseCrossReferences(value, childCounts) };
+  return { ...extensionFields(value, KNOWN_FIELDS.document, 'document'), version: 1, root, ...parseCrossReferences(value, childCounts) };
 }

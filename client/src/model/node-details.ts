@@ -66,6 +66,43 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/** How deep an extension field's value may nest (the document's own nesting limit). */
+export const MAX_EXTENSION_DEPTH = 1000;
+
+/** The fields each object of a document knows, per place; any other is an extension (§6.1). */
+export const KNOWN_FIELDS = {
+  document: new Set(['version', 'root', 'links', 'summaries']),
+  node: new Set(['id', 'text', 'children', 'position', 'note', 'link', 'style', 'tags', 'icons', 'folded']),
+  position: new Set(['x', 'y']),
+  style: new Set(['color', 'background', 'bold', 'italic']),
+  link: new Set(['id', 'from', 'to', 'label', 'bidirectional']),
+  summary: new Set(['id', 'parent', 'start', 'end', 'label']),
+} as const;
+
+/**
+ * The fields of `raw` that `known` does not name: a later revision's, or another writer's. They are
+ * kept as they are, so a save by this client hands them back unchanged (crypto.md §6.1, the
+ * extension rule). Each must be a JSON value nested at most MAX_EXTENSION_DEPTH deep; checked
+ * without recursion. Object.fromEntries defines the keys, so even `__proto__` stays a plain field.
+ */
+export function extensionFields(raw: Record<string, unknown>, known: ReadonlySet<string>, path: string): Record<string, unknown> {
+  const entries = Object.entries(raw).filter(([key]) => !known.has(key));
+  for (const [key, value] of entries) checkJsonValue(value, `${path}.${key}`);
+  return Object.fromEntries(entries);
+}
+
+function checkJsonValue(value: unknown, path: string): void {
+  const stack: { value: unknown; depth: number }[] = [{ value, depth: 1 }];
+  while (stack.length > 0) {
+    const { value: item, depth } = stack.pop()!;
+    if (item === null || typeof item === 'string' || typeof item === 'boolean' || (typeof item === 'number' && Number.isFinite(item))) continue;
+    const nested = Array.isArray(item) ? item : isRecord(item) && Object.getPrototypeOf(item) === Object.prototype ? Object.values(item) : undefined;
+    if (nested === undefined) throw new DocumentFormatError(`${path}: an unknown field must hold a JSON value`);
+    if (depth >= MAX_EXTENSION_DEPTH && nested.length > 0) throw new DocumentFormatError(`${path}: nested deeper than ${MAX_EXTENSION_DEPTH}`);
+    for (const child of nested) stack.push({ value: child, depth: depth + 1 });
+  }
+}
+
 function stringList(value: unknown, path: string, max: number, maxChars: number): string[] {
   if (!Array.isArray(value) || value.length > max || !value.every((v) => typeof v === 'string' && v.length > 0 && v.length <= maxChars)) {
     throw new DocumentFormatError(`${path}: must be at most ${max} non-empty strings of at most ${maxChars} characters`);
@@ -97,7 +134,7 @@ export function parseNodeDetails(raw: Record<string, unknown>, path: string): No
 
 function parseStyle(value: unknown, path: string): NodeStyle {
   if (!isRecord(value)) throw new DocumentFormatError(`${path}: not an object`);
-  const style: NodeStyle = {};
+  const style: NodeStyle = extensionFields(value, KNOWN_FIELDS.style, path);
   for (const key of ['color', 'background'] as const) {
     const colour = value[key];
     if (colour === undefined) continue;
@@ -140,7 +177,13 @@ export function parseCrossReferences(
       .map((entry: unknown, i): CrossLink => {
         const path = `links[${i}]`;
         if (!isRecord(entry)) throw new DocumentFormatError(`${path}: not an object`);
-        const link: CrossLink = { id: id(entry['id'], `${path}.id`), from: id(entry['from'], `${path}.from`), to: id(entry['to'], `${path}.to`), label: label(entry['label'], `${path}.label`) };
+        const link: CrossLink = {
+          id: id(entry['id'], `${path}.id`),
+          from: id(entry['from'], `${path}.from`),
+          to: id(entry['to'], `${path}.to`),
+          label: label(entry['label'], `${path}.label`),
+          ...extensionFields(entry, KNOWN_FIELDS.link, path),
+        };
         if (entry['bidirectional'] !== undefined) {
           if (typeof entry['bidirectional'] !== 'boolean') throw new DocumentFormatError(`${path}.bidirectional: must be a boolean`);
           link.bidirectional = entry['bidirectional'];
@@ -159,7 +202,14 @@ export function parseCrossReferences(
         if (!Number.isInteger(start) || !Number.isInteger(end) || (start as number) < 0 || (end as number) < (start as number)) {
           throw new DocumentFormatError(`${path}: start and end must be integers with 0 <= start <= end`);
         }
-        return { id: id(entry['id'], `${path}.id`), parent: id(entry['parent'], `${path}.parent`), start: start as number, end: end as number, label: label(entry['label'], `${path}.label`) };
+        return {
+          id: id(entry['id'], `${path}.id`),
+          parent: id(entry['parent'], `${path}.parent`),
+          start: start as number,
+          end: end as number,
+          label: label(entry['label'], `${path}.label`),
+          ...extensionFields(entry, KNOWN_FIELDS.summary, path),
+        };
       })
       .filter((summary) => summary.end < (childCounts.get(summary.parent) ?? 0));
   }
