@@ -92,15 +92,20 @@ export function createMindElixirEditor(el: HTMLElement, initial: MindMapDocument
   const openMenuAt = (x: number, y: number) => {
     for (const listener of menuListeners) listener({ x, y });
   };
+  /**
+   * NOTE: caught on the host, before the container: mind-elixir listens for contextmenu on its
+   * container even with its menu off, and 200 ms later selects the node right-clicked unless that
+   * node is still selected. When another node was chosen in those 200 ms (the other end of a
+   * cross-link, a second right-click, a node picked from the menu's first action) it took the
+   * selection back, and the next command acted on the old node.
+   */
   const onContextMenu = (event: MouseEvent) => {
     event.preventDefault();
+    event.stopPropagation();
+    // The right button also drags the map around: a drag is no request for the menu.
+    if (mind.panHelper.moved) return;
     const topic = (event.target as HTMLElement).closest('me-tpc') as Topic | null;
-    // The menu acts on the node it was opened on alone: a selection left over (a cross-link just
-    // drawn leaves its source in currentNodes) made it act on another node.
-    if (topic) {
-      mind.clearSelection();
-      mind.selectNode(topic);
-    }
+    if (topic) mind.selectNode(topic);
     openMenuAt(event.clientX, event.clientY);
   };
   const onKeyDown = (event: KeyboardEvent) => {
@@ -125,7 +130,7 @@ export function createMindElixirEditor(el: HTMLElement, initial: MindMapDocument
     }, LONG_PRESS_MS);
   };
   const cancelPress = () => clearTimeout(pressTimer);
-  mind.container.addEventListener('contextmenu', onContextMenu);
+  el.addEventListener('contextmenu', onContextMenu, { capture: true });
   mind.container.addEventListener('keydown', onKeyDown);
   mind.container.addEventListener('pointerdown', onPointerDown);
   mind.container.addEventListener('pointerup', cancelPress);
@@ -174,8 +179,7 @@ export function createMindElixirEditor(el: HTMLElement, initial: MindMapDocument
     moveUp: (topic) => topic?.nodeObj.parent && void mind.moveUpNode(topic),
     moveDown: (topic) => topic?.nodeObj.parent && void mind.moveDownNode(topic),
     toggleFold: () => toggleFold(),
-    // mind-elixir brackets `currentNodes`, which a cross-link drawn just before can leave holding
-    // its source: the bracket went over the wrong node. It is made over exactly this topic.
+    // mind-elixir brackets every selected node: the bracket is made over exactly this one.
     summarize: (topic) => {
       if (!topic?.nodeObj.parent) return;
       mind.clearSelection();
@@ -260,6 +264,7 @@ export function createMindElixirEditor(el: HTMLElement, initial: MindMapDocument
     exportPng: () => svgToPng(svgOf(mind)),
     destroy() {
       clearTimeout(pressTimer);
+      el.removeEventListener('contextmenu', onContextMenu, { capture: true });
       mind.bus.removeListener('operation', onOperation);
       mind.bus.removeListener('expandNode', changed);
       mind.bus.removeListener('selectNodes', selectionChanged);
