@@ -132,6 +132,23 @@ export {
   type PasswordChangeMaterial,
 } from './crypto/account.js';
 
+export {
+  createRecoveryKey,
+  deriveRecoveryKeys,
+  generateRecoveryKey,
+  type NewRecoveryKey,
+  openRecoveryKeyMaterial,
+  RECOVERY_AUTH_KEY_INFO,
+  RECOVERY_KEY_BYTES,
+  RECOVERY_KEY_WORDS,
+  RECOVERY_WRAP_KEY_INFO,
+  recoveryKeyFromWords,
+  recoveryKeyToWords,
+  type RecoveryRequest,
+  type RecoveryWrapping,
+  resealForRecovery,
+} from './crypto/recovery-key.js';
+
 export { type RotatedEnvelope, type RotatedMap, type Rotation, type RotationInput, type RotationMapInput, rotateAccountKeys } from './crypto/key-rotation.js';
 
 export {

@@ -218,4 +218,42 @@ describe('the mindvault CLI against the real server', () => {
     expect((await login()).code).toBe(0);
     expect((await mindvault(['2fa', 'status'], env)).stdout.trim()).toBe('totp off');
   });
+  it('prints a recovery key at registration, resets a forgotten password with it, and makes a new one', async () => {
+    const email = `cli-${randomBytes(5).toString('hex')}@example.com`;
+    const env = { MINDVAULT_CONFIG_DIR: join(work, 'recovery'), MINDVAULT_INSECURE_TEST_KDF: '1', MINDVAULT_PASSWORD: 'soon forgotten' };
+    const registered = await mindvault(['register', '--email', email, '--server', t.baseUrl], env);
+    expect(registered.code, registered.stderr).toBe(0);
+    const words = registered.stdout.trim();
+    expect(words.split(' ')).toHaveLength(12);
+    expect(registered.stderr).toContain(`Recovery key for ${email} on ${t.baseUrl}`);
+    const outline = join(work, 'recovered.md');
+    await writeFile(outline, 'Rückblick 2026\n  - Ideen\n');
+    const pushed = await mindvault(['push', outline], env);
+    expect(pushed.code, pushed.stderr).toBe(0);
+    const mapId = /^map (\S+)$/m.exec(pushed.stdout)![1]!;
+
+    const recover = (recoveryWords: string) =>
+      mindvault(['recover', '--email', email, '--server', t.baseUrl], { ...env, MINDVAULT_PASSWORD: '', MINDVAULT_RECOVERY_WORDS: recoveryWords, MINDVAULT_NEW_PASSWORD: 'remembered now' });
+    const wrong = await recover('abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon about');
+    expect(wrong.code).toBe(1);
+    expect(wrong.stderr).toMatch(/not the recovery key of this account/);
+    const recovered = await recover(words);
+    expect(recovered.code, recovered.stderr).toBe(0);
+    const replacement = recovered.stdout.trim();
+    expect(replacement.split(' ')).toHaveLength(12);
+    expect(replacement).not.toBe(words);
+    expect((await recover(words)).code).toBe(1);
+
+    const after = { ...env, MINDVAULT_PASSWORD: 'remembered now' };
+    expect((await mindvault(['login', '--email', email, '--server', t.baseUrl], env)).code).toBe(1);
+    expect((await mindvault(['login', '--email', email, '--server', t.baseUrl], after)).code).toBe(0);
+    const pulled = await mindvault(['pull', mapId], after);
+    expect(pulled.code, pulled.stderr).toBe(0);
+    expect(JSON.parse(pulled.stdout).root).toMatchObject({ text: 'Rückblick 2026', children: [{ text: 'Ideen' }] });
+    expect((await mindvault(['recovery-key', 'status'], after)).stdout).toMatch(/^recovery key set /);
+    const renewed = await mindvault(['recovery-key', 'new'], after);
+    expect(renewed.code, renewed.stderr).toBe(0);
+    expect((await recover(replacement)).code).toBe(1);
+    expect((await recover(renewed.stdout.trim())).code).toBe(0);
+  });
 });

@@ -1,4 +1,4 @@
-/** /api/auth: prelogin, register, login, logout, keys, rotation, password change, account deletion. */
+/** /api/auth: prelogin, register, login, logout, keys, rotation, password change, recovery, account deletion. */
 import type { HttpClient } from './http-client.js';
 import type { JsonBody, Schemas, TokenPair } from './schema.js';
 
@@ -66,6 +66,26 @@ export class AuthApi {
 
   async disableTotp(body: JsonBody<'/api/auth/2fa/totp', 'delete'>): Promise<void> {
     await this.http.call('delete', '/api/auth/2fa/totp', { body });
+  }
+
+  recoveryStatus(): Promise<Schemas['RecoveryStatusDto']> {
+    return this.http.call('get', '/api/auth/recovery', {});
+  }
+
+  /** Sets the recovery key's proof and wrapping; an earlier recovery key stops working. */
+  async setRecoveryKey(body: JsonBody<'/api/auth/recovery', 'put'>): Promise<void> {
+    await this.http.call('put', '/api/auth/recovery', { body });
+  }
+
+  /** The private keys as the recovery key wrapped them, for whoever proves the key (no session). */
+  recoveryKeyMaterial(body: JsonBody<'/api/auth/recover/key-material', 'post'>): Promise<Schemas['RecoveryKeyMaterialDto']> {
+    return this.http.call('post', '/api/auth/recover/key-material', { auth: false, body });
+  }
+
+  /** A new password from the recovery key; every session ends, this device's too. */
+  async recover(body: JsonBody<'/api/auth/recover', 'post'>): Promise<void> {
+    await this.http.call('post', '/api/auth/recover', { auth: false, body });
+    await this.http.setTokens(undefined);
   }
 
   /** Deletes the account and everything it owns on the server, then forgets the session here. */

@@ -22,6 +22,7 @@ export const ENV = {
   password: 'MINDVAULT_PASSWORD',
   newPassword: 'MINDVAULT_NEW_PASSWORD',
   totpCode: 'MINDVAULT_TOTP_CODE',
+  recoveryWords: 'MINDVAULT_RECOVERY_WORDS',
   insecureTestKdf: 'MINDVAULT_INSECURE_TEST_KDF',
 } as const;
 

@@ -7,6 +7,7 @@ import { MindvaultCryptoError } from '../crypto/errors.js';
 import { MergeConflictError, RollbackError, TamperingError, WrongPasswordError } from '../vault/errors.js';
 import * as account from './commands/account.js';
 import * as maps from './commands/maps.js';
+import { recover, recoverUsage, recoveryKey, recoveryKeyUsage } from './commands/recovery.js';
 import { secondFactor, secondFactorUsage } from './commands/second-factor.js';
 import { selftest, selftestUsage } from './commands/selftest.js';
 import * as sharing from './commands/sharing.js';
@@ -37,6 +38,8 @@ const commands: Record<string, { run: Command; usage: string }> = {
   upgrade: { run: account.upgrade, usage: account.upgradeUsage },
   'delete-account': { run: account.deleteAccount, usage: account.deleteAccountUsage },
   '2fa': { run: secondFactor, usage: secondFactorUsage },
+  'recovery-key': { run: recoveryKey, usage: recoveryKeyUsage },
+  recover: { run: recover, usage: recoverUsage },
   unshare: { run: sharing.unshare, usage: sharing.unshareUsage },
   watch: { run: watch, usage: watchUsage },
   selftest: { run: (args, ctx) => selftest(args, ctx.io), usage: selftestUsage },
@@ -54,7 +57,8 @@ export function usage(): string {
     `  ${ENV.server}        API base URL; --server wins over it, it wins over the config (default ${DEFAULT_SERVER})`,
     `  ${ENV.email}         account email for register and login (or --email)`,
     `  ${ENV.password}      password for non-interactive use (else a prompt); never stored`,
-    `  ${ENV.newPassword}  the new password for passwd`,
+    `  ${ENV.newPassword}  the new password for passwd and recover`,
+    `  ${ENV.recoveryWords} the recovery key's 12 words for recover (else a prompt)`,
     `  ${ENV.totpCode}     a second-factor code for login (or --code; else a prompt)`,
     '',
     'The config directory holds the server URL, the session tokens and what this device has seen',

@@ -15,7 +15,7 @@ import type { Download } from '../api/mindmaps-api.js';
 import type { InlineContent, MindMapDetail, MindMapSummary, SavedVersion, VersionSnapshot } from '../api/schema.js';
 import type { Envelope, KdfParams } from '../contract.js';
 import { changePassword, createAccount, deriveLoginKeys, type LoginKeys, type NewKdfOptions } from '../crypto/account.js';
-import { fromBase64 } from '../crypto/base64.js';
+import { fromBase64, toBase64 } from '../crypto/base64.js';
 import { wipe } from '../crypto/bytes.js';
 import {
   decryptDocument,
@@ -32,6 +32,7 @@ import { generateDek, publicKeysOf, unwrapOwnerDek, wrapOwnerDek } from '../cryp
 import { type KdfFormat, normalizeEmail } from '../crypto/kdf.js';
 import { type AccountKeyPairs, type BundleFormat, unlockKeyBundle } from '../crypto/key-bundle.js';
 import { rotateAccountKeys } from '../crypto/key-rotation.js';
+import { createRecoveryKey, deriveRecoveryKeys, openRecoveryKeyMaterial, recoveryKeyFromWords, resealForRecovery } from '../crypto/recovery-key.js';
 import { buildShareUrl, createLinkShare, type LinkShare } from '../crypto/share-link.js';
 import { decryptVersionLabel, encryptVersionLabel } from '../crypto/version-label.js';
 import { mergeDocuments } from '../model/merge-documents.js';
@@ -191,6 +192,42 @@ export class Vault {
           if (!(stepError instanceof ApiError && stepError.code === 'INVALID_SECOND_FACTOR' && attempt < SECOND_FACTOR_TRIES)) throw stepError;
         }
       }
+    }
+  }
+
+  /**
+   * A forgotten password, reset with the recovery key's words: the server answers the private keys
+   * as the recovery key wrapped them, they are opened and checked against the account's public
+   * keys here, sealed under `newPassword`, and sent with a new recovery key that replaces the used
+   * one. Every session ends; log in with the new password next. Resolves to the new recovery
+   * key's words, to show once. Wrong words: the server's INVALID_RECOVERY_KEY (or InvalidInputError
+   * for words that are not a recovery key at all); key material that does not open: TamperingError.
+   */
+  static async recover(
+    api: MindvaultApi,
+    input: { email: string; recoveryWords: string; newPassword: string },
+    options: VaultOptions = {},
+  ): Promise<{ newRecoveryWords: string }> {
+    const email = normalizeEmail(input.email);
+    const key = recoveryKeyFromWords(input.recoveryWords);
+    const { recoveryAuthKey } = deriveRecoveryKeys(key);
+    const proof = { email, recoveryAuthKey: toBase64(recoveryAuthKey) };
+    const material = await api.auth.recoveryKeyMaterial(proof);
+    let keyPairs: AccountKeyPairs;
+    try {
+      keyPairs = await openRecoveryKeyMaterial(material, key);
+    } catch (error) {
+      if (error instanceof DecryptionError) throw new TamperingError('key-bundle', null, { cause: error });
+      throw error;
+    } finally {
+      wipe(key, recoveryAuthKey);
+    }
+    try {
+      const { request, newWords } = await resealForRecovery({ email, newPassword: input.newPassword, keyPairs, keyVersion: material.keyVersion }, options);
+      await api.auth.recover({ ...proof, ...request });
+      return { newRecoveryWords: newWords };
+    } finally {
+      wipe(keyPairs.classical.secretKey, keyPairs.pq.seed, keyPairs.pq.secretKey);
     }
   }
 
@@ -680,6 +717,25 @@ export class Vault {
   async deleteAccount(password: string): Promise<void> {
     await this.api.auth.deleteAccount({ currentAuthKey: await this.proofOf(password) });
     this.lock();
+  }
+
+  /** Whether a recovery key can reset the password (a key rotation drops it). */
+  async recoveryStatus(): Promise<{ enabled: boolean; createdAt: string | null }> {
+    return this.api.auth.recoveryStatus();
+  }
+
+  /**
+   * Makes a new recovery key for the current keys and resolves to its 12 words, to show once; an
+   * earlier recovery key stops working. The password is asked again: an unlocked device left alone
+   * must not be enough to plant a recovery key someone else holds.
+   */
+  async createRecoveryKey(password: string): Promise<string> {
+    const currentAuthKey = await this.proofOf(password);
+    return this.withCurrentKeys(async () => {
+      const { words, wrapping } = await createRecoveryKey(this.keyPairs, this.keyVersion);
+      await this.api.auth.setRecoveryKey({ currentAuthKey, keyVersion: this.keyVersion, recovery: wrapping });
+      return words;
+    });
   }
 
   /** Whether a TOTP factor guards the login, and how many backup codes are left. */

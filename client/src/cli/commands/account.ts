@@ -7,11 +7,12 @@ import { Vault } from '../../vault/vault.js';
 import type { CliContext } from '../context.js';
 import { ENV } from '../context.js';
 import { CliError, EXIT_OK, UsageError } from '../io.js';
+import { printRecoveryKit } from './recovery.js';
 
 const serverOption = { server: { type: 'string' } } as const;
 const emailOption = { email: { type: 'string' } } as const;
 
-export const registerUsage = 'register --email EMAIL [--server URL]   create an account (password: prompt or MINDVAULT_PASSWORD)';
+export const registerUsage = 'register --email EMAIL [--server URL]   create an account (password: prompt or MINDVAULT_PASSWORD); prints its recovery key';
 export const loginUsage = 'login --email EMAIL [--server URL] [--code CODE]   log in on this device with email and password (and a second-factor code if the account has one)';
 export const logoutUsage = 'logout                                  end the session here and on the server';
 export const statusUsage = 'status                                  server, account and config directory in use';
@@ -27,8 +28,14 @@ export async function register(args: string[], ctx: CliContext): Promise<number>
   const server = ctx.serverUrl(config, values.server);
   const password = await ctx.password(`New password for ${email}: `, ENV.password, { confirm: true });
   const options = ctx.vaultOptions();
-  await startSession(ctx, server, email, (api) => Vault.register(api, { email, password }, options));
+  let recoveryWords = '';
+  await startSession(ctx, server, email, async (api) => {
+    const vault = await Vault.register(api, { email, password }, options);
+    recoveryWords = await vault.createRecoveryKey(password);
+    return vault;
+  });
   ctx.io.err(`registered ${email} on ${server}; session saved in ${ctx.config.dir}`);
+  printRecoveryKit(ctx, recoveryWords, email, server);
   return EXIT_OK;
 }
 
