@@ -42,7 +42,7 @@ export interface Recovery {
 }
 
 /**
- * Recovery without the password (docs/crypto.md §10). The client's recovery key wraps the
+ * Recovery without the password (docs/crypto.md §10a). The client's recovery key wraps the
  * account's private keys a second time; the server keeps that wrapping and an argon2id hash of the
  * key's proof, never the key. Proving the key sets a new password, replaces the recovery key with
  * the new one the request carries (so a proof works once) and ends every session.

@@ -1,5 +1,5 @@
 /**
- * The recovery key (docs/crypto.md §10): 128 random bits the client makes and shows once, as 12
+ * The recovery key (docs/crypto.md §10a): 128 random bits the client makes and shows once, as 12
  * BIP-39 English words (the last word carries a 4-bit checksum, so most typos are caught here).
  *
  *   recoveryAuthKey = HKDF-SHA-256(ikm = key, salt = none, info = "mindvault/v2/recovery-auth-key", 32)  → the server (stored as an argon2id hash)
