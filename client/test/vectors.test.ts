@@ -17,6 +17,7 @@ import {
   deriveAccountMacKey,
   deriveContentKey,
   deriveKdfSalt,
+  deriveShareKek,
   deriveTitleKey,
   fromBase64,
   fromBase64Url,
@@ -26,11 +27,12 @@ import {
   normalizeEmail,
   openLinkShare,
   readContentHeader,
+  toBase64,
   unlockKeyBundle,
   unwrapOwnerDek,
   uuidBytes,
 } from '../src/index.js';
-import { fromHex, toHex } from './helpers.js';
+import { fromHex, openIndependently, toHex } from './helpers.js';
 
 interface KdfVector {
   email: string;
@@ -193,6 +195,76 @@ describe('v2 vectors: must refuse', () => {
       await expect(attempt).rejects.toMatchObject({ name: 'DecryptionError' });
     });
   }
+});
+
+describe('v1 vectors (test/vectors/v1.json): read only, every value recomputed or opened, and checked independently', () => {
+  const w = JSON.parse(readFileSync(new URL('./vectors/v1.json', import.meta.url), 'utf8'));
+  const place = { userId: '6f1c2a3b-4d5e-4f60-8a7b-9c0d1e2f3a4b', mapId: '0a1b2c3d-4e5f-4a6b-8c7d-8e9f0a1b2c3d', keyVersion: 1 };
+  const dek = fromHex(w.ownerEnvelope.dek);
+  const kek = fromHex(w.kdf.keyEncryptionKey);
+
+  it('derives master key, authKey and KEK from the server salt as is (no email)', async () => {
+    const k = w.kdf;
+    for (const email of ['ada@example.com', 'someone.else@example.org']) {
+      const keys = await deriveAccountKeys({ email, password: k.password, params: k.params, format: 'v1' }, { policy: INSECURE_TEST_KDF_POLICY });
+      expect([toHex(keys.authKey), toBase64(keys.authKey), toHex(keys.keyEncryptionKey)]).toEqual([k.authKey, k.authKeyBase64, k.keyEncryptionKey]);
+    }
+    const p = k.params;
+    const master = argon2id(Buffer.from(k.password.normalize('NFC')), fromBase64(p.salt), { m: p.memoryKiB, t: p.iterations, p: p.parallelism, dkLen: 32, version: 0x13 });
+    expect(toHex(master)).toBe(k.masterKey);
+    expect(toHex(hkdf32(master, new Uint8Array(0), Buffer.from('mindvault/v1/auth-key')))).toBe(k.authKey);
+    expect(toHex(hkdf32(master, new Uint8Array(0), Buffer.from('mindvault/v1/key-encryption-key')))).toBe(k.keyEncryptionKey);
+  });
+
+  it('opens the key bundle to the fixed key pairs; each private-key blob opens with node:crypto as laid out', async () => {
+    const fixed = keyPairsFromSecrets(fromHex(w.account.x25519Secret), fromHex(w.account.mlkemSeed));
+    expect(toHex(fixed.classical.publicKey)).toBe(w.account.x25519Public);
+    expect(createHash('sha256').update(fixed.pq.publicKey).digest('hex')).toBe(w.account.mlkemPublicSha256);
+    const { keyPairs: unlocked, format } = await unlockKeyBundle({ ...w.account.bundle, keyVersion: 1 }, kek);
+    expect(format).toBe('v1');
+    expect([toHex(unlocked.classical.secretKey), toHex(unlocked.pq.seed)]).toEqual([w.account.x25519Secret, w.account.mlkemSeed]);
+    const bundle = w.account.bundle;
+    expect(toHex(openIndependently(kek, fromBase64(bundle.classicalPrivEncrypted), 2, 'mindvault/v1/private-key/x25519'))).toBe(w.account.x25519Secret);
+    expect(toHex(openIndependently(kek, fromBase64(bundle.pqPrivEncrypted), 2, 'mindvault/v1/private-key/ml-kem-768'))).toBe(w.account.mlkemSeed);
+  });
+
+  it('combines the hybrid shared secrets as in the file (plain-label info), and independently', () => {
+    const c = w.combiner;
+    const input = {
+      pqSharedSecret: fromHex(c.pqSharedSecret),
+      classicalSharedSecret: fromHex(c.classicalSharedSecret),
+      ephClassicalPublic: fromHex(c.ephClassicalPublic),
+      pqCiphertext: fromHex(c.pqCiphertext),
+      recipientClassicalPublic: fromHex(c.recipientClassicalPublic),
+      recipientPqPublic: fromHex(c.recipientPqPublic),
+    };
+    expect(toHex(combineSharedSecrets(input, 'v1'))).toBe(c.kek);
+    const sha = (b: Uint8Array) => createHash('sha256').update(b).digest();
+    const info = Buffer.concat([Buffer.from('mindvault/v1/hybrid-kem/x25519-mlkem768'), input.ephClassicalPublic, sha(input.pqCiphertext), input.recipientClassicalPublic, sha(input.recipientPqPublic)]);
+    expect(toHex(hkdf32(Buffer.concat([input.pqSharedSecret, input.classicalSharedSecret]), new Uint8Array(0), info))).toBe(c.kek);
+  });
+
+  it('opens the owner envelope on the upgrade path only (nothing authenticates it)', async () => {
+    const keyPairs = keyPairsFromSecrets(fromHex(w.account.x25519Secret), fromHex(w.account.mlkemSeed));
+    expect(await unwrapOwnerDek(w.ownerEnvelope.envelope, keyPairs, place, { allowLegacy: true })).toEqual({ dek, epoch: 1, format: 'v1' });
+    expect(fromBase64(w.ownerEnvelope.envelope.wrappedDek)).toHaveLength(60);
+    await expect(unwrapOwnerDek(w.ownerEnvelope.envelope, keyPairs, place)).rejects.toMatchObject({ name: 'DecryptionError' });
+  });
+
+  it('opens the document blob and the title with the DEK, and with node:crypto as laid out', async () => {
+    const blob = fromBase64(w.document.blob);
+    const opened = await decryptDocument(blob, { ...place, dek });
+    expect(opened).toMatchObject({ document: w.document.plaintext, format: 'v1' });
+    expect(JSON.parse(Buffer.from(openIndependently(dek, blob, 5, 'mindvault/v1/content/document')).toString('utf8'))).toEqual(w.document.plaintext);
+    expect(await decryptTitle(w.title.encryptedTitle, { ...place, dek })).toEqual({ title: w.title.title, revision: 0, format: 'v1' });
+    expect(Buffer.from(openIndependently(dek, fromBase64(w.title.encryptedTitle), 5, 'mindvault/v1/content/title')).toString('utf8')).toBe(w.title.title);
+  });
+
+  it('derives the share-link KEK from the link key, and independently', () => {
+    const linkKey = fromHex(w.shareKek.linkKey);
+    expect(toHex(deriveShareKek(linkKey, 'v1'))).toBe(w.shareKek.kek);
+    expect(toHex(hkdf32(linkKey, new Uint8Array(0), Buffer.from('mindvault/v1/share-link/kek')))).toBe(w.shareKek.kek);
+  });
 });
 
 function u16(n: number): Buffer {
