@@ -58,10 +58,10 @@ describe('client SDK: recovery key', () => {
 
   it('keeps the second factor: after recovery the login still asks for a code', async () => {
     const creds = account();
-    const vault = await Vault.register(fresh(), creds, FAST_KDF);
+    const { vault, recoveryWords: words } = await Vault.registerWithRecoveryKey(fresh(), creds, FAST_KDF);
+    expect((await vault.recoveryStatus()).enabled).toBe(true);
     const { secret } = await vault.beginTotp(creds.password);
     await vault.confirmTotp(await generate({ secret }));
-    const words = await vault.createRecoveryKey(creds.password);
     await Vault.recover(fresh(), { email: creds.email, recoveryWords: words, newPassword: 'after recovery' }, FAST_KDF);
     await expect(Vault.login(fresh(), { email: creds.email, password: 'after recovery' }, FAST_KDF)).rejects.toMatchObject({ code: 'SECOND_FACTOR_REQUIRED' });
     // The next time step: the enrolment's code is spent.

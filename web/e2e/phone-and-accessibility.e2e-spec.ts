@@ -55,8 +55,15 @@ describe.skipIf(!CHROMIUM_AVAILABLE)('every page for everyone, on any screen', (
     await page.getByRole('heading', { name: 'Create an account' }).waitFor();
     await check('register');
 
+    await page.goto('/recover');
+    await page.getByRole('heading', { name: 'Forgot your password?' }).waitFor();
+    await check('recover');
     const auth = new AuthPages(page);
-    await auth.register('axe@example.com', 'accessible to all');
+    await auth.submitRegistration('axe@example.com', 'accessible to all');
+    await page.getByRole('region', { name: 'Recovery kit' }).waitFor();
+    await check('recovery kit');
+    await auth.acceptRecoveryKit('Continue to my maps');
+    await page.waitForURL('**/maps');
     await check('maps, empty');
     const maps = new MapsPage(page);
     await maps.createMap('Reachable');

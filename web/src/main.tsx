@@ -6,6 +6,7 @@ import { EditorPage } from './pages/editor/editor-page';
 import { HistoryPage } from './pages/history/history-page';
 import { LockScreen } from './pages/login/lock-screen';
 import { LoginPage } from './pages/login/login-page';
+import { RecoverPage } from './pages/login/recover-page';
 import { MapsPage } from './pages/maps/maps-page';
 import { ShareViewPage } from './pages/share-view/share-view-page';
 import { navigate, onLinkClick, type Route, useRoute } from './router';
@@ -26,6 +27,7 @@ function Page({ route }: { route: Route }) {
   // Unknown paths need no account to be told so.
   if (route.name === 'not-found') return <main class="auth-page"><h1>Nothing here</h1><p><a href={session ? '/maps' : '/login'} onClick={onLinkClick}>{session ? 'Back to your maps' : 'Log in'}</a></p></main>;
   const here = `${location.pathname}${location.search}`;
+  if (route.name === 'recover') return session ? <Redirect to="/account" /> : <RecoverPage />;
   if (route.name === 'login' || route.name === 'register') {
     if (session) return <Redirect to="/maps" />;
     const next = new URLSearchParams(location.search).get('next');

@@ -4,6 +4,7 @@ export type Route =
   | { name: 'home' }
   | { name: 'login' }
   | { name: 'register' }
+  | { name: 'recover' }
   | { name: 'maps' }
   | { name: 'editor'; mapId: string }
   | { name: 'history'; mapId: string }
@@ -20,6 +21,7 @@ export function parseRoute(pathname: string): Route {
   if (parts.length === 0) return { name: 'home' };
   if (parts.length === 1 && first === 'login') return { name: 'login' };
   if (parts.length === 1 && first === 'register') return { name: 'register' };
+  if (parts.length === 1 && first === 'recover') return { name: 'recover' };
   if (parts.length === 1 && first === 'maps') return { name: 'maps' };
   if (parts.length === 1 && first === 'account') return { name: 'account' };
   if (parts.length === 2 && first === 'maps' && second) return { name: 'editor', mapId: second };

@@ -159,6 +159,15 @@ export class Vault {
     return new Vault(api, email, userId, account.keyPairs, 1, account.keyEncryptionKey, account.authKey, state, options);
   }
 
+  /**
+   * register, then the account's first recovery key (its words, to show once), proved with the
+   * password just typed: no second derivation.
+   */
+  static async registerWithRecoveryKey(api: MindvaultApi, credentials: Credentials, options: VaultOptions = {}): Promise<{ vault: Vault; recoveryWords: string }> {
+    const vault = await Vault.register(api, credentials, options);
+    return { vault, recoveryWords: await vault.setRecoveryKey(vault.authKey) };
+  }
+
   /** A fresh device: prelogin → Argon2id → login → fetch the key bundle → verify and open it. */
   static async login(api: MindvaultApi, { email: typed, password, secondFactor }: Credentials, options: VaultOptions = {}): Promise<Vault> {
     // The server keys accounts by the normalised address (crypto.md §3): that is what it is sent.
@@ -730,7 +739,10 @@ export class Vault {
    * must not be enough to plant a recovery key someone else holds.
    */
   async createRecoveryKey(password: string): Promise<string> {
-    const currentAuthKey = await this.proofOf(password);
+    return this.setRecoveryKey(await this.proofOf(password));
+  }
+
+  private setRecoveryKey(currentAuthKey: string): Promise<string> {
     return this.withCurrentKeys(async () => {
       const { words, wrapping } = await createRecoveryKey(this.keyPairs, this.keyVersion);
       await this.api.auth.setRecoveryKey({ currentAuthKey, keyVersion: this.keyVersion, recovery: wrapping });

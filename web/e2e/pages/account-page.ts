@@ -31,6 +31,27 @@ export class AccountPage {
     await this.page.getByText('Password changed.').waitFor();
   }
 
+  /** The recovery-key section's status line. */
+  async recoveryKeyText(): Promise<string> {
+    const status = this.page.getByRole('region', { name: 'Recovery key' }).getByRole('status');
+    await status.waitFor();
+    return (await status.textContent()) ?? '';
+  }
+
+  /** A new recovery key (the password asked again); answers its words once the kit is saved. */
+  async makeRecoveryKey(password: string): Promise<string> {
+    const section = this.page.getByRole('region', { name: 'Recovery key' });
+    await section.getByLabel('Password').fill(password);
+    await section.getByRole('button', { name: /Make a (new )?recovery key/ }).click();
+    const kit = this.page.getByRole('region', { name: 'Recovery kit' });
+    await kit.waitFor();
+    const words = await kit.getByRole('list', { name: 'Recovery key words' }).getByRole('listitem').allTextContents();
+    await kit.getByLabel('I have written down or printed my recovery key').check();
+    await kit.getByRole('button', { name: 'Done' }).click();
+    await section.waitFor();
+    return words.join(' ');
+  }
+
   /** Answers the result line, e.g. "New keys (version 2); 1 map re-wrapped." */
   async rotateKeys(): Promise<string> {
     const section = this.page.getByRole('region', { name: 'Rotate keys' });

@@ -4,9 +4,40 @@ import type { Page } from 'playwright-core';
 export class AuthPages {
   constructor(private readonly page: Page) {}
 
-  async register(email: string, password: string): Promise<void> {
+  /** Registers, saves the recovery kit the next step shows, and goes on to the maps; answers the kit's words. */
+  async register(email: string, password: string): Promise<string> {
     await this.submitRegistration(email, password);
+    const words = await this.acceptRecoveryKit('Continue to my maps');
     await this.page.waitForURL('**/maps');
+    return words;
+  }
+
+  /** The recovery kit on screen: its 12 words, after ticking "written down" and leaving with `done`. */
+  async acceptRecoveryKit(done: string): Promise<string> {
+    const kit = this.page.getByRole('region', { name: 'Recovery kit' });
+    await kit.waitFor();
+    const words = await kit.getByRole('list', { name: 'Recovery key words' }).getByRole('listitem').allTextContents();
+    await kit.getByLabel('I have written down or printed my recovery key').check();
+    await kit.getByRole('button', { name: done }).click();
+    return words.join(' ');
+  }
+
+  /** "Forgot password?" from the login page: the words and a new password; answers the replacement words. */
+  async recover(email: string, words: string, newPassword: string): Promise<string> {
+    await this.page.goto('/login');
+    await this.page.getByRole('link', { name: 'Forgot password?' }).click();
+    await this.submitRecovery(email, words, newPassword);
+    return this.acceptRecoveryKit('Continue to log in');
+  }
+
+  /** Fills the recovery form and submits; does not wait for the outcome. */
+  async submitRecovery(email: string, words: string, newPassword: string): Promise<void> {
+    const form = this.page.getByRole('form', { name: 'Recover account' });
+    await form.getByLabel('Email').fill(email);
+    await form.getByLabel('Recovery key (12 words)').fill(words);
+    await form.getByLabel('New password', { exact: true }).fill(newPassword);
+    await form.getByLabel('Repeat new password').fill(newPassword);
+    await form.getByRole('button', { name: 'Set new password' }).click();
   }
 
   /** Fills the sign-up form and submits; does not wait for success. */

@@ -27,6 +27,10 @@ export function describeFailure(error: unknown): Failure {
         return { kind: 'wrong-password', message: 'Wrong or already used code.' };
       case 'INVALID_CHALLENGE':
         return { kind: 'session-expired', message: 'The login took too long or had too many wrong codes: log in again.' };
+      case 'INVALID_RECOVERY_KEY':
+        return { kind: 'wrong-password', message: 'These words are not the recovery key of this account, or they were used already.' };
+      case 'RECOVERY_THROTTLED':
+        return { kind: 'rate-limited', message: 'Too many recovery attempts for this account. Wait a minute, then try again.' };
       case 'EMAIL_TAKEN':
         return { kind: 'email-taken', message: 'An account with this email already exists. Log in instead.' };
       case 'RATE_LIMITED':

@@ -82,8 +82,19 @@ export class VaultSession {
     return readStoredSession()?.email;
   }
 
-  static async register(email: string, password: string): Promise<VaultSession> {
-    return new VaultSession(await Vault.register(apiFor(email), { email, password }, vaultOptions()));
+  /** The new account and its first recovery key's words, to show once. */
+  static async register(email: string, password: string): Promise<{ session: VaultSession; recoveryWords: string }> {
+    const { vault, recoveryWords } = await Vault.registerWithRecoveryKey(apiFor(email), { email, password }, vaultOptions());
+    return { session: new VaultSession(vault), recoveryWords };
+  }
+
+  /**
+   * A forgotten password reset with the recovery key's words (every session ends); answers the
+   * replacement key's words, to show once. The new password then logs in as usual.
+   */
+  static async recover(email: string, recoveryWords: string, newPassword: string): Promise<string> {
+    const { newRecoveryWords } = await Vault.recover(apiFor(email), { email, recoveryWords, newPassword }, vaultOptions());
+    return newRecoveryWords;
   }
 
   /** `secondFactor` is asked for a code when the account has a second factor (again after a wrong one). */
@@ -233,6 +244,15 @@ export class VaultSession {
 
   disableTotp(password: string, code: string): Promise<void> {
     return this.vault.disableTotp(password, code);
+  }
+
+  recoveryStatus(): Promise<{ enabled: boolean; createdAt: string | null }> {
+    return this.vault.recoveryStatus();
+  }
+
+  /** A new recovery key (the password asked again); the old one stops working. */
+  createRecoveryKey(password: string): Promise<string> {
+    return this.vault.createRecoveryKey(password);
   }
 
   /** Deletes the account on the server (the password asked again), then forgets this tab's session. */

@@ -30,9 +30,9 @@ export async function register(args: string[], ctx: CliContext): Promise<number>
   const options = ctx.vaultOptions();
   let recoveryWords = '';
   await startSession(ctx, server, email, async (api) => {
-    const vault = await Vault.register(api, { email, password }, options);
-    recoveryWords = await vault.createRecoveryKey(password);
-    return vault;
+    const registered = await Vault.registerWithRecoveryKey(api, { email, password }, options);
+    recoveryWords = registered.recoveryWords;
+    return registered.vault;
   });
   ctx.io.err(`registered ${email} on ${server}; session saved in ${ctx.config.dir}`);
   printRecoveryKit(ctx, recoveryWords, email, server);

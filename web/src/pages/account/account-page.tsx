@@ -5,6 +5,7 @@ import { AppBar } from '../../ui/app-bar';
 import { ErrorMessage } from '../../ui/error-message';
 import { toast } from '../../ui/toast';
 import { DeleteAccount } from './delete-account';
+import { RecoveryKeySection } from './recovery-key';
 import { TwoStepLogin } from './two-step-login';
 
 /** The server marks index.html when a payment provider is configured; otherwise there is no upgrade. */
@@ -15,6 +16,8 @@ function billingEnabled(): boolean {
 export function AccountPage({ session }: { session: VaultSession }) {
   const [account, setAccount] = useState<Account | null>(null);
   const [failure, setFailure] = useState<Failure | null>(null);
+  /** Moves on with each key rotation, which drops the recovery key: its section reads the status again. */
+  const [rotations, setRotations] = useState(0);
 
   useEffect(() => {
     session.account().then(setAccount, (error: unknown) => setFailure(describeFailure(error)));
@@ -54,7 +57,8 @@ export function AccountPage({ session }: { session: VaultSession }) {
           )}
         </section>
         <ChangePassword session={session} />
-        <RotateKeys session={session} />
+        <RecoveryKeySection key={rotations} session={session} />
+        <RotateKeys session={session} onRotated={() => setRotations((n) => n + 1)} />
         <TwoStepLogin session={session} />
         <DeleteAccount session={session} />
       </main>
@@ -122,7 +126,7 @@ function ChangePassword({ session }: { session: VaultSession }) {
   );
 }
 
-function RotateKeys({ session }: { session: VaultSession }) {
+function RotateKeys({ session, onRotated }: { session: VaultSession; onRotated: () => void }) {
   const [phase, setPhase] = useState<'idle' | 'running' | 'done'>('idle');
   const [result, setResult] = useState<string>('');
   const [failure, setFailure] = useState<Failure | null>(null);
@@ -133,6 +137,7 @@ function RotateKeys({ session }: { session: VaultSession }) {
       const { keyVersion, maps } = await session.rotateKeys();
       setResult(`New keys (version ${keyVersion}); ${maps} map${maps === 1 ? '' : 's'} re-wrapped.`);
       setPhase('done');
+      onRotated();
     } catch (error) {
       setFailure(describeFailure(error));
       setPhase('idle');
@@ -145,7 +150,8 @@ function RotateKeys({ session }: { session: VaultSession }) {
         Your maps are locked with keys only your password opens. Rotate them if you fear a device or
         a copy of your keys was exposed: new key pairs are made here and every map's key is re-locked
         for them, so the old keys open nothing new. Maps, versions and share links keep working; it
-        takes a moment per map.
+        takes a moment per map. Your recovery key locks the old keys, so it stops working: make a
+        new one afterwards.
       </p>
       {phase === 'running' ? (
         <div class="usage"><progress aria-label="Rotating keys" /> <span>Generating keys and re-wrapping every map…</span></div>

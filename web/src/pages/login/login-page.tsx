@@ -4,6 +4,7 @@ import { setCurrentSession } from '../../session/current-session';
 import { describeFailure, type Failure } from '../../session/failures';
 import { VaultSession } from '../../session/vault-session';
 import { ErrorMessage } from '../../ui/error-message';
+import { RecoveryKit } from '../account/recovery-kit';
 
 const MIN_PASSWORD = 10;
 
@@ -18,6 +19,8 @@ export function LoginPage({ mode, next }: { mode: 'login' | 'register'; next: st
   const [codeWanted, setCodeWanted] = useState<{ give: (code: string) => void; retry: boolean } | null>(null);
   const [code, setCode] = useState('');
   const asked = useRef(0);
+  /** After registering: the new account's recovery key, shown before the maps. */
+  const [kit, setKit] = useState<{ session: VaultSession; words: string } | null>(null);
   const registering = mode === 'register';
 
   /** The SDK's second-factor callback: shows the code field and resolves when it is submitted. */
@@ -48,8 +51,12 @@ export function LoginPage({ mode, next }: { mode: 'login' | 'register'; next: st
     setBusy(true);
     try {
       asked.current = 0;
-      const session = registering ? await VaultSession.register(email.trim(), password) : await VaultSession.login(email.trim(), password, askForCode);
-      setCurrentSession(session);
+      if (registering) {
+        const registered = await VaultSession.register(email.trim(), password);
+        setKit({ session: registered.session, words: registered.recoveryWords });
+        return;
+      }
+      setCurrentSession(await VaultSession.login(email.trim(), password, askForCode));
       navigate(next, { replace: true });
     } catch (error) {
       setFailure(describeFailure(error));
@@ -57,6 +64,23 @@ export function LoginPage({ mode, next }: { mode: 'login' | 'register'; next: st
       setBusy(false);
     }
   };
+
+  if (kit !== null) {
+    return (
+      <main class="auth-page">
+        <h1>Mindvault</h1>
+        <RecoveryKit
+          words={kit.words}
+          email={kit.session.email}
+          doneLabel="Continue to my maps"
+          onDone={() => {
+            setCurrentSession(kit.session);
+            navigate(next, { replace: true });
+          }}
+        />
+      </main>
+    );
+  }
 
   if (codeWanted !== null) {
     return (
@@ -83,11 +107,12 @@ export function LoginPage({ mode, next }: { mode: 'login' | 'register'; next: st
         {registering ? (
           <>
             <label>Repeat password <input type="password" name="confirm" autoComplete="new-password" required value={confirm} onInput={(e) => setConfirm(e.currentTarget.value)} /></label>
-            <p class="hint">Nobody can reset it for you: without it your maps cannot be decrypted.</p>
+            <p class="hint">Nobody can reset it for you: without it your maps cannot be decrypted. Next you get a recovery key, the one way back if you forget it.</p>
           </>
         ) : null}
         <ErrorMessage failure={failure} />
         <button type="submit" class="primary" disabled={busy}>{busy ? (registering ? 'Creating keys…' : 'Unlocking…') : registering ? 'Create account' : 'Log in'}</button>
+        {registering ? null : <p><a href="/recover" onClick={onLinkClick}>Forgot password?</a></p>}
         <p>
           {registering ? <>Have an account? <a href={withNext('/login', next)} onClick={onLinkClick}>Log in</a></> : <>New here? <a href={withNext('/register', next)} onClick={onLinkClick}>Create an account</a></>}
         </p>
