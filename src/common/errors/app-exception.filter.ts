@@ -26,11 +26,9 @@ export class AppExceptionFilter implements ExceptionFilter {
     const reply = http.getResponse<FastifyReply>();
     const request = http.getRequest<FastifyRequest>();
     const error = this.toAppError(exception, request);
-    if (error instanceof ClientGone) {
-      // Not a fault on either side worth a stack: say what happened, once, and answer nobody.
-      this.logger.log(`${request.method} ${request.routeOptions?.url ?? '?'} [${request.id}] client closed the connection`);
-      return;
-    }
+    // Not a fault on either side worth a stack, and nobody to answer: the request log says the
+    // client went (its onRequestAbort line), once, wherever the request was when it did.
+    if (error instanceof ClientGone) return;
     if (error.status >= 500) {
       const detail = exception instanceof Error ? describeWithCauses(exception) : String(exception);
       this.logger.error({ reqId: request.id, method: request.method, route: request.routeOptions?.url ?? null, code: error.code }, detail);
