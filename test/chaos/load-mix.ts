@@ -8,6 +8,10 @@ import { Api, eventually, TestUser } from '../utils/api';
 const MAX_REQUESTS_PER_CLIENT = 5000;
 const USERS = 20;
 const MAPS_PER_USER = 10;
+/** The load's users' plan: its last-hour tier keeps at least the versions a map asks for. */
+const PLAN = 'team';
+/** Half the maps ask to keep this many versions: more than nearly any of them is saved in a run. */
+const MAX_VERSIONS_KEPT_WHOLE = 50;
 
 interface Saved {
   mapId: string;
@@ -29,12 +33,18 @@ const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 export async function runLoadMix(apis: Api[], pool: Pool, options: { clients: number; seconds: number }): Promise<{ users: TestUser[] }> {
   const client = apis[0];
   const users: TestUser[] = await Promise.all(Array.from({ length: USERS }, () => client.register()));
+  await pool.query('INSERT INTO tier_overrides (user_id, tier) SELECT unnest($1::uuid[]), $2', [users.map((u) => u.userId), PLAN]);
+  // Every save of a run falls in its last hour: a map keeps min(its maxVersions, that tier's cap),
+  // which on this plan is its maxVersions, as the checks below expect.
+  const plans = await client.request<{ items: { tier: string; retention: { tiers: { name: string; maxVersions: number | null }[] } }[] }>('GET', '/api/public/plans');
+  const lastHour = plans.body.items.find((p) => p.tier === PLAN)!.retention.tiers.find((t) => t.name === 'recent')!.maxVersions ?? Infinity;
+  expect(lastHour).toBeGreaterThanOrEqual(MAX_VERSIONS_KEPT_WHOLE);
   // Half the maps keep every version (exact accounting), half keep 3 (pruning all along).
   const maps = new Map<string, { mapId: string; maxVersions: number }[]>();
   for (const user of users) {
     const own = [];
     for (let i = 0; i < MAPS_PER_USER; i++) {
-      const maxVersions = i % 2 === 0 ? 50 : 3;
+      const maxVersions = i % 2 === 0 ? MAX_VERSIONS_KEPT_WHOLE : 3;
       own.push({ mapId: (await client.createMap(user, { maxVersions })).id, maxVersions });
     }
     maps.set(user.userId, own);
@@ -53,7 +63,7 @@ export async function runLoadMix(apis: Api[], pool: Pool, options: { clients: nu
       const api = apis[c % apis.length];
       const user = users[c % USERS];
       const own = maps.get(user.userId)!;
-      const fullMaps = own.filter((m) => m.maxVersions === 50);
+      const fullMaps = own.filter((m) => m.maxVersions === MAX_VERSIONS_KEPT_WHOLE);
       for (let n = 0; n < MAX_REQUESTS_PER_CLIENT && Date.now() < deadline; n++) {
         const r = rnd();
         // Uploads favour the maps that keep everything, so nearly none of them reaches 50.
