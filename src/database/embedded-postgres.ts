@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { Logger } from '@nestjs/common';
@@ -36,15 +36,15 @@ export async function startEmbeddedPostgres(dataDir: string, port: number): Prom
   const password = persistentSecret(dataDir, PASSWORD_SECRET);
   const place = await placeEmbeddedPostgres(dataDir);
   for (const note of place.notes) logger.warn(note);
-  const running = runningPostmaster(place.clusterDir);
+  const running = await answeringPostmaster(place.clusterDir, password, logger);
   if (running !== undefined) {
     // A postmaster outlives an API process killed with SIGKILL; starting a second one on the same
     // cluster would fail on its lock file, so the running one is adopted: used, and stopped with us.
     logger.warn(`PostgreSQL is already running on ${place.clusterDir} (left by an earlier process): using it on port ${running.port}`);
     await place.record();
-    await secureRole(running.port, password, logger);
     return { url: urlFor(running.port, password), clusterDir: place.clusterDir, stop: () => stopPostmaster(running.pid) };
   }
+  removeZombieLock(place.clusterDir, logger);
   // NOTE: the package is ESM-only; a dynamic import keeps this CommonJS build loading it.
   const { default: EmbeddedPostgres } = await place.load();
   const pg = new EmbeddedPostgres({
@@ -111,6 +111,30 @@ async function secureRole(port: number, password: string, logger: Logger): Promi
   }
 }
 
+/**
+ * The postmaster serving `clusterDir` once it answers with this install's password; undefined
+ * when none runs. One alive but not answering yet (a start or a crash recovery under way) is
+ * waited for; one that dies meanwhile, or was dead already (its postmaster.pid outlived a power
+ * cut or a SIGKILL), leaves the cluster to a fresh start, which recovers it.
+ */
+async function answeringPostmaster(clusterDir: string, password: string, logger: Logger): Promise<{ pid: number; port: number } | undefined> {
+  const deadline = Date.now() + ADOPTION_WAIT_MS;
+  for (;;) {
+    const running = runningPostmaster(clusterDir);
+    if (running === undefined) return undefined;
+    try {
+      await secureRole(running.port, password, logger);
+      return running;
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+/** How long a postmaster that is alive but does not answer yet is waited for before the start fails. */
+const ADOPTION_WAIT_MS = 60_000;
+
 /** The live postmaster serving `clusterDir` and its port, from its postmaster.pid; undefined when none runs. */
 function runningPostmaster(clusterDir: string): { pid: number; port: number } | undefined {
   let lines: string[];
@@ -125,13 +149,43 @@ function runningPostmaster(clusterDir: string): { pid: number; port: number } | 
   return isAlive(pid) ? { pid, port } : undefined;
 }
 
+/**
+ * PostgreSQL refuses to start while the pid in postmaster.pid can be signalled, and a zombie can
+ * (a postmaster killed with its parent, not reaped yet: containers whose init does not reap).
+ * Dead is dead: its lock file goes. PostgreSQL still refuses if any old backend holds the shared
+ * memory, so this never lets two postmasters share a cluster.
+ */
+function removeZombieLock(clusterDir: string, logger: Logger): void {
+  const lockFile = join(clusterDir, 'postmaster.pid');
+  let pid: number;
+  try {
+    pid = Number(readFileSync(lockFile, 'utf8').split('\n')[0]);
+  } catch {
+    return;
+  }
+  if (!Number.isInteger(pid) || pid <= 0 || !isZombie(pid)) return;
+  logger.warn(`the postmaster in ${lockFile} (PID ${pid}) is dead but not reaped: removing its lock file`);
+  rmSync(lockFile, { force: true });
+}
+
 function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch (error) {
     // EPERM: alive, but another user's (the postgres OS user's, seen by a process that is not root).
     return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+  // A killed postmaster whose parent died stays a zombie until init reaps it: signalled, but dead.
+  return !isZombie(pid);
+}
+
+function isZombie(pid: number): boolean {
+  try {
+    // /proc/<pid>/stat: "pid (comm) S ...", the state after the last ')' (comm may hold one).
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) === 'Z';
+  } catch {
+    return false; // no /proc (not Linux): kill(0) is all there is to go by
   }
 }
 
