@@ -51,6 +51,20 @@ export class MapsPage {
     await this.page.waitForURL(/\/maps\/[0-9a-f-]{36}$/);
   }
 
+  /** Types into "Search all maps" and answers the results: each map's title and its matching nodes. */
+  async searchAll(query: string): Promise<{ title: string; nodes: string[] }[]> {
+    await this.page.getByRole('searchbox', { name: 'Search all maps' }).fill(query);
+    // The results say which query they answer once the index is built.
+    await this.page.locator(`.search-all [role="status"][data-query="${query.replace(/["\\]/g, '\\$&')}"]`).waitFor();
+    const results = this.page.getByRole('list', { name: 'Search results' });
+    if ((await results.count()) === 0) return [];
+    const items = await results.locator(':scope > li').all();
+    return Promise.all(items.map(async (item) => ({
+      title: (await item.locator('.map-title').textContent()) ?? '',
+      nodes: await item.locator('ul a').allTextContents(),
+    })));
+  }
+
   async error(): Promise<string> {
     const alert = this.page.getByRole('alert');
     await alert.waitFor();

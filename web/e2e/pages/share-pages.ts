@@ -29,9 +29,15 @@ export class ShareDialog {
     return this.dialog.getByRole('list', { name: 'Share links' }).getByRole('listitem').allTextContents();
   }
 
+  /** Revoke, then the second press the row asks for. */
   async revoke(index: number): Promise<void> {
-    const before = (await this.links()).length;
-    await this.dialog.getByRole('list', { name: 'Share links' }).getByRole('button', { name: 'Revoke' }).nth(index).click();
+    const list = this.dialog.getByRole('list', { name: 'Share links' });
+    const row = list.getByRole('listitem').nth(index);
+    // The list loads after the dialog opens: counted once the row is there.
+    await row.waitFor();
+    const before = await list.getByRole('listitem').count();
+    await row.getByRole('button', { name: /^Revoke the / }).click();
+    await list.getByRole('button', { name: 'Revoke for good' }).click();
     await this.page.waitForFunction((n) => document.querySelectorAll('[aria-label="Share links"] li').length === n, before - 1);
   }
 

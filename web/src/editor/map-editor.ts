@@ -39,6 +39,12 @@ export interface MapEditor {
   onChange(listener: () => void): () => void;
   /** Called when the selection changes (null: nothing selected). */
   onSelect(listener: (node: SelectedNode | null) => void): () => void;
+  /**
+   * Called after nodes were removed (Delete, the menu, the on-screen button): the removed nodes'
+   * texts and how many nodes went in all, their descendants counted, so the page can name what
+   * went and offer to undo it.
+   */
+  onRemove(listener: (removed: { texts: string[]; count: number }) => void): () => void;
   /** Called when the person asks for the map's menu (right click, long press, Shift+F10). */
   onMenu(listener: (at: { x: number; y: number }) => void): () => void;
   selected(): SelectedNode | null;

@@ -33,6 +33,7 @@ export function createMindElixirEditor(el: HTMLElement, initial: MindMapDocument
   const changeListeners = new Set<() => void>();
   const selectListeners = new Set<(node: SelectedNode | null) => void>();
   const menuListeners = new Set<(at: { x: number; y: number }) => void>();
+  const removeListeners = new Set<(removed: { texts: string[]; count: number }) => void>();
   let highlighted: readonly string[] = [];
 
   const describe = (topic: Topic | undefined): SelectedNode | null => {
@@ -75,13 +76,33 @@ export function createMindElixirEditor(el: HTMLElement, initial: MindMapDocument
     const view = mind.container.getBoundingClientRect();
     if (node.left < view.left || node.right > view.right || node.top < view.top || node.bottom > view.bottom) mind.scrollIntoView(topic, true);
   };
-  const onOperation = (operation: { name: string }) => {
+  const onOperation = (operation: { name: string; objs?: NodeObj[] }) => {
     keepInView();
     // beginEdit only opens the text box; finishEdit carries the change.
     if (operation.name === 'beginEdit') return;
     changed();
     selectionChanged();
+    if (operation.name === 'removeNodes' && operation.objs) {
+      const removed = { texts: operation.objs.map((obj) => obj.topic), count: operation.objs.reduce((sum, obj) => sum + countNodes(obj), 0) };
+      for (const listener of removeListeners) listener(removed);
+    }
   };
+  // NOTE: mind-elixir's undo and redo redraw the whole tree without an operation event, so the
+  // page heard of neither: the undone state was not saved (and the tree roles were lost). Wrapped
+  // on the instance, where its Ctrl+Z / Ctrl+Y handler looks them up; a step with nothing to undo
+  // leaves the tree object as it was and is no change.
+  if (!options.readonly) {
+    for (const name of ['undo', 'redo'] as const) {
+      const step = mind[name].bind(mind);
+      mind[name] = () => {
+        const before = mind.nodeData;
+        step();
+        if (mind.nodeData === before) return;
+        changed();
+        selectionChanged();
+      };
+    }
+  }
   mind.bus.addListener('operation', onOperation);
   mind.bus.addListener('expandNode', changed);
   mind.bus.addListener('selectNodes', selectionChanged);
@@ -216,6 +237,10 @@ export function createMindElixirEditor(el: HTMLElement, initial: MindMapDocument
       selectListeners.add(listener);
       return () => selectListeners.delete(listener);
     },
+    onRemove(listener) {
+      removeListeners.add(listener);
+      return () => removeListeners.delete(listener);
+    },
     onMenu(listener) {
       menuListeners.add(listener);
       return () => menuListeners.delete(listener);
@@ -272,6 +297,10 @@ export function createMindElixirEditor(el: HTMLElement, initial: MindMapDocument
       mind.destroy();
     },
   };
+}
+
+function countNodes(node: NodeObj): number {
+  return 1 + (node.children ?? []).reduce((sum, child) => sum + countNodes(child), 0);
 }
 
 function svgOf(mind: MindElixir): string {

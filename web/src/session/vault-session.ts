@@ -15,6 +15,7 @@ import {
   Vault,
   type VaultOptions,
 } from '@mindvault/client';
+import { AllMapsIndex } from './all-maps-index';
 import { createDocument, type MindMapDocument } from './document';
 import { LocalDeviceStateStore } from './local-device-state-store';
 import { forgetStoredSession, readStoredSession, SessionStorageTokenStore } from './session-storage-token-store';
@@ -71,7 +72,12 @@ function apiFor(email: string): MindvaultApi {
 }
 
 export class VaultSession {
-  private constructor(private readonly vault: Vault) {}
+  /** Search across every map, decrypted and indexed in this page; dropped with the session. */
+  readonly allMaps: AllMapsIndex;
+
+  private constructor(private readonly vault: Vault) {
+    this.allMaps = new AllMapsIndex({ listMaps: () => this.listMaps(), open: (mapId) => this.openMap(mapId) });
+  }
 
   get email(): string {
     return this.vault.email;

@@ -90,10 +90,19 @@ export function EditorPage({ session, mapId }: { session: VaultSession; mapId: s
             setLinkingFrom(null);
           }
         });
+        // Removing asks nothing: it names what went and offers to undo it (as Ctrl+Z does).
+        mapEditor.onRemove(({ texts, count }) => {
+          const named = texts.length === 1 ? `“${texts[0]}”` : `${texts.length} nodes`;
+          const under = count - texts.length;
+          toast(`Removed ${named}${under > 0 ? ` and ${under} ${under === 1 ? 'node' : 'nodes'} under it` : ''}.`, { label: 'Undo', run: () => mapEditor.run('undo') });
+        });
         mapEditor.onMenu((at) => setMenuAt(at));
         editor.current = mapEditor;
         autosave.current = saver;
         if (stale) saver.changed();
+        // A search result across maps links to its node (/maps/<id>?node=<node id>).
+        const jumpTo = new URLSearchParams(location.search).get('node');
+        if (jumpTo) mapEditor.select(jumpTo);
         mapEditor.focus();
       } catch (error) {
         if (!cancelled) setLoadFailure(describeFailure(error));

@@ -23,6 +23,8 @@ export function ShareDialog({ session, mapId, onClose }: { session: VaultSession
   const [shares, setShares] = useState<ShareSummary[] | null>(null);
   const [failure, setFailure] = useState<Failure | null>(null);
   const [busy, setBusy] = useState(false);
+  /** The link whose revocation waits for a second press (it asks once, in its own row). */
+  const [confirming, setConfirming] = useState<string | null>(null);
 
   const load = async () => {
     try {
@@ -63,6 +65,8 @@ export function ShareDialog({ session, mapId, onClose }: { session: VaultSession
   const revoke = async (shareId: string) => {
     try {
       await session.revokeShare(mapId, shareId);
+      setConfirming(null);
+      toast('Link revoked: it no longer opens the map.');
       await load();
     } catch (error) {
       setFailure(describeFailure(error));
@@ -93,12 +97,23 @@ export function ShareDialog({ session, mapId, onClose }: { session: VaultSession
       <h3>Links to this map</h3>
       {shares === null ? <p>Loading…</p> : shares.length === 0 ? <p class="empty">No links.</p> : (
         <ul class="share-list" aria-label="Share links">
-          {shares.map((s) => (
-            <li key={s.shareId}>
-              <span>{s.versionId ? 'one version' : 'latest version'} · created {new Date(s.createdAt).toLocaleString()} · {s.expiresAt ? `${s.expired ? 'expired' : 'expires'} ${new Date(s.expiresAt).toLocaleString()}` : 'no expiry'}</span>
-              <button type="button" class="danger" onClick={() => void revoke(s.shareId)} aria-label={`Revoke the ${s.versionId ? 'one-version' : 'latest-version'} link created ${new Date(s.createdAt).toLocaleString()}`}>Revoke</button>
-            </li>
-          ))}
+          {shares.map((s) => {
+            const name = `the ${s.versionId ? 'one-version' : 'latest-version'} link created ${new Date(s.createdAt).toLocaleString()}`;
+            return (
+              <li key={s.shareId}>
+                <span>{s.versionId ? 'one version' : 'latest version'} · created {new Date(s.createdAt).toLocaleString()} · {s.expiresAt ? `${s.expired ? 'expired' : 'expires'} ${new Date(s.expiresAt).toLocaleString()}` : 'no expiry'}</span>
+                {confirming === s.shareId ? (
+                  <span class="confirm-inline" role="group" aria-label={`Revoke ${name}?`}>
+                    <span>Whoever has this link can no longer open the map; it cannot be brought back (a new link can be made).</span>
+                    <button type="button" onClick={() => setConfirming(null)} autoFocus>Keep it</button>
+                    <button type="button" class="danger" onClick={() => void revoke(s.shareId)}>Revoke for good</button>
+                  </span>
+                ) : (
+                  <button type="button" class="danger" onClick={() => setConfirming(s.shareId)} aria-label={`Revoke ${name}`}>Revoke</button>
+                )}
+              </li>
+            );
+          })}
         </ul>
       )}
       <div class="actions"><button type="button" onClick={onClose}>Close</button></div>

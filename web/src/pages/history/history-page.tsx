@@ -41,7 +41,7 @@ export function HistoryPage({ session, mapId }: { session: VaultSession; mapId: 
     if (selected === null) return;
     try {
       await session.restore(mapId, selected);
-      toast('Version restored: it is the latest version now.');
+      toast('Version restored: it is the latest version now; the one it replaced stays in history.');
       navigate(`/maps/${mapId}`);
     } catch (error) {
       setFailure(describeFailure(error));

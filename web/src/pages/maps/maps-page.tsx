@@ -8,6 +8,7 @@ import { AppBar } from '../../ui/app-bar';
 import { ConfirmDialog, Dialog } from '../../ui/dialog';
 import { ErrorMessage } from '../../ui/error-message';
 import { toast } from '../../ui/toast';
+import { SearchAllMaps } from './search-all-maps';
 
 /** The person's maps, titles decrypted here; create, import, rename, delete. */
 export function MapsPage({ session }: { session: VaultSession }) {
@@ -78,6 +79,7 @@ export function MapsPage({ session }: { session: VaultSession }) {
           <input ref={picker} type="file" accept={IMPORT_ACCEPT} hidden onChange={importChosen} aria-label="Import a map file" />
         </div>
         <ErrorMessage failure={failure} />
+        {maps !== null && maps.length > 0 ? <SearchAllMaps session={session} /> : null}
         {maps === null ? <p aria-busy="true">Decrypting your maps…</p> : maps.length === 0 ? <p class="empty">No maps yet: give the first one a title above.</p> : (
           <ul class="map-list" aria-label="Maps">
             {maps.map((map) => (
@@ -107,7 +109,7 @@ export function MapsPage({ session }: { session: VaultSession }) {
       {deleting ? (
         <ConfirmDialog
           title="Delete this map?"
-          message={`“${deleting.title}” and all its versions and share links will be gone for good.`}
+          message={`“${deleting.title}”, its ${deleting.versionCount} saved ${deleting.versionCount === 1 ? 'version' : 'versions'} and its share links will be deleted for good: this cannot be undone.`}
           confirmLabel="Delete for good"
           onCancel={() => setDeleting(null)}
           onConfirm={() => void run(async () => {
