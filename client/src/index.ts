@@ -151,6 +151,8 @@ export {
 
 export { type RotatedEnvelope, type RotatedMap, type Rotation, type RotationInput, type RotationMapInput, rotateAccountKeys } from './crypto/key-rotation.js';
 
+export { documentToJson, documentToMarkdown, documentToOpml, escapeXml, oneLine } from './model/document-text.js';
+
 export {
   createDocument,
   MAX_DOCUMENT_DEPTH,
@@ -196,6 +198,7 @@ export {
   Vault,
   type VaultOptions,
 } from './vault/vault.js';
+export { accountArchive, ARCHIVE_FORMAT, ARCHIVE_FORMAT_VERSION, type ArchiveOptions, safeFileName } from './vault/account-archive.js';
 export { MergeConflictError, RollbackError, type RolledBackItem, TamperingError, type TamperedItem, WrongPasswordError } from './vault/errors.js';
 export { type AccountState, DeviceState, type DeviceStateStore, type MapState, MemoryDeviceStateStore } from './vault/device-state.js';
 export { type OpenedShare, openShareLink, type OpenShareOptions, shareLinkApiBase } from './vault/share-links.js';

@@ -4,6 +4,7 @@ import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { generate } from 'otplib';
+import { strFromU8, unzipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, TestApp } from '../utils/create-test-app';
 
@@ -255,5 +256,26 @@ describe('the mindvault CLI against the real server', () => {
     expect(renewed.code, renewed.stderr).toBe(0);
     expect((await recover(replacement)).code).toBe(1);
     expect((await recover(renewed.stdout.trim())).code).toBe(0);
+  });
+
+  it('exports the whole account as a zip with every version', async () => {
+    const email = `cli-${randomBytes(5).toString('hex')}@example.com`;
+    const env = { MINDVAULT_CONFIG_DIR: join(work, 'export'), MINDVAULT_INSECURE_TEST_KDF: '1', MINDVAULT_PASSWORD: 'take it with me' };
+    expect((await mindvault(['register', '--email', email, '--server', t.baseUrl], env)).code).toBe(0);
+    const outline = join(work, 'Straße.md');
+    await writeFile(outline, 'Straße\n  - eins\n');
+    const pushed = await mindvault(['push', outline], env);
+    const mapId = /^map (\S+)$/m.exec(pushed.stdout)![1]!;
+    await writeFile(outline, 'Straße\n  - zwei\n');
+    expect((await mindvault(['push', outline, '--map', mapId], env)).code).toBe(0);
+    const target = join(work, 'everything.zip');
+    const exported = await mindvault(['export-account', '-o', target, '--versions'], env);
+    expect(exported.code, exported.stderr).toBe(0);
+    expect(exported.stdout.trim()).toBe(target);
+    expect(exported.stderr).toMatch(/exported map 1 of 1/);
+    expect((await stat(target)).mode & 0o077).toBe(0);
+    const files = unzipSync(await readFile(target));
+    expect(strFromU8(files['maps/Straße/Straße.md']!)).toBe('# Straße\n\n- zwei\n');
+    expect(Object.keys(files).filter((name) => name.startsWith('maps/Straße/versions/') && name.endsWith('.json'))).toHaveLength(2);
   });
 });

@@ -1,3 +1,4 @@
+import { strFromU8, unzipSync } from 'fflate';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestApp } from '../../test/utils/create-test-app';
@@ -8,7 +9,7 @@ import { MapsPage } from './pages/maps-page';
 import { CHROMIUM_AVAILABLE, launchBrowser, newPerson, screenshot } from './support/browser';
 import { startWebAppServer } from './support/web-app-server';
 
-describe.skipIf(!CHROMIUM_AVAILABLE)('recovery key in the browser', () => {
+describe.skipIf(!CHROMIUM_AVAILABLE)('the account you can recover and take with you, in the browser', () => {
   let server: TestApp;
   let browser: Browser;
 
@@ -21,7 +22,7 @@ describe.skipIf(!CHROMIUM_AVAILABLE)('recovery key in the browser', () => {
     await server?.close();
   });
 
-  it('shows a recovery kit at sign-up, resets a forgotten password with its words, and the maps still open', async () => {
+  it('shows a recovery kit at sign-up, resets a forgotten password with its words; the maps still open and export as one zip', async () => {
     const email = 'forgetful@example.com';
     const person = await newPerson(browser, server.baseUrl);
     const page = person.page;
@@ -64,9 +65,18 @@ describe.skipIf(!CHROMIUM_AVAILABLE)('recovery key in the browser', () => {
     await editor.loaded();
     expect(await editor.nodeTexts()).toContain('Nur mit dem Schlüssel');
 
-    // The account page: the replacement is in force; a new one voids it.
+    // The account page: everything in one zip, with every version.
     const account = new AccountPage(page);
     await account.open();
+    const archive = await account.exportEverything(true);
+    expect(archive.name).toMatch(/^mindvault-forgetful-example-com-\d{4}-\d{2}-\d{2}\.zip$/);
+    const files = unzipSync(archive.bytes);
+    expect(strFromU8(files['maps/Über Pläne/Über Pläne.md']!)).toContain('- Nur mit dem Schlüssel');
+    const manifest = JSON.parse(strFromU8(files['manifest.json']!));
+    expect(manifest.maps[0].versions.length).toBeGreaterThanOrEqual(2);
+    expect(Object.keys(files).filter((name) => name.startsWith('maps/Über Pläne/versions/') && name.endsWith('.opml'))).toHaveLength(manifest.maps[0].versions.length);
+
+    // The replacement recovery key is in force; a new one voids it.
     expect(await account.recoveryKeyText()).toMatch(/A recovery key can reset your password/);
     const renewed = await account.makeRecoveryKey('a second password');
     expect(renewed).not.toBe(replacement);

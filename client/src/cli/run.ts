@@ -6,6 +6,7 @@ import { ApiError, NetworkError, SessionExpiredError } from '../api/api-error.js
 import { MindvaultCryptoError } from '../crypto/errors.js';
 import { MergeConflictError, RollbackError, TamperingError, WrongPasswordError } from '../vault/errors.js';
 import * as account from './commands/account.js';
+import { exportAccount, exportAccountUsage } from './commands/export.js';
 import * as maps from './commands/maps.js';
 import { recover, recoverUsage, recoveryKey, recoveryKeyUsage } from './commands/recovery.js';
 import { secondFactor, secondFactorUsage } from './commands/second-factor.js';
@@ -36,6 +37,7 @@ const commands: Record<string, { run: Command; usage: string }> = {
   passwd: { run: account.passwd, usage: account.passwdUsage },
   'rotate-keys': { run: account.rotateKeys, usage: account.rotateKeysUsage },
   upgrade: { run: account.upgrade, usage: account.upgradeUsage },
+  'export-account': { run: exportAccount, usage: exportAccountUsage },
   'delete-account': { run: account.deleteAccount, usage: account.deleteAccountUsage },
   '2fa': { run: secondFactor, usage: secondFactorUsage },
   'recovery-key': { run: recoveryKey, usage: recoveryKeyUsage },

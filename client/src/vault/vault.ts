@@ -37,6 +37,7 @@ import { buildShareUrl, createLinkShare, type LinkShare } from '../crypto/share-
 import { decryptVersionLabel, encryptVersionLabel } from '../crypto/version-label.js';
 import { mergeDocuments } from '../model/merge-documents.js';
 import type { MindMapDocument } from '../model/mind-map-document.js';
+import { accountArchive, type ArchiveOptions } from './account-archive.js';
 import { DeviceState, type DeviceStateStore, MemoryDeviceStateStore } from './device-state.js';
 import { MergeConflictError, RollbackError, TamperingError, type TamperedItem, WrongPasswordError } from './errors.js';
 
@@ -726,6 +727,14 @@ export class Vault {
   async deleteAccount(password: string): Promise<void> {
     await this.api.auth.deleteAccount({ currentAuthKey: await this.proofOf(password) });
     this.lock();
+  }
+
+  /**
+   * The whole account as a readable zip (account-archive.ts): each map as JSON, Markdown and OPML,
+   * optionally every version, and a manifest. Yields the bytes as they are made.
+   */
+  exportArchive(options: ArchiveOptions = {}): AsyncGenerator<Uint8Array> {
+    return accountArchive(this, options);
   }
 
   /** Whether a recovery key can reset the password (a key rotation drops it). */

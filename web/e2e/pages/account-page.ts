@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import type { Page } from 'playwright-core';
 
 /** Plan, storage, password and keys. */
@@ -29,6 +30,17 @@ export class AccountPage {
     await section.getByLabel('Repeat new password').fill(next);
     await section.getByRole('button', { name: 'Change password' }).click();
     await this.page.getByText('Password changed.').waitFor();
+  }
+
+  /** Exports every map as a zip; answers the downloaded file's name and bytes. */
+  async exportEverything(allVersions: boolean): Promise<{ name: string; bytes: Buffer }> {
+    const section = this.page.getByRole('region', { name: 'Export everything' });
+    if (allVersions) await section.getByLabel('Include every version').check();
+    const download = this.page.waitForEvent('download');
+    await section.getByRole('button', { name: 'Download all maps (.zip)' }).click();
+    const file = await download;
+    await section.getByRole('status').waitFor();
+    return { name: file.suggestedFilename(), bytes: await readFile(await file.path()) };
   }
 
   /** The recovery-key section's status line. */

@@ -1,10 +1,8 @@
 import { type MindMapDocument, parseDocument } from '../session/document';
 import { ImportError } from './tree';
 
-/** The native format: the document exactly as the vault stores it (before encryption). */
-export function toJson(document: MindMapDocument): string {
-  return `${JSON.stringify(document, null, 2)}\n`;
-}
+/** The writer lives in the SDK, which the account archive shares. */
+export { documentToJson as toJson } from '../session/document';
 
 export function fromJson(text: string): MindMapDocument {
   let value: unknown;

@@ -1,28 +1,8 @@
-import type { MindMapDocument, MindMapNode } from '../session/document';
-import { documentFromOutline, ImportError, oneLine, type Outline } from './tree';
+import type { MindMapDocument } from '../session/document';
+import { documentFromOutline, ImportError, type Outline } from './tree';
 
-/**
- * `# Root` then a nested bullet list, two spaces a level. A node's link makes its text a
- * Markdown link; its note follows it as a quote (`> …`) indented under it.
- */
-export function toMarkdown(document: MindMapDocument): string {
-  const lines = [`# ${oneLine(document.root.text)}`, ''];
-  const noteLines = (node: MindMapNode, indent: string) => {
-    if (node.note) for (const line of node.note.split(/\r?\n/)) lines.push(`${indent}> ${line}`.trimEnd());
-  };
-  noteLines(document.root, '');
-  if (document.root.note) lines.push('');
-  const walk = (node: MindMapNode, depth: number) => {
-    for (const child of node.children) {
-      const text = oneLine(child.text);
-      lines.push(`${'  '.repeat(depth)}- ${child.link ? `[${text.replace(/[[\]]/g, '\\$&')}](${escapeLinkTarget(child.link)})` : text}`);
-      noteLines(child, '  '.repeat(depth + 1));
-      walk(child, depth + 1);
-    }
-  };
-  walk(document.root, 0);
-  return `${lines.join('\n')}\n`;
-}
+/** The writer lives in the SDK, which the account archive shares. */
+export { documentToMarkdown as toMarkdown } from '../session/document';
 
 const HEADING = /^(#{1,6})\s+(.*?)\s*#*\s*$/;
 const BULLET = /^([ \t]*)(?:[-*+]|\d+[.)])\s+(.*)$/;
@@ -34,11 +14,6 @@ function bulletNode(content: string): Outline {
   const link = LINK_ITEM.exec(content.trim());
   if (!link) return { text: content.trim(), children: [] };
   return { text: link[1]!.replace(/\\([[\]])/g, '$1'), children: [], link: unescapeLinkTarget(link[2]!) };
-}
-
-/** Parentheses and spaces end a Markdown link target: they are written percent-encoded. */
-function escapeLinkTarget(url: string): string {
-  return url.replace(/[()\s]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
 }
 
 function unescapeLinkTarget(url: string): string {

@@ -1,35 +1,9 @@
-import type { MindMapDocument, MindMapNode } from '../session/document';
+import type { MindMapDocument } from '../session/document';
 import { documentFromOutline, ImportError, type Outline } from './tree';
-import { escapeXml, parseXml, type XmlElement } from './xml';
+import { parseXml, type XmlElement } from './xml';
 
-/**
- * OPML 2.0: the root is the one top-level outline; the title goes in the head too. Notes are the
- * common `_note` attribute (OmniOutliner, Dynalist, Workflowy), links `type="link" url=…`.
- */
-export function toOpml(document: MindMapDocument): string {
-  const lines = [
-    '<?xml version="1.0" encoding="UTF-8"?>',
-    '<opml version="2.0">',
-    `  <head><title>${escapeXml(document.root.text)}</title></head>`,
-    '  <body>',
-  ];
-  const walk = (node: MindMapNode, depth: number) => {
-    const indent = '  '.repeat(depth);
-    let attributes = `text="${escapeXml(node.text)}"`;
-    if (node.note) attributes += ` _note="${escapeXml(node.note)}"`;
-    if (node.link) attributes += ` type="link" url="${escapeXml(node.link)}"`;
-    if (node.children.length === 0) {
-      lines.push(`${indent}<outline ${attributes}/>`);
-      return;
-    }
-    lines.push(`${indent}<outline ${attributes}>`);
-    for (const child of node.children) walk(child, depth + 1);
-    lines.push(`${indent}</outline>`);
-  };
-  walk(document.root, 2);
-  lines.push('  </body>', '</opml>');
-  return `${lines.join('\n')}\n`;
-}
+/** The writer lives in the SDK, which the account archive shares. */
+export { documentToOpml as toOpml } from '../session/document';
 
 /** The head's title, when there is one, is the map's title (and so its root's text). */
 export function fromOpml(text: string): MindMapDocument {

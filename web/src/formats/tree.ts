@@ -58,7 +58,5 @@ function cleanDetails(node: NodeDetails): NodeDetails {
   return details;
 }
 
-/** A single line of text (outline formats cannot hold line breaks inside an item). */
-export function oneLine(text: string): string {
-  return text.replace(/\s*[\r\n]+\s*/g, ' ').trim();
-}
+/** Shared with the SDK's writers. */
+export { oneLine } from '../session/document';

@@ -68,16 +68,5 @@ function safeCodePoint(code: number): string | undefined {
   return Number.isInteger(code) && code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : undefined;
 }
 
-/** Escapes text for an attribute value or element content; drops characters XML 1.0 forbids. */
-export function escapeXml(text: string): string {
-  return text
-    // eslint-disable-next-line no-control-regex -- these are exactly the characters XML 1.0 cannot hold
-    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g, '')
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/\n/g, '&#10;')
-    .replace(/\r/g, '&#13;')
-    .replace(/\t/g, '&#9;');
-}
+/** Shared with the SDK's writers. */
+export { escapeXml } from '../session/document';

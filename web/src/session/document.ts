@@ -5,12 +5,17 @@
 export {
   createDocument,
   type CrossLink,
+  documentToJson,
+  documentToMarkdown,
+  documentToOpml,
+  escapeXml,
   isSafeLink,
   MAX_DOCUMENT_DEPTH,
   type MindMapDocument,
   type MindMapNode,
   type NodeDetails,
   type NodeStyle,
+  oneLine,
   parseDocument,
   type Summary,
 } from '@mindvault/client';

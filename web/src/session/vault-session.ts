@@ -252,6 +252,11 @@ export class VaultSession {
     return this.vault.disableTotp(password, code);
   }
 
+  /** The whole account as a readable zip, in pieces as it is made (account-archive.ts in the SDK). */
+  exportArchive(options: { allVersions: boolean; onProgress: (p: { mapsDone: number; mapsTotal: number }) => void }): AsyncGenerator<Uint8Array> {
+    return this.vault.exportArchive(options);
+  }
+
   recoveryStatus(): Promise<{ enabled: boolean; createdAt: string | null }> {
     return this.vault.recoveryStatus();
   }

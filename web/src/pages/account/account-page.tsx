@@ -5,6 +5,7 @@ import { AppBar } from '../../ui/app-bar';
 import { ErrorMessage } from '../../ui/error-message';
 import { toast } from '../../ui/toast';
 import { DeleteAccount } from './delete-account';
+import { ExportAccount } from './export-account';
 import { RecoveryKeySection } from './recovery-key';
 import { TwoStepLogin } from './two-step-login';
 
@@ -60,6 +61,7 @@ export function AccountPage({ session }: { session: VaultSession }) {
         <RecoveryKeySection key={rotations} session={session} />
         <RotateKeys session={session} onRotated={() => setRotations((n) => n + 1)} />
         <TwoStepLogin session={session} />
+        <ExportAccount session={session} />
         <DeleteAccount session={session} />
       </main>
     </>
