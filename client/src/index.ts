@@ -199,6 +199,7 @@ export {
   type VaultOptions,
 } from './vault/vault.js';
 export { accountArchive, ARCHIVE_FORMAT, ARCHIVE_FORMAT_VERSION, type ArchiveOptions, safeFileName } from './vault/account-archive.js';
+export { accountBackup, BACKUP_FORMAT, BACKUP_FORMAT_VERSION, type BackupHeader, type BackupProgress, type BackupSecret, restoreBackup } from './vault/account-backup.js';
 export { MergeConflictError, RollbackError, type RolledBackItem, TamperingError, type TamperedItem, WrongPasswordError } from './vault/errors.js';
 export { type AccountState, DeviceState, type DeviceStateStore, type MapState, MemoryDeviceStateStore } from './vault/device-state.js';
 export { type OpenedShare, openShareLink, type OpenShareOptions, shareLinkApiBase } from './vault/share-links.js';

@@ -29,8 +29,13 @@ export class RecoveryController {
   @Authenticated()
   @ApiOkResponse({ type: RecoveryStatusDto })
   async status(@CurrentUser() user: Principal): Promise<RecoveryStatusDto> {
-    const { enabled, createdAt } = await this.recovery.status(user.userId);
-    return { enabled, createdAt: createdAt?.toISOString() ?? null };
+    const key = await this.recovery.status(user.userId);
+    if (key === undefined) return { enabled: false, createdAt: null, wrapping: null };
+    return {
+      enabled: true,
+      createdAt: key.createdAt.toISOString(),
+      wrapping: { keyVersion: key.keyVersion, classicalPrivEncrypted: key.classicalPrivEncrypted.toString('base64'), pqPrivEncrypted: key.pqPrivEncrypted.toString('base64') },
+    };
   }
 
   @Put('recovery')

@@ -62,9 +62,12 @@ export class RecoveryService {
     private readonly events: AccountEvents,
   ) {}
 
-  async status(userId: string): Promise<{ enabled: boolean; createdAt: Date | null }> {
+  /** The recovery key's date and wrapping (ciphertext), never its proof's hash. */
+  async status(userId: string): Promise<Omit<RecoveryKey, 'authHash'> | undefined> {
     const key = await this.recoveryKeys.find(userId);
-    return { enabled: key !== undefined, createdAt: key?.createdAt ?? null };
+    if (key === undefined) return undefined;
+    const { authHash: _, ...rest } = key;
+    return rest;
   }
 
   /** Sets (or replaces) the recovery key: the password's proof, and private keys of the current keyVersion. */

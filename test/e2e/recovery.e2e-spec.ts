@@ -46,8 +46,8 @@ describe('recovery key (PUT /api/auth/recovery, POST /api/auth/recover)', () => 
 
   it('sets a recovery key only with the password proof and the current keyVersion; status shows it', async () => {
     const user = await api.register();
-    const status = () => api.request<{ enabled: boolean; createdAt: string | null }>('GET', '/api/auth/recovery', { token: user.accessToken });
-    expect((await status()).body).toEqual({ enabled: false, createdAt: null });
+    const status = () => api.request<{ enabled: boolean; createdAt: string | null; wrapping: unknown }>('GET', '/api/auth/recovery', { token: user.accessToken });
+    expect((await status()).body).toEqual({ enabled: false, createdAt: null, wrapping: null });
     const wrong = await api.request('PUT', '/api/auth/recovery', { token: user.accessToken, json: { currentAuthKey: b64(32), keyVersion: 1, recovery: wrapping() } });
     expect(wrong.body).toMatchObject({ statusCode: 401, code: 'INVALID_CREDENTIALS' });
     const stale = await api.request('PUT', '/api/auth/recovery', { token: user.accessToken, json: { currentAuthKey: user.authKey, keyVersion: 2, recovery: wrapping() } });
@@ -57,9 +57,15 @@ describe('recovery key (PUT /api/auth/recovery, POST /api/auth/recover)', () => 
     const anonymous = await api.request('PUT', '/api/auth/recovery', { json: { currentAuthKey: user.authKey, keyVersion: 1, recovery: wrapping() } });
     expect(anonymous.body).toMatchObject({ statusCode: 401, code: 'UNAUTHENTICATED' });
     expect((await status()).body.enabled).toBe(false);
-    const ok = await api.request('PUT', '/api/auth/recovery', { token: user.accessToken, json: { currentAuthKey: user.authKey, keyVersion: 1, recovery: wrapping() } });
+    const recovery = wrapping();
+    const ok = await api.request('PUT', '/api/auth/recovery', { token: user.accessToken, json: { currentAuthKey: user.authKey, keyVersion: 1, recovery } });
     expect(ok.status).toBe(204);
-    expect((await status()).body).toMatchObject({ enabled: true, createdAt: expect.any(String) });
+    // The owner reads the wrapping back (ciphertext, for a backup), never the proof or its hash.
+    expect((await status()).body).toEqual({
+      enabled: true,
+      createdAt: expect.any(String),
+      wrapping: { keyVersion: 1, classicalPrivEncrypted: recovery.classicalPrivEncrypted, pqPrivEncrypted: recovery.pqPrivEncrypted },
+    });
   });
 
   it('answers the wrapping to the right proof only, and one refusal for a wrong proof, an unknown email and an account without a key', async () => {

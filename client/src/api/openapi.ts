@@ -824,6 +824,14 @@ export interface components {
              */
             currentAuthKey: string;
         };
+        StoredRecoveryWrappingDto: {
+            /** @description the keyVersion of the private keys wrapped here */
+            keyVersion: number;
+            /** Format: byte */
+            classicalPrivEncrypted: string;
+            /** Format: byte */
+            pqPrivEncrypted: string;
+        };
         RecoveryStatusDto: {
             /** @description whether a recovery key can reset this password */
             enabled: boolean;
@@ -832,6 +840,8 @@ export interface components {
              * @description when the current recovery key was made
              */
             createdAt: string | null;
+            /** @description the private keys as the recovery key wrapped them (ciphertext only the key opens), for a backup the recovery key can open; null without one */
+            wrapping: components["schemas"]["StoredRecoveryWrappingDto"] | null;
         };
         RecoveryWrappingDto: {
             /**

@@ -38,6 +38,7 @@ import { decryptVersionLabel, encryptVersionLabel } from '../crypto/version-labe
 import { mergeDocuments } from '../model/merge-documents.js';
 import type { MindMapDocument } from '../model/mind-map-document.js';
 import { accountArchive, type ArchiveOptions } from './account-archive.js';
+import { accountBackup, type BackupProgress, type BackupSecret, restoreBackup } from './account-backup.js';
 import { DeviceState, type DeviceStateStore, MemoryDeviceStateStore } from './device-state.js';
 import { MergeConflictError, RollbackError, TamperingError, type TamperedItem, WrongPasswordError } from './errors.js';
 
@@ -735,6 +736,19 @@ export class Vault {
    */
   exportArchive(options: ArchiveOptions = {}): AsyncGenerator<Uint8Array> {
     return accountArchive(this, options);
+  }
+
+  /**
+   * The encrypted backup (account-backup.ts): JSON Lines of the account's ciphertext, envelopes and
+   * key bundle, opened later with the password or the recovery key. Yields line by line.
+   */
+  exportBackup(options: { onProgress?: (p: BackupProgress) => void } = {}): AsyncGenerator<string> {
+    return accountBackup(this, options);
+  }
+
+  /** Restores a backup (any account's, from any server) into this account, history kept. */
+  importBackup(lines: AsyncIterable<string>, secret: BackupSecret, options: { onProgress?: (p: BackupProgress) => void } = {}): Promise<BackupProgress> {
+    return restoreBackup(this, lines, secret, { ...this.options, ...options });
   }
 
   /** Whether a recovery key can reset the password (a key rotation drops it). */

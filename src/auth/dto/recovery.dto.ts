@@ -36,12 +36,27 @@ export class SetRecoveryKeyRequestDto {
   recovery: RecoveryWrappingDto;
 }
 
+/** The stored recovery wrapping, as the owner may read it back (for an encrypted backup). */
+export class StoredRecoveryWrappingDto {
+  @ApiProperty({ minimum: 1, description: 'the keyVersion of the private keys wrapped here' })
+  keyVersion: number;
+
+  @ApiProperty({ format: 'byte' })
+  classicalPrivEncrypted: string;
+
+  @ApiProperty({ format: 'byte' })
+  pqPrivEncrypted: string;
+}
+
 export class RecoveryStatusDto {
   @ApiProperty({ description: 'whether a recovery key can reset this password' })
   enabled: boolean;
 
   @ApiProperty({ type: String, format: 'date-time', nullable: true, description: 'when the current recovery key was made' })
   createdAt: string | null;
+
+  @ApiProperty({ type: StoredRecoveryWrappingDto, nullable: true, description: 'the private keys as the recovery key wrapped them (ciphertext only the key opens), for a backup the recovery key can open; null without one' })
+  wrapping: StoredRecoveryWrappingDto | null;
 }
 
 export class RecoveryKeyMaterialRequestDto {
