@@ -258,7 +258,7 @@ describe('the mindvault CLI against the real server', () => {
     expect((await recover(renewed.stdout.trim())).code).toBe(0);
   });
 
-  it('exports the whole account as a zip with every version', async () => {
+  it('exports the whole account as a zip with every version, and as an encrypted backup another account restores', async () => {
     const email = `cli-${randomBytes(5).toString('hex')}@example.com`;
     const env = { MINDVAULT_CONFIG_DIR: join(work, 'export'), MINDVAULT_INSECURE_TEST_KDF: '1', MINDVAULT_PASSWORD: 'take it with me' };
     expect((await mindvault(['register', '--email', email, '--server', t.baseUrl], env)).code).toBe(0);
@@ -277,5 +277,20 @@ describe('the mindvault CLI against the real server', () => {
     const files = unzipSync(await readFile(target));
     expect(strFromU8(files['maps/Straße/Straße.md']!)).toBe('# Straße\n\n- zwei\n');
     expect(Object.keys(files).filter((name) => name.startsWith('maps/Straße/versions/') && name.endsWith('.json'))).toHaveLength(2);
+
+    // The encrypted backup, restored into another account with the first one's password.
+    const backupFile = join(work, 'everything.backup');
+    const backedUp = await mindvault(['backup', '-o', backupFile], env);
+    expect(backedUp.code, backedUp.stderr).toBe(0);
+    expect(await readFile(backupFile, 'utf8')).not.toContain('Straße');
+    const other = { MINDVAULT_CONFIG_DIR: join(work, 'import'), MINDVAULT_INSECURE_TEST_KDF: '1', MINDVAULT_PASSWORD: 'another account' };
+    expect((await mindvault(['register', '--email', `cli-${randomBytes(5).toString('hex')}@example.com`, '--server', t.baseUrl], other)).code).toBe(0);
+    const wrong = await mindvault(['import-backup', backupFile], { ...other, MINDVAULT_BACKUP_PASSWORD: 'not it' });
+    expect(wrong.code).toBe(1);
+    const imported = await mindvault(['import-backup', backupFile], { ...other, MINDVAULT_BACKUP_PASSWORD: 'take it with me' });
+    expect(imported.code, imported.stderr).toBe(0);
+    expect(imported.stdout).toBe('maps 1\nversions 2\n');
+    const listed = await mindvault(['ls'], other);
+    expect(listed.stdout).toMatch(/ 2 v .*Straße/);
   });
 });

@@ -76,6 +76,11 @@ describe.skipIf(!CHROMIUM_AVAILABLE)('the account you can recover and take with 
     expect(manifest.maps[0].versions.length).toBeGreaterThanOrEqual(2);
     expect(Object.keys(files).filter((name) => name.startsWith('maps/Über Pläne/versions/') && name.endsWith('.opml'))).toHaveLength(manifest.maps[0].versions.length);
 
+    const backup = (await account.downloadBackup()).trim().split('\n');
+    expect(JSON.parse(backup[0]!)).toMatchObject({ type: 'header', format: 'mindvault-backup', email });
+    expect(JSON.parse(backup.at(-1)!)).toMatchObject({ type: 'end', maps: 1 });
+    expect(backup.join('\n')).not.toContain('Schlüssel');
+
     // The replacement recovery key is in force; a new one voids it.
     expect(await account.recoveryKeyText()).toMatch(/A recovery key can reset your password/);
     const renewed = await account.makeRecoveryKey('a second password');

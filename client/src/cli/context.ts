@@ -23,6 +23,7 @@ export const ENV = {
   newPassword: 'MINDVAULT_NEW_PASSWORD',
   totpCode: 'MINDVAULT_TOTP_CODE',
   recoveryWords: 'MINDVAULT_RECOVERY_WORDS',
+  backupPassword: 'MINDVAULT_BACKUP_PASSWORD',
   insecureTestKdf: 'MINDVAULT_INSECURE_TEST_KDF',
 } as const;
 

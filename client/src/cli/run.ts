@@ -6,7 +6,7 @@ import { ApiError, NetworkError, SessionExpiredError } from '../api/api-error.js
 import { MindvaultCryptoError } from '../crypto/errors.js';
 import { MergeConflictError, RollbackError, TamperingError, WrongPasswordError } from '../vault/errors.js';
 import * as account from './commands/account.js';
-import { exportAccount, exportAccountUsage } from './commands/export.js';
+import { backup, backupUsage, exportAccount, exportAccountUsage, importBackup, importBackupUsage } from './commands/export.js';
 import * as maps from './commands/maps.js';
 import { recover, recoverUsage, recoveryKey, recoveryKeyUsage } from './commands/recovery.js';
 import { secondFactor, secondFactorUsage } from './commands/second-factor.js';
@@ -38,6 +38,8 @@ const commands: Record<string, { run: Command; usage: string }> = {
   'rotate-keys': { run: account.rotateKeys, usage: account.rotateKeysUsage },
   upgrade: { run: account.upgrade, usage: account.upgradeUsage },
   'export-account': { run: exportAccount, usage: exportAccountUsage },
+  backup: { run: backup, usage: backupUsage },
+  'import-backup': { run: importBackup, usage: importBackupUsage },
   'delete-account': { run: account.deleteAccount, usage: account.deleteAccountUsage },
   '2fa': { run: secondFactor, usage: secondFactorUsage },
   'recovery-key': { run: recoveryKey, usage: recoveryKeyUsage },
@@ -60,7 +62,8 @@ export function usage(): string {
     `  ${ENV.email}         account email for register and login (or --email)`,
     `  ${ENV.password}      password for non-interactive use (else a prompt); never stored`,
     `  ${ENV.newPassword}  the new password for passwd and recover`,
-    `  ${ENV.recoveryWords} the recovery key's 12 words for recover (else a prompt)`,
+    `  ${ENV.recoveryWords} the recovery key's 12 words for recover and import-backup --recovery-key (else a prompt)`,
+    `  ${ENV.backupPassword} the password a backup was made with, for import-backup (else a prompt)`,
     `  ${ENV.totpCode}     a second-factor code for login (or --code; else a prompt)`,
     '',
     'The config directory holds the server URL, the session tokens and what this device has seen',

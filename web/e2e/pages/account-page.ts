@@ -43,6 +43,14 @@ export class AccountPage {
     return { name: file.suggestedFilename(), bytes: await readFile(await file.path()) };
   }
 
+  /** Downloads the encrypted backup; answers its text. */
+  async downloadBackup(): Promise<string> {
+    const section = this.page.getByRole('region', { name: 'Export everything' });
+    const download = this.page.waitForEvent('download');
+    await section.getByRole('button', { name: 'Download encrypted backup' }).click();
+    return readFile(await (await download).path(), 'utf8');
+  }
+
   /** The recovery-key section's status line. */
   async recoveryKeyText(): Promise<string> {
     const status = this.page.getByRole('region', { name: 'Recovery key' }).getByRole('status');

@@ -257,6 +257,11 @@ export class VaultSession {
     return this.vault.exportArchive(options);
   }
 
+  /** The encrypted backup's lines, as they are read from the server (account-backup.ts in the SDK). */
+  exportBackup(onProgress: (p: { maps: number; versions: number }) => void): AsyncGenerator<string> {
+    return this.vault.exportBackup({ onProgress });
+  }
+
   recoveryStatus(): Promise<{ enabled: boolean; createdAt: string | null }> {
     return this.vault.recoveryStatus();
   }

@@ -15,22 +15,31 @@ export function ExportAccount({ session }: { session: VaultSession }) {
   const [done, setDone] = useState<string | null>(null);
   const [failure, setFailure] = useState<Failure | null>(null);
 
-  const run = async () => {
+  const [backupProgress, setBackupProgress] = useState<string | null>(null);
+
+  /** Collects the pieces into a Blob and downloads it. */
+  const save = async (pieces: AsyncIterable<BlobPart>, extension: string, type: string) => {
     setFailure(null);
     setDone(null);
-    setProgress({ mapsDone: 0, mapsTotal: 0 });
     try {
       const parts: BlobPart[] = [];
-      for await (const chunk of session.exportArchive({ allVersions, onProgress: setProgress })) parts.push(chunk as Uint8Array<ArrayBuffer>);
-      const archive = new Blob(parts, { type: 'application/zip' });
-      const name = fileNameFor(`mindvault ${session.email} ${new Date().toISOString().slice(0, 10)}`, 'zip');
-      downloadBlob(archive, name);
+      for await (const piece of pieces) parts.push(piece);
+      const name = fileNameFor(`mindvault ${session.email} ${new Date().toISOString().slice(0, 10)}`, extension);
+      downloadBlob(new Blob(parts, { type }), name);
       setDone(`Saved ${name}.`);
     } catch (error) {
       setFailure(describeFailure(error));
-    } finally {
-      setProgress(null);
     }
+  };
+  const run = async () => {
+    setProgress({ mapsDone: 0, mapsTotal: 0 });
+    await save(session.exportArchive({ allVersions, onProgress: setProgress }) as AsyncIterable<Uint8Array<ArrayBuffer>>, 'zip', 'application/zip');
+    setProgress(null);
+  };
+  const runBackup = async () => {
+    setBackupProgress('Reading your maps…');
+    await save(session.exportBackup(({ maps, versions }) => setBackupProgress(`${maps} maps, ${versions} versions`)), 'backup', 'application/x-ndjson');
+    setBackupProgress(null);
   };
 
   return (
@@ -45,6 +54,17 @@ export function ExportAccount({ session }: { session: VaultSession }) {
         </div>
       ) : (
         <button type="button" onClick={() => void run()}>Download all maps (.zip)</button>
+      )}
+      <h3>Encrypted backup</h3>
+      <p class="hint">
+        Every version as the server holds it, still encrypted: it opens only with your password (as it
+        is now) or your recovery key, and <code>mindvault import-backup</code> restores it into any
+        account on any Mindvault server, history included.
+      </p>
+      {backupProgress !== null ? (
+        <div class="usage"><progress aria-label="Backup progress" /> <span>{backupProgress}</span></div>
+      ) : (
+        <button type="button" onClick={() => void runBackup()}>Download encrypted backup</button>
       )}
       {done !== null ? <p role="status">{done}</p> : null}
       <ErrorMessage failure={failure} />
