@@ -1,4 +1,5 @@
-import type { Browser } from 'playwright-core';
+import AxeBuilder from '@axe-core/playwright';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestApp } from '../../test/utils/create-test-app';
 import { AuthPages } from './pages/auth-pages';
@@ -9,7 +10,15 @@ import { CHROMIUM_AVAILABLE, launchBrowser, newPerson } from './support/browser'
 import { captureTraffic, leakedSecrets } from './support/traffic';
 import { startWebAppServer } from './support/web-app-server';
 
-/** Search across every map, in the browser only; what destroys asks once, names it, or undoes. */
+/** The serious and critical findings of axe-core on the page as it is. */
+async function seriousViolations(page: Page): Promise<string[]> {
+  const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']).analyze();
+  return results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').flatMap((v) => v.nodes.map((n) => `${v.id}: ${n.target.join(' ')}`));
+}
+
+const background = (page: Page, selector: string) => page.locator(selector).first().evaluate((el) => getComputedStyle(el).backgroundColor);
+
+/** Search across every map, in the browser only; what destroys asks once, names it, or undoes; dark mode. */
 describe.skipIf(!CHROMIUM_AVAILABLE)('search across maps, and safe destructive actions', () => {
   let server: TestApp;
   let browser: Browser;
@@ -148,6 +157,36 @@ describe.skipIf(!CHROMIUM_AVAILABLE)('search across maps, and safe destructive a
     expect(await maps.titles()).toEqual(['Keepsakes']);
     await maps.delete('Keepsakes');
     expect(await maps.titles()).toEqual([]);
+    expect(await page.locator('.empty').textContent()).toContain('No maps yet');
+    expect(person.errors).toEqual([]);
+    await person.context.close();
+  });
+
+  it('follows the system into dark mode and back (pages and the map), with no serious axe finding in the dark', async () => {
+    const person = await newPerson(browser, server.baseUrl);
+    const page = person.page;
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await new AuthPages(page).register('owl@example.com', 'works best at night');
+    const maps = new MapsPage(page);
+    await maps.loaded();
+    expect(await background(page, 'html')).toBe('rgb(20, 23, 31)');
+    await maps.createMap('Night shift');
+    const editor = new EditorPage(page);
+    await editor.loaded();
+    await editor.addChild('Stars');
+    await editor.setDetails('Stars', { note: 'Orion rises at ten', tags: 'sky' });
+    expect(await background(page, '.map-container')).toBe('rgb(37, 37, 38)');
+    expect(await seriousViolations(page)).toEqual([]);
+    // The system switches back to light: the open map follows without a reload.
+    await page.emulateMedia({ colorScheme: 'light' });
+    await page.waitForFunction(() => getComputedStyle(document.querySelector('.map-container')!).backgroundColor === 'rgb(246, 246, 246)');
+    expect(await background(page, 'html')).toBe('rgb(246, 247, 251)');
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await editor.waitForSaveState('saved');
+    await editor.backToMaps();
+    await maps.loaded();
+    await maps.searchAll('orion');
+    expect(await seriousViolations(page)).toEqual([]);
     expect(person.errors).toEqual([]);
     await person.context.close();
   });

@@ -27,6 +27,10 @@ export function createMindElixirEditor(el: HTMLElement, initial: MindMapDocument
     allowUndo: !options.readonly,
     newTopicName: 'New idea',
   });
+  // mind-elixir picks its light or dark colours from the system once, when made: they follow it.
+  const darkScheme = window.matchMedia('(prefers-color-scheme: dark)');
+  const followScheme = () => mind.changeTheme(darkScheme.matches ? MindElixir.DARK_THEME : MindElixir.THEME);
+  darkScheme.addEventListener('change', followScheme);
   let extra = documentExtra(initial);
   mind.init(toElixir(initial));
   mind.scaleFit();
@@ -289,6 +293,7 @@ export function createMindElixirEditor(el: HTMLElement, initial: MindMapDocument
     exportPng: () => svgToPng(svgOf(mind)),
     destroy() {
       clearTimeout(pressTimer);
+      darkScheme.removeEventListener('change', followScheme);
       el.removeEventListener('contextmenu', onContextMenu, { capture: true });
       mind.bus.removeListener('operation', onOperation);
       mind.bus.removeListener('expandNode', changed);

@@ -95,7 +95,7 @@ export function ShareDialog({ session, mapId, onClose }: { session: VaultSession
       ) : null}
       <ErrorMessage failure={failure} />
       <h3>Links to this map</h3>
-      {shares === null ? <p>Loading…</p> : shares.length === 0 ? <p class="empty">No links.</p> : (
+      {shares === null ? <p>Loading…</p> : shares.length === 0 ? <p class="empty">No share links yet.</p> : (
         <ul class="share-list" aria-label="Share links">
           {shares.map((s) => {
             const name = `the ${s.versionId ? 'one-version' : 'latest-version'} link created ${new Date(s.createdAt).toLocaleString()}`;

@@ -80,7 +80,7 @@ export function MapsPage({ session }: { session: VaultSession }) {
         </div>
         <ErrorMessage failure={failure} />
         {maps !== null && maps.length > 0 ? <SearchAllMaps session={session} /> : null}
-        {maps === null ? <p aria-busy="true">Decrypting your maps…</p> : maps.length === 0 ? <p class="empty">No maps yet: give the first one a title above.</p> : (
+        {maps === null ? <p aria-busy="true">Decrypting your maps…</p> : maps.length === 0 ? <p class="empty">No maps yet: give the first one a title above, or import a file (Mindvault JSON, Markdown, OPML or FreeMind).</p> : (
           <ul class="map-list" aria-label="Maps">
             {maps.map((map) => (
               <li key={map.id}>
