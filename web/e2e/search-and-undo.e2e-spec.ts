@@ -162,7 +162,7 @@ describe.skipIf(!CHROMIUM_AVAILABLE)('search across maps, and safe destructive a
     await person.context.close();
   });
 
-  it('follows the system into dark mode and back (pages and the map), with no serious axe finding in the dark', async () => {
+  it('follows the system into dark mode and back (pages and the map), with no serious axe finding in the dark; a tall map keeps the page in the window', async () => {
     const person = await newPerson(browser, server.baseUrl);
     const page = person.page;
     await page.emulateMedia({ colorScheme: 'dark' });
@@ -187,6 +187,13 @@ describe.skipIf(!CHROMIUM_AVAILABLE)('search across maps, and safe destructive a
     await maps.loaded();
     await maps.searchAll('orion');
     expect(await seriousViolations(page)).toEqual([]);
+
+    // A map taller than the window keeps the page inside it (the map scrolls, not the page).
+    const tall = Array.from({ length: 8 }, (_, b) => `- Branch ${b}\n${Array.from({ length: 6 }, (_, l) => `  - Leaf ${b}.${l}`).join('\n')}`).join('\n');
+    await maps.importFile('Tall.md', `# Tall\n\n${tall}\n`);
+    await editor.loaded();
+    await editor.waitForSaveState('saved');
+    expect(await page.evaluate(() => [document.documentElement.scrollHeight, window.scrollY])).toEqual([800, 0]);
     expect(person.errors).toEqual([]);
     await person.context.close();
   });
