@@ -73,6 +73,13 @@ describe('search across all maps', () => {
     account.maps.delete('a');
     await index.refresh();
     expect(index.search('peas')).toEqual([]);
+
+    // A lock forgets it all; the next refresh opens every map again.
+    index.clear();
+    expect(index.search('cooking')).toEqual([]);
+    account.opened = [];
+    await index.refresh();
+    expect(account.opened).toEqual(['b']);
   });
 
   it('leaves a map that will not open out, says how many, and searches the others', async () => {

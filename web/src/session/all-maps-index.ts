@@ -82,6 +82,12 @@ export class AllMapsIndex {
     this.failed = failed;
   }
 
+  /** Forgets every title and text it holds (the session locks or logs out). */
+  clear(): void {
+    this.maps.clear();
+    this.failed.clear();
+  }
+
   /** How many maps the last refresh could not open (they are left out of results). */
   get unreadable(): number {
     return this.failed.size;

@@ -281,6 +281,7 @@ export class VaultSession {
     try {
       await this.vault.logout();
     } finally {
+      this.allMaps.clear();
       forgetStoredSession();
       await deviceState.forget(this.email);
     }
@@ -288,6 +289,7 @@ export class VaultSession {
 
   /** Wipes the keys; the tab keeps its session and shows the locked screen. */
   lock(): void {
+    this.allMaps.clear();
     this.vault.lock();
   }
 }
