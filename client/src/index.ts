@@ -195,6 +195,7 @@ export {
   type MapInfo,
   type PulledMap,
   type ShareOptions,
+  type SecondStep,
   Vault,
   type VaultOptions,
 } from './vault/vault.js';

@@ -8,7 +8,9 @@ import { fromBase64 } from '../common/http/base64';
 import { BodyLimit } from '../common/http/body-limit';
 import { CallerBodyLimit } from '../common/http/caller-body-limit';
 import { RateLimit } from '../common/http/rate-limit';
-import { SecondStepRequestDto } from '../second-factor/dto/second-factor.dto';
+import type { AuthenticationResponseJSON } from '@simplewebauthn/server';
+import { ChallengeTokenDto, SecondStepRequestDto } from '../second-factor/dto/second-factor.dto';
+import { SecondFactorService } from '../second-factor/second-factor.service';
 import { AuthService } from './auth.service';
 import { fromKdfDto, fromKeyBundleDto, fromMapEnvelopeDto, toKdfDto, toKeyBundleDto } from './dto/auth-dto.mapper';
 import {
@@ -29,7 +31,10 @@ import { keyRotationBodyLimit, keyRotationBodyLimitFor } from './key-rotation-li
 @ApiErrors([400, 'VALIDATION_FAILED'])
 @Controller('api/auth')
 export class AuthController {
-  constructor(private readonly auth: AuthService) {}
+  constructor(
+    private readonly auth: AuthService,
+    private readonly secondFactors: SecondFactorService,
+  ) {}
 
   @Public()
   @Post('prelogin')
@@ -70,12 +75,27 @@ export class AuthController {
   @HttpCode(200)
   @ApiOkResponse({ type: TokenPairDto, description: 'the challenge and the code are spent' })
   @ApiErrors(
-    [401, 'INVALID_SECOND_FACTOR (wrong, expired or used code)', 'INVALID_CHALLENGE (unknown, expired, used, or closed after 5 wrong codes)'],
+    [401, 'INVALID_SECOND_FACTOR (wrong, expired or used code; a passkey signature that does not verify)', 'INVALID_CHALLENGE (unknown, expired, used, or closed after 5 wrong codes)'],
     [403, 'ACCOUNT_DISABLED'],
     [429, 'RATE_LIMITED (per IP)', 'LOGIN_THROTTLED (per account, with Retry-After and retryAfterS)'],
   )
   secondFactor(@Body() body: SecondStepRequestDto): Promise<TokenPairDto> {
-    return this.auth.completeSecondFactor(body.challengeToken, body.code);
+    if ((body.code === undefined) === (body.passkey === undefined)) {
+      throw new ValidationFailed([{ field: 'code', messages: ['send exactly one of code and passkey'] }]);
+    }
+    return this.auth.completeSecondFactor(
+      body.challengeToken,
+      body.code !== undefined ? { code: body.code } : { passkey: body.passkey as unknown as AuthenticationResponseJSON },
+    );
+  }
+
+  @Public()
+  @Post('login/second-factor/passkey-options')
+  @HttpCode(200)
+  @ApiOkResponse({ type: Object, description: "WebAuthn PublicKeyCredentialRequestOptionsJSON for the account's passkeys; its challenge is kept with the login challenge" })
+  @ApiErrors([401, 'INVALID_CHALLENGE (unknown, expired, used, or closed after 5 wrong answers)'])
+  passkeyOptions(@Body() body: ChallengeTokenDto): Promise<object> {
+    return this.secondFactors.passkeyOptions(body.challengeToken);
   }
 
   @Public()

@@ -11,7 +11,7 @@ import type { RewrappedMap } from '../mindmaps/domain/mind-map';
 import { MapNotFound } from '../mindmaps/mindmaps.errors';
 import { MindMapsService } from '../mindmaps/mindmaps.service';
 import { SecondFactorRequired } from '../second-factor/second-factor.errors';
-import { SecondFactorService } from '../second-factor/second-factor.service';
+import { SecondFactorService, type SecondStepProof } from '../second-factor/second-factor.service';
 import { AccountDisabled, EmailNotAccepted, InvalidCredentials, LoginThrottled, RotationIncomplete } from './auth.errors';
 import { AuthKeyHasher } from './auth-key-hasher';
 import { CurrentAuthKeyCheck } from './current-auth-key';
@@ -109,22 +109,22 @@ export class AuthService {
       // NOTE: the password's attempts are not cleared yet: a password guessed right without the
       // factor keeps counting, and the count starts over only when the whole login succeeds.
       const challenge = await this.secondFactor.openChallenge(user.id);
-      throw new SecondFactorRequired(challenge.token, challenge.expiresInS);
+      throw new SecondFactorRequired(challenge.token, challenge.expiresInS, await this.secondFactor.methods(user.id));
     }
     await this.attempts.clear(account);
     return this.tokens.issue(user.id);
   }
 
   /**
-   * The login's second step: a TOTP or backup code for the challenge the password step opened.
+   * The login's second step: a TOTP or backup code, or a passkey's signature, for the challenge the password step opened.
    * Limited per IP (the route) and per account (the same backoff as passwords, counted apart).
    */
-  async completeSecondFactor(challengeToken: string, code: string): Promise<IssuedTokens> {
+  async completeSecondFactor(challengeToken: string, proof: SecondStepProof): Promise<IssuedTokens> {
     const userId = await this.secondFactor.challengedUser(challengeToken);
     const throttleKey = `second-factor:${userId}`;
     const waitS = await this.attempts.take(throttleKey, this.config.auth.loginThrottle);
     if (waitS > 0) throw new LoginThrottled(waitS);
-    await this.secondFactor.completeChallenge(challengeToken, code);
+    await this.secondFactor.completeChallenge(challengeToken, proof);
     const user = (await this.users.findById(userId)) ?? raise(new InvalidCredentials());
     if (user.disabled) throw new AccountDisabled();
     await this.attempts.clear(throttleKey);

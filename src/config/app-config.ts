@@ -49,6 +49,8 @@ export abstract class AppConfig {
     preloginSecret: string;
     /** Seals TOTP secrets at rest and keys backup-code hashes: its own key, so a leaked JWT key reveals no second factor. */
     secondFactorSecret: string;
+    /** WebAuthn: the relying party id passkeys are bound to, and the origins allowed (empty: any on that host). */
+    webauthn: { rpId: string; origins: string[] };
     /** Seconds. */
     accessTtlS: number;
     /** Seconds a refresh token lives unused (the idle end). */
@@ -273,6 +275,10 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
       jwtSecret,
       preloginSecret,
       secondFactorSecret,
+      webauthn: {
+        rpId: parsed.WEBAUTHN_RP_ID ?? 'localhost',
+        origins: (parsed.WEBAUTHN_ORIGINS ?? '').split(',').map((o) => o.trim()).filter(Boolean),
+      },
       accessTtlS: parsed.JWT_ACCESS_TTL_S ?? 15 * 60,
       refreshTtlS: parsed.JWT_REFRESH_TTL_S ?? 30 * 24 * 3600,
       sessionMaxTtlS: parsed.SESSION_MAX_TTL_S ?? 90 * 24 * 3600,

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsNumber, IsOptional, IsString, IsUrl, Matches, Max, Min, MinLength } from 'class-validator';
+import { IsIn, IsInt, IsNumber, IsOptional, IsString, IsUrl, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
 
 /** Every environment variable the service reads; nothing else reads process.env. */
 export class EnvSchema {
@@ -189,6 +189,12 @@ export class EnvSchema {
   /** Key that seals TOTP secrets at rest and keys the backup-code hashes; unset: generated once and kept in DATA_DIR (required in production). */
   @IsOptional() @IsString() @MinLength(32)
   SECOND_FACTOR_SECRET?: string;
+  /** WebAuthn relying party id: the web app's host name (passkeys are bound to it); default localhost. */
+  @IsOptional() @IsString() @MaxLength(253)
+  WEBAUTHN_RP_ID?: string;
+  /** Comma-separated origins passkey ceremonies may come from; unset: any origin whose host is WEBAUTHN_RP_ID. */
+  @IsOptional() @IsString() @MaxLength(2000)
+  WEBAUTHN_ORIGINS?: string;
   /** HMAC key of the prelogin fakes; unset: generated once and kept in DATA_DIR (required in production). */
   @IsOptional() @IsString() @MinLength(32)
   PRELOGIN_SECRET?: string;

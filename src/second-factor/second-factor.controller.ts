@@ -1,4 +1,5 @@
-import { Body, Controller, Delete, Get, HttpCode, Post } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/common';
+import type { RegistrationResponseJSON } from '@simplewebauthn/server';
 import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { CurrentAuthKeyCheck } from '../auth/current-auth-key';
 import { UserRepository } from '../auth/ports/user.repository';
@@ -12,11 +13,14 @@ import { RateLimit } from '../common/http/rate-limit';
 import {
   BackupCodesDto,
   BeginTotpRequestDto,
+  PasskeyDto,
+  PasskeyEnrolmentRequestDto,
   DisableTotpRequestDto,
   SecondFactorCodeDto,
   SecondFactorStatusDto,
   TotpEnrolmentDto,
 } from './dto/second-factor.dto';
+import { PasskeyService } from './passkey.service';
 import { SecondFactorService } from './second-factor.service';
 
 /** Enrolling, confirming and removing the TOTP second factor; the login's second step is in AuthController. */
@@ -30,13 +34,44 @@ export class SecondFactorController {
     private readonly secondFactor: SecondFactorService,
     private readonly currentAuthKey: CurrentAuthKeyCheck,
     private readonly users: UserRepository,
+    private readonly passkeys: PasskeyService,
   ) {}
 
   @Get()
   @Authenticated()
   @ApiOkResponse({ type: SecondFactorStatusDto })
-  status(@CurrentUser() user: Principal): Promise<SecondFactorStatusDto> {
-    return this.secondFactor.status(user.userId);
+  async status(@CurrentUser() user: Principal): Promise<SecondFactorStatusDto> {
+    const status = await this.secondFactor.status(user.userId);
+    return { ...status, passkeys: status.passkeys.map((p) => ({ id: p.id, name: p.name, createdAt: p.createdAt.toISOString() })) };
+  }
+
+  @Post('passkeys/options')
+  @Authenticated()
+  @ApiCreatedResponse({ type: Object, description: 'WebAuthn PublicKeyCredentialCreationOptionsJSON for navigator.credentials.create; valid 5 minutes' })
+  @ApiErrors([401, 'INVALID_CREDENTIALS (currentAuthKey is wrong)'])
+  async passkeyOptions(@CurrentUser() user: Principal, @Body() body: BeginTotpRequestDto): Promise<object> {
+    await this.currentAuthKey.verify(user.userId, fromBase64(body.currentAuthKey));
+    const account = (await this.users.findById(user.userId)) ?? raise(new Unauthenticated());
+    return this.passkeys.enrolmentOptions(user.userId, account.email);
+  }
+
+  @Post('passkeys')
+  @Authenticated()
+  @ApiCreatedResponse({ type: PasskeyDto, description: 'the passkey is on: every later login needs it (or the TOTP factor, when both are set)' })
+  @ApiErrors([401, 'INVALID_SECOND_FACTOR (the answer does not verify: wrong challenge, origin or RP id)'], [409, 'NO_PENDING_ENROLMENT (no options asked for, or over 5 minutes ago)'])
+  async addPasskey(@CurrentUser() user: Principal, @Body() body: PasskeyEnrolmentRequestDto): Promise<PasskeyDto> {
+    const passkey = await this.passkeys.enrol(user.userId, body.response as unknown as RegistrationResponseJSON, body.name);
+    return { id: passkey.id, name: passkey.name, createdAt: passkey.createdAt.toISOString() };
+  }
+
+  @Delete('passkeys/:credentialId')
+  @Authenticated()
+  @HttpCode(204)
+  @ApiNoContentResponse({ description: 'the passkey no longer answers the second step' })
+  @ApiErrors([401, 'INVALID_CREDENTIALS (currentAuthKey is wrong)'], [404, 'PASSKEY_NOT_FOUND'])
+  async removePasskey(@CurrentUser() user: Principal, @Param('credentialId') credentialId: string, @Body() body: BeginTotpRequestDto): Promise<void> {
+    await this.currentAuthKey.verify(user.userId, fromBase64(body.currentAuthKey));
+    await this.passkeys.remove(user.userId, credentialId);
   }
 
   @Post('totp')

@@ -10,11 +10,12 @@ export class SecondFactorRequired extends AppError {
   constructor(
     readonly challengeToken: string,
     readonly expiresInS: number,
+    readonly methods: string[],
   ) {
-    super('this account needs a second factor: send a TOTP or backup code with the challenge token');
+    super('this account needs a second factor: send a TOTP or backup code, or a passkey signature, with the challenge token');
   }
   override extra() {
-    return { challengeToken: this.challengeToken, expiresInS: this.expiresInS, methods: ['totp', 'backup-code'] };
+    return { challengeToken: this.challengeToken, expiresInS: this.expiresInS, methods: this.methods };
   }
 }
 
@@ -53,7 +54,15 @@ export class SecondFactorNotEnabled extends AppError {
 export class NoPendingEnrolment extends AppError {
   readonly status = 409;
   readonly code = 'NO_PENDING_ENROLMENT';
+  constructor(message = 'no TOTP enrolment is waiting for confirmation: start one first') {
+    super(message);
+  }
+}
+
+export class PasskeyNotFound extends AppError {
+  readonly status = 404;
+  readonly code = 'PASSKEY_NOT_FOUND';
   constructor() {
-    super('no TOTP enrolment is waiting for confirmation: start one first');
+    super('no such passkey on this account');
   }
 }

@@ -6,6 +6,8 @@ import { isTotpCode, newBackupCodes, normalizeBackupCode } from './domain/backup
 import { acceptedStep, newTotpSecret, totpUri } from './domain/totp';
 import { LoginChallenges } from './ports/login-challenges';
 import { TotpFactors } from './ports/totp-factors';
+import type { AuthenticationResponseJSON, PublicKeyCredentialRequestOptionsJSON } from '@simplewebauthn/server';
+import { PasskeyService } from './passkey.service';
 import { SecondFactorKeys } from './second-factor-keys';
 import { InvalidChallenge, InvalidSecondFactor, NoPendingEnrolment, SecondFactorEnabled, SecondFactorNotEnabled } from './second-factor.errors';
 
@@ -18,7 +20,11 @@ const ISSUER = 'Mindvault';
 export interface SecondFactorStatus {
   totpEnabled: boolean;
   backupCodesLeft: number;
+  passkeys: { id: string; name: string; createdAt: Date }[];
 }
+
+/** What a login's second step brings: a TOTP or backup code, or a passkey's signature. */
+export type SecondStepProof = { code: string } | { passkey: AuthenticationResponseJSON };
 
 /**
  * TOTP second factor (RFC 6238) with single-use backup codes: enrolment in two steps (a pending
@@ -35,16 +41,35 @@ export class SecondFactorService {
     private readonly challenges: LoginChallenges,
     private readonly keys: SecondFactorKeys,
     private readonly uow: UnitOfWork,
+    private readonly passkeys: PasskeyService,
   ) {}
 
   async status(userId: string): Promise<SecondFactorStatus> {
     const factor = await this.factors.find(userId);
     const totpEnabled = factor?.enabled === true;
-    return { totpEnabled, backupCodesLeft: totpEnabled ? await this.factors.unusedBackupCodes(userId) : 0 };
+    const passkeys = (await this.passkeys.list(userId)).map((p) => ({ id: p.id, name: p.name, createdAt: p.createdAt }));
+    return { totpEnabled, backupCodesLeft: totpEnabled ? await this.factors.unusedBackupCodes(userId) : 0, passkeys };
   }
 
+  /** Whether a login needs a second step: a TOTP factor, a passkey, or both. */
   async isEnabled(userId: string): Promise<boolean> {
-    return (await this.factors.find(userId))?.enabled === true;
+    return (await this.methods(userId)).length > 0;
+  }
+
+  /** The second steps this account's login takes. */
+  async methods(userId: string): Promise<string[]> {
+    const methods: string[] = [];
+    if ((await this.factors.find(userId))?.enabled === true) methods.push('totp', 'backup-code');
+    if (await this.passkeys.hasAny(userId)) methods.push('passkey');
+    return methods;
+  }
+
+  /** The signing request for a login's passkey step; its challenge is kept with the login challenge. */
+  async passkeyOptions(token: string): Promise<PublicKeyCredentialRequestOptionsJSON> {
+    const userId = await this.challengedUser(token);
+    const options = await this.passkeys.loginOptions(userId);
+    await this.challenges.setPasskeyChallenge(hashOf(token), options.challenge);
+    return options;
   }
 
   /** A fresh pending secret (replacing an unconfirmed one); the user's app takes it from the URI. */
@@ -94,15 +119,21 @@ export class SecondFactorService {
    * Spends the code and the challenge; answers the user to issue tokens for. A wrong code counts
    * against the challenge (closed after CHALLENGE_MAX_FAILURES) and is INVALID_SECOND_FACTOR.
    */
-  async completeChallenge(token: string, code: string): Promise<string> {
+  async completeChallenge(token: string, proof: SecondStepProof): Promise<string> {
     const tokenHash = hashOf(token);
     const userId = await this.challengedUser(token);
-    if (!(await this.spend(userId, code))) {
+    if (!(await this.prove(userId, tokenHash, proof))) {
       await this.challenges.recordFailure(tokenHash, CHALLENGE_MAX_FAILURES);
       throw new InvalidSecondFactor();
     }
     if (!(await this.challenges.consume(tokenHash))) throw new InvalidChallenge();
     return userId;
+  }
+
+  private async prove(userId: string, tokenHash: Buffer, proof: SecondStepProof): Promise<boolean> {
+    if ('code' in proof) return this.spend(userId, proof.code);
+    const challenge = await this.challenges.passkeyChallengeOf(tokenHash);
+    return challenge !== undefined && this.passkeys.verifyLogin(userId, challenge, proof.passkey);
   }
 
   /** Drops login challenges nobody finished; the session purge job calls it. */

@@ -77,7 +77,7 @@ describe('TOTP second factor', () => {
     const again = await api.request('POST', '/api/auth/2fa/totp', { token: user.accessToken, json: { currentAuthKey: user.authKey } });
     expect(again.body).toMatchObject({ statusCode: 409, code: 'SECOND_FACTOR_ENABLED' });
 
-    expect((await api.request('GET', '/api/auth/2fa', { token: user.accessToken })).body).toEqual({ totpEnabled: true, backupCodesLeft: 10 });
+    expect((await api.request('GET', '/api/auth/2fa', { token: user.accessToken })).body).toEqual({ totpEnabled: true, backupCodesLeft: 10, passkeys: [] });
     expect(await rowsMentioning(t.db.pool, begun.body.secret)).toEqual([]);
     for (const code of confirmed.body.backupCodes) expect(await rowsMentioning(t.db.pool, code.replace('-', ''))).toEqual([]);
     const sealed = await t.db.pool.query('SELECT secret_sealed FROM totp_factors WHERE user_id = $1', [user.userId]);
@@ -116,7 +116,7 @@ describe('TOTP second factor', () => {
     const second = await login(user);
     expect((await secondStep(second.body.challengeToken, backupCodes[3]!)).body).toMatchObject({ code: 'INVALID_SECOND_FACTOR' });
     expect((await secondStep(second.body.challengeToken, backupCodes[4]!)).status).toBe(200);
-    expect((await api.request('GET', '/api/auth/2fa', { token: user.accessToken })).body).toEqual({ totpEnabled: true, backupCodesLeft: 8 });
+    expect((await api.request('GET', '/api/auth/2fa', { token: user.accessToken })).body).toEqual({ totpEnabled: true, backupCodesLeft: 8, passkeys: [] });
   });
 
   it('closes a challenge after five wrong codes and then slows the account down', async () => {

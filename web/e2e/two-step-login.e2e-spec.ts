@@ -42,7 +42,7 @@ describe.skipIf(!CHROMIUM_AVAILABLE)('two-step login from the account page', () 
     await auth.submitLogin(email, password);
     expect(await auth.asksForCode()).toBe(true);
     await auth.enterCode('000000' === (await codeAt(secret, 30)) ? '111111' : '000000');
-    await person.page.getByText('Wrong or already used code. Try the next one.').waitFor();
+    await person.page.getByText('Wrong or already used code (or the passkey did not verify). Try again.').waitFor();
     await auth.enterCode(await codeAt(secret, 30));
     await person.page.waitForURL('**/maps');
 

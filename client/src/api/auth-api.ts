@@ -50,6 +50,24 @@ export class AuthApi {
     return this.adopt(await this.http.call('post', '/api/auth/login/second-factor', { auth: false, body }));
   }
 
+  /** The WebAuthn signing request for a login's passkey step (after SECOND_FACTOR_REQUIRED). */
+  loginPasskeyOptions(body: JsonBody<'/api/auth/login/second-factor/passkey-options', 'post'>): Promise<Record<string, unknown>> {
+    return this.http.call('post', '/api/auth/login/second-factor/passkey-options', { auth: false, body }) as Promise<Record<string, unknown>>;
+  }
+
+  /** WebAuthn creation options for a new passkey (the password's proof required). */
+  passkeyEnrolmentOptions(body: JsonBody<'/api/auth/2fa/passkeys/options', 'post'>): Promise<Record<string, unknown>> {
+    return this.http.call('post', '/api/auth/2fa/passkeys/options', { body }) as Promise<Record<string, unknown>>;
+  }
+
+  addPasskey(body: JsonBody<'/api/auth/2fa/passkeys', 'post'>): Promise<Schemas['PasskeyDto']> {
+    return this.http.call('post', '/api/auth/2fa/passkeys', { body });
+  }
+
+  async removePasskey(credentialId: string, body: JsonBody<'/api/auth/2fa/passkeys/{credentialId}', 'delete'>): Promise<void> {
+    await this.http.call('delete', '/api/auth/2fa/passkeys/{credentialId}', { params: { credentialId }, body });
+  }
+
   secondFactorStatus(): Promise<Schemas['SecondFactorStatusDto']> {
     return this.http.call('get', '/api/auth/2fa', {});
   }

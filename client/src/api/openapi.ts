@@ -103,6 +103,22 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/auth/login/second-factor/passkey-options": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["AuthController_passkeyOptions"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/auth/refresh": {
         parameters: {
             query?: never;
@@ -584,6 +600,54 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/auth/2fa/passkeys/options": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["SecondFactorController_passkeyOptions"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/2fa/passkeys": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["SecondFactorController_addPasskey"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/2fa/passkeys/{credentialId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete: operations["SecondFactorController_removePasskey"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/auth/2fa/totp": {
         parameters: {
             query?: never;
@@ -724,11 +788,19 @@ export interface components {
             authKey: string;
         };
         SecondStepRequestDto: {
+            /** @description the challengeToken of the SECOND_FACTOR_REQUIRED answer */
+            challengeToken: string;
             /**
              * @description a 6-digit TOTP code, or a backup code (`xxxxx-xxxxx`)
              * @example 123456
              */
-            code: string;
+            code?: string;
+            /** @description a passkey's signature of the options from POST /api/auth/login/second-factor/passkey-options (WebAuthn AuthenticationResponseJSON) */
+            passkey?: {
+                [key: string]: unknown;
+            };
+        };
+        ChallengeTokenDto: {
             /** @description the challengeToken of the SECOND_FACTOR_REQUIRED answer */
             challengeToken: string;
         };
@@ -1341,10 +1413,19 @@ export interface components {
             /** @description seconds it stays redeemable */
             expiresInS: number;
         };
+        PasskeyDto: {
+            /** @description the credential id (base64url) */
+            id: string;
+            name: string;
+            /** Format: date-time */
+            createdAt: string;
+        };
         SecondFactorStatusDto: {
             totpEnabled: boolean;
             /** @description unused backup codes (0 without a factor) */
             backupCodesLeft: number;
+            /** @description passkeys that can answer the second step */
+            passkeys: components["schemas"]["PasskeyDto"][];
         };
         BeginTotpRequestDto: {
             /**
@@ -1352,6 +1433,17 @@ export interface components {
              * @description proof of the current password (32 bytes): a bearer token alone cannot add a factor
              */
             currentAuthKey: string;
+        };
+        PasskeyEnrolmentRequestDto: {
+            /** @description the authenticator's answer to the enrolment options (WebAuthn RegistrationResponseJSON) */
+            response: {
+                [key: string]: unknown;
+            };
+            /**
+             * @description a name to tell this passkey apart, 1..60 characters
+             * @example Laptop
+             */
+            name: string;
         };
         TotpEnrolmentDto: {
             /** @description the shared secret, base32 (RFC 4648), for typing into an app by hand */
@@ -1678,7 +1770,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description INVALID_SECOND_FACTOR (wrong, expired or used code) | INVALID_CHALLENGE (unknown, expired, used, or closed after 5 wrong codes) */
+            /** @description INVALID_SECOND_FACTOR (wrong, expired or used code; a passkey signature that does not verify) | INVALID_CHALLENGE (unknown, expired, used, or closed after 5 wrong codes) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1715,6 +1807,75 @@ export interface operations {
                 };
             };
             /** @description RATE_LIMITED (per IP) | LOGIN_THROTTLED (per account, with Retry-After and retryAfterS) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    AuthController_passkeyOptions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ChallengeTokenDto"];
+            };
+        };
+        responses: {
+            /** @description WebAuthn PublicKeyCredentialRequestOptionsJSON for the account's passkeys; its challenge is kept with the login challenge */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": Record<string, never>;
+                };
+            };
+            /** @description VALIDATION_FAILED | JSON_TOO_DEEP (nested deeper than 32) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description INVALID_CHALLENGE (unknown, expired, used, or closed after 5 wrong answers) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description BODY_TOO_SLOW (body slower than HTTP_MIN_BODY_BYTES_PER_S; the connection closes) */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description BODY_TOO_LARGE (over the route's limit, with limitBytes) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description RATE_LIMITED, with Retry-After */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -4039,6 +4200,225 @@ export interface operations {
             };
             /** @description UNAUTHENTICATED: missing, expired or invalid token */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description RATE_LIMITED, with Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    SecondFactorController_passkeyOptions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BeginTotpRequestDto"];
+            };
+        };
+        responses: {
+            /** @description WebAuthn PublicKeyCredentialCreationOptionsJSON for navigator.credentials.create; valid 5 minutes */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": Record<string, never>;
+                };
+            };
+            /** @description VALIDATION_FAILED | JSON_TOO_DEEP (nested deeper than 32) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description INVALID_CREDENTIALS (currentAuthKey is wrong)
+             *
+             *     UNAUTHENTICATED: missing, expired or invalid token
+             */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description BODY_TOO_SLOW (body slower than HTTP_MIN_BODY_BYTES_PER_S; the connection closes) */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description BODY_TOO_LARGE (over the route's limit, with limitBytes) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description RATE_LIMITED, with Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    SecondFactorController_addPasskey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PasskeyEnrolmentRequestDto"];
+            };
+        };
+        responses: {
+            /** @description the passkey is on: every later login needs it (or the TOTP factor, when both are set) */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PasskeyDto"];
+                };
+            };
+            /** @description VALIDATION_FAILED | JSON_TOO_DEEP (nested deeper than 32) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description INVALID_SECOND_FACTOR (the answer does not verify: wrong challenge, origin or RP id)
+             *
+             *     UNAUTHENTICATED: missing, expired or invalid token
+             */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description BODY_TOO_SLOW (body slower than HTTP_MIN_BODY_BYTES_PER_S; the connection closes) */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description NO_PENDING_ENROLMENT (no options asked for, or over 5 minutes ago) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description BODY_TOO_LARGE (over the route's limit, with limitBytes) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description RATE_LIMITED, with Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    SecondFactorController_removePasskey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                credentialId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BeginTotpRequestDto"];
+            };
+        };
+        responses: {
+            /** @description the passkey no longer answers the second step */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description INVALID_CREDENTIALS (currentAuthKey is wrong)
+             *
+             *     UNAUTHENTICATED: missing, expired or invalid token
+             */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description PASSKEY_NOT_FOUND */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

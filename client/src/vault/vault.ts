@@ -47,10 +47,20 @@ export interface Credentials {
   password: string;
   /**
    * Asked for a code (six digits from the authenticator app, or a backup code) when the account
-   * has a second factor; called again after a wrong code, up to three times. Without it, such a
-   * login rejects with the server's SECOND_FACTOR_REQUIRED.
+   * has a second factor, or, where the account has a passkey and the caller can use one (a
+   * browser), for `{ passkey }`: the WebAuthn answer to `step.passkeyOptions()`. Called again after
+   * a wrong answer, up to three times. Without it, such a login rejects with the server's
+   * SECOND_FACTOR_REQUIRED.
    */
-  secondFactor?: () => Promise<string>;
+  secondFactor?: (step: SecondStep) => Promise<string | { passkey: Record<string, unknown> }>;
+}
+
+/** What the login's second step offers: the account's methods, and the passkey request when it has one. */
+export interface SecondStep {
+  /** 'totp', 'backup-code', 'passkey'. */
+  methods: string[];
+  /** WebAuthn PublicKeyCredentialRequestOptionsJSON for this login (asks the server each call). */
+  passkeyOptions: () => Promise<Record<string, unknown>>;
 }
 
 /** Codes a login asks `secondFactor` for before it gives up with INVALID_SECOND_FACTOR. */
@@ -190,15 +200,18 @@ export class Vault {
   }
 
   /** The password step, then, when the server asks for it, the second step with codes from `ask`. */
-  private static async loginWithFactor(api: MindvaultApi, body: { email: string; authKey: string }, ask?: () => Promise<string>): Promise<{ userId: string }> {
+  private static async loginWithFactor(api: MindvaultApi, body: { email: string; authKey: string }, ask?: Credentials['secondFactor']): Promise<{ userId: string }> {
     try {
       return await api.auth.login(body);
     } catch (error) {
       if (!(error instanceof ApiError && error.code === 'SECOND_FACTOR_REQUIRED' && ask !== undefined)) throw error;
       const challengeToken = String(error.body['challengeToken']);
+      const methods = Array.isArray(error.body['methods']) ? (error.body['methods'] as unknown[]).map(String) : ['totp', 'backup-code'];
+      const step: SecondStep = { methods, passkeyOptions: () => api.auth.loginPasskeyOptions({ challengeToken }) };
       for (let attempt = 1; ; attempt++) {
         try {
-          return await api.auth.completeSecondFactor({ challengeToken, code: (await ask()).trim() });
+          const answer = await ask(step);
+          return await api.auth.completeSecondFactor(typeof answer === 'string' ? { challengeToken, code: answer.trim() } : { challengeToken, passkey: answer.passkey });
         } catch (stepError) {
           if (!(stepError instanceof ApiError && stepError.code === 'INVALID_SECOND_FACTOR' && attempt < SECOND_FACTOR_TRIES)) throw stepError;
         }
@@ -774,7 +787,7 @@ export class Vault {
   }
 
   /** Whether a TOTP factor guards the login, and how many backup codes are left. */
-  secondFactorStatus(): Promise<{ totpEnabled: boolean; backupCodesLeft: number }> {
+  secondFactorStatus(): Promise<{ totpEnabled: boolean; backupCodesLeft: number; passkeys: { id: string; name: string; createdAt: string }[] }> {
     return this.api.auth.secondFactorStatus();
   }
 
@@ -789,6 +802,21 @@ export class Vault {
   /** Enables the factor with the app's current code; answers the ten backup codes, shown once. */
   async confirmTotp(code: string): Promise<string[]> {
     return (await this.api.auth.confirmTotp({ code: code.trim() })).backupCodes;
+  }
+
+  /** WebAuthn creation options for a new passkey (the password asked again); give them to the browser. */
+  async passkeyEnrolmentOptions(password: string): Promise<Record<string, unknown>> {
+    return this.api.auth.passkeyEnrolmentOptions({ currentAuthKey: await this.proofOf(password) });
+  }
+
+  /** Stores the browser's answer to passkeyEnrolmentOptions: from now on the login can take this passkey. */
+  async addPasskey(response: Record<string, unknown>, name: string): Promise<{ id: string; name: string; createdAt: string }> {
+    return this.api.auth.addPasskey({ response, name });
+  }
+
+  /** Removes a passkey (the password asked again). */
+  async removePasskey(credentialId: string, password: string): Promise<void> {
+    await this.api.auth.removePasskey(credentialId, { currentAuthKey: await this.proofOf(password) });
   }
 
   /** Removes the factor: the password and a current code (or a backup code). */

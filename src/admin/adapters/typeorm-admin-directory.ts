@@ -18,7 +18,7 @@ const OVERVIEW = `
   SELECT u.id, u.email, u.role, u.disabled, u.created_at,
          COALESCE(uu.usage_bytes, 0) AS usage_bytes,
          (SELECT count(*) FROM mind_maps m WHERE m.owner_id = u.id) AS map_count,
-         EXISTS (SELECT 1 FROM totp_factors f WHERE f.user_id = u.id AND f.enabled_at IS NOT NULL) AS two_factor
+         (EXISTS (SELECT 1 FROM totp_factors f WHERE f.user_id = u.id AND f.enabled_at IS NOT NULL) OR EXISTS (SELECT 1 FROM passkeys p WHERE p.user_id = u.id)) AS two_factor
   FROM users u LEFT JOIN user_usage uu ON uu.user_id = u.id`;
 
 /**

@@ -7,6 +7,7 @@ import { VersionRetention1765100000000 } from './1765100000000-version-retention
 import { AccountDeletion1765200000000 } from './1765200000000-account-deletion';
 import { SecondFactor1765200100000 } from './1765200100000-second-factor';
 import { RecoveryKeys1765300000000 } from './1765300000000-recovery-keys';
+import { Passkeys1765300100000 } from './1765300100000-passkeys';
 
 /** Every migration, in order; the app and the CLI DataSource (ormconfig.ts) both read this list. */
 export const MIGRATIONS = [
@@ -19,4 +20,5 @@ export const MIGRATIONS = [
   AccountDeletion1765200000000,
   SecondFactor1765200100000,
   RecoveryKeys1765300000000,
+  Passkeys1765300100000,
 ];

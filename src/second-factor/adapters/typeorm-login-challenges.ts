@@ -23,6 +23,15 @@ export class TypeOrmLoginChallenges extends LoginChallenges {
     await this.db.execute('DELETE FROM login_challenges WHERE token_hash = $1 AND failures >= $2', [tokenHash, maxFailures]);
   }
 
+  async setPasskeyChallenge(tokenHash: Buffer, challenge: string): Promise<void> {
+    await this.db.execute('UPDATE login_challenges SET passkey_challenge = $2 WHERE token_hash = $1 AND expires_at > now()', [tokenHash, challenge]);
+  }
+
+  async passkeyChallengeOf(tokenHash: Buffer): Promise<string | undefined> {
+    const row = await this.db.row<{ passkey_challenge: string | null }>('SELECT passkey_challenge FROM login_challenges WHERE token_hash = $1 AND expires_at > now()', [tokenHash]);
+    return row?.passkey_challenge ?? undefined;
+  }
+
   async purgeExpired(): Promise<number> {
     return (await this.db.execute('DELETE FROM login_challenges WHERE expires_at <= now()')).affected;
   }

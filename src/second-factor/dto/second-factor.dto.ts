@@ -1,5 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { IsString, Matches, MaxLength } from 'class-validator';
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { IsObject, IsOptional, IsString, Matches, MaxLength, MinLength } from 'class-validator';
 import { IsBase64Bytes } from '../../common/http/base64';
 
 /** Six digits from the app, or a backup code (`xxxxx-xxxxx`, any case, spaces and dashes ignored). */
@@ -23,10 +24,42 @@ export class DisableTotpRequestDto extends SecondFactorCodeDto {
   currentAuthKey: string;
 }
 
-export class SecondStepRequestDto extends SecondFactorCodeDto {
+export class ChallengeTokenDto {
   @ApiProperty({ description: 'the challengeToken of the SECOND_FACTOR_REQUIRED answer' })
   @IsString() @MaxLength(100)
   challengeToken: string;
+}
+
+/** Exactly one of `code` and `passkey`. */
+export class SecondStepRequestDto extends ChallengeTokenDto {
+  @ApiPropertyOptional({ example: '123456', description: 'a 6-digit TOTP code, or a backup code (`xxxxx-xxxxx`)' })
+  @IsOptional() @IsString() @MaxLength(16) @Matches(CODE, { message: 'code must be 6 digits or a backup code' })
+  code?: string;
+
+  @ApiPropertyOptional({ type: 'object', additionalProperties: true, description: "a passkey's signature of the options from POST /api/auth/login/second-factor/passkey-options (WebAuthn AuthenticationResponseJSON)" })
+  @IsOptional() @IsObject()
+  passkey?: Record<string, unknown>;
+}
+
+export class PasskeyEnrolmentRequestDto {
+  @ApiProperty({ type: 'object', additionalProperties: true, description: "the authenticator's answer to the enrolment options (WebAuthn RegistrationResponseJSON)" })
+  @IsObject()
+  response: Record<string, unknown>;
+
+  @ApiProperty({ example: 'Laptop', description: 'a name to tell this passkey apart, 1..60 characters' })
+  @IsString() @MinLength(1) @MaxLength(60)
+  name: string;
+}
+
+export class PasskeyDto {
+  @ApiProperty({ description: 'the credential id (base64url)' })
+  id: string;
+
+  @ApiProperty()
+  name: string;
+
+  @ApiProperty({ format: 'date-time' })
+  createdAt: string;
 }
 
 export class TotpEnrolmentDto {
@@ -48,4 +81,7 @@ export class SecondFactorStatusDto {
 
   @ApiProperty({ description: 'unused backup codes (0 without a factor)' })
   backupCodesLeft: number;
+
+  @ApiProperty({ type: [PasskeyDto], description: 'passkeys that can answer the second step' })
+  passkeys: PasskeyDto[];
 }

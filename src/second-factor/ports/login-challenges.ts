@@ -12,6 +12,10 @@ export abstract class LoginChallenges {
   abstract recordFailure(tokenHash: Buffer, maxFailures: number): Promise<void>;
   /** Deletes a live challenge; false when it was not live (a concurrent step consumed it). */
   abstract consume(tokenHash: Buffer): Promise<boolean>;
+  /** Records the WebAuthn challenge this login's passkey must sign (replacing an earlier one). */
+  abstract setPasskeyChallenge(tokenHash: Buffer, challenge: string): Promise<void>;
+  /** The WebAuthn challenge of a live login challenge, if one was asked for. */
+  abstract passkeyChallengeOf(tokenHash: Buffer): Promise<string | undefined>;
   /** Deletes every challenge past its end; returns how many. */
   abstract purgeExpired(): Promise<number>;
 }

@@ -11,17 +11,19 @@ import {
   MindvaultApi,
   openShareLink,
   SessionExpiredError,
+  type SecondStep,
   type ShareSummary,
   Vault,
   type VaultOptions,
 } from '@mindvault/client';
 import { AllMapsIndex } from './all-maps-index';
+import { type PublicKeyCredentialCreationOptionsJSON, type PublicKeyCredentialRequestOptionsJSON, startAuthentication, startRegistration } from '@simplewebauthn/browser';
 import { createDocument, type MindMapDocument } from './document';
 import { LocalDeviceStateStore } from './local-device-state-store';
 import { forgetStoredSession, readStoredSession, SessionStorageTokenStore } from './session-storage-token-store';
 import { timed } from './timing';
 
-export type { MapInfo, ShareSummary };
+export type { MapInfo, SecondStep, ShareSummary };
 
 export interface OpenedMap {
   title: string;
@@ -103,8 +105,11 @@ export class VaultSession {
     return newRecoveryWords;
   }
 
-  /** `secondFactor` is asked for a code when the account has a second factor (again after a wrong one). */
-  static async login(email: string, password: string, secondFactor?: () => Promise<string>): Promise<VaultSession> {
+  /**
+   * `secondFactor` is asked when the account has a second factor (again after a wrong answer): for
+   * a code, or, with a passkey, for the browser's WebAuthn answer.
+   */
+  static async login(email: string, password: string, secondFactor?: (step: SecondStep) => Promise<string | { passkey: Record<string, unknown> }>): Promise<VaultSession> {
     return new VaultSession(await Vault.login(apiFor(email), { email, password, ...(secondFactor ? { secondFactor } : {}) }, vaultOptions()));
   }
 
@@ -236,8 +241,19 @@ export class VaultSession {
     return this.vault.rotateKeys();
   }
 
-  secondFactorStatus(): Promise<{ totpEnabled: boolean; backupCodesLeft: number }> {
+  secondFactorStatus(): Promise<{ totpEnabled: boolean; backupCodesLeft: number; passkeys: { id: string; name: string; createdAt: string }[] }> {
     return this.vault.secondFactorStatus();
+  }
+
+  /** A new passkey: the password, then this browser's authenticator (WebAuthn), then the server checks it. */
+  async addPasskey(password: string, name: string): Promise<void> {
+    const optionsJSON = await this.vault.passkeyEnrolmentOptions(password);
+    const response = await startRegistration({ optionsJSON: optionsJSON as unknown as PublicKeyCredentialCreationOptionsJSON });
+    await this.vault.addPasskey(response as unknown as Record<string, unknown>, name);
+  }
+
+  removePasskey(id: string, password: string): Promise<void> {
+    return this.vault.removePasskey(id, password);
   }
 
   beginTotp(password: string): Promise<{ secret: string; otpauthUri: string }> {
@@ -292,6 +308,12 @@ export class VaultSession {
     this.allMaps.clear();
     this.vault.lock();
   }
+}
+
+/** The login's passkey step: the server's request signed by this browser's authenticator. */
+export async function signWithPasskey(step: SecondStep): Promise<{ passkey: Record<string, unknown> }> {
+  const optionsJSON = (await step.passkeyOptions()) as unknown as PublicKeyCredentialRequestOptionsJSON;
+  return { passkey: (await startAuthentication({ optionsJSON })) as unknown as Record<string, unknown> };
 }
 
 /** A share link (`/s/<token>#<key>`), opened with no account; the key never leaves this page. */

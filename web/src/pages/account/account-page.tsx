@@ -7,7 +7,7 @@ import { toast } from '../../ui/toast';
 import { DeleteAccount } from './delete-account';
 import { ExportAccount } from './export-account';
 import { RecoveryKeySection } from './recovery-key';
-import { TwoStepLogin } from './two-step-login';
+import { Passkeys, TwoStepLogin } from './two-step-login';
 
 /** The server marks index.html when a payment provider is configured; otherwise there is no upgrade. */
 function billingEnabled(): boolean {
@@ -61,6 +61,7 @@ export function AccountPage({ session }: { session: VaultSession }) {
         <RecoveryKeySection key={rotations} session={session} />
         <RotateKeys session={session} onRotated={() => setRotations((n) => n + 1)} />
         <TwoStepLogin session={session} />
+        <Passkeys session={session} />
         <ExportAccount session={session} />
         <DeleteAccount session={session} />
       </main>

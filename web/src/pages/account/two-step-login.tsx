@@ -12,6 +12,12 @@ type Phase =
   | { step: 'codes'; backupCodes: string[] }
   | { step: 'on'; backupCodesLeft: number };
 
+interface PasskeyInfo {
+  id: string;
+  name: string;
+  createdAt: string;
+}
+
 /**
  * A TOTP second factor from the account page: the password, then a QR code (drawn here from the
  * otpauth:// URI: no third party sees the secret) and the app's first code, then the backup codes
@@ -112,6 +118,66 @@ export function TwoStepLogin({ session }: { session: VaultSession }) {
           <button type="submit" disabled={busy}>Turn off two-step login</button>
         </form>
       ) : null}
+    </section>
+  );
+}
+
+/**
+ * Passkeys (WebAuthn) as the second step: this browser's authenticator (platform or security key)
+ * signs each login. Adding and removing one takes the password.
+ */
+export function Passkeys({ session }: { session: VaultSession }) {
+  const [passkeys, setPasskeys] = useState<PasskeyInfo[]>([]);
+  const onChange = () =>
+    void session.secondFactorStatus().then(
+      (s) => setPasskeys(s.passkeys),
+      (error: unknown) => setFailure(describeFailure(error)),
+    );
+  useEffect(onChange, [session]);
+  const [password, setPassword] = useState('');
+  const [name, setName] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [failure, setFailure] = useState<Failure | null>(null);
+  const run = async (work: () => Promise<void>) => {
+    setFailure(null);
+    setBusy(true);
+    try {
+      await work();
+      setPassword('');
+      onChange();
+    } catch (error) {
+      setFailure(describeFailure(error));
+    } finally {
+      setBusy(false);
+    }
+  };
+  const add = (event: Event) => {
+    event.preventDefault();
+    void run(async () => {
+      await session.addPasskey(password, name.trim() || 'Passkey');
+      setName('');
+      toast('Passkey added: logins now also need it (or your authenticator app code).');
+    });
+  };
+  return (
+    <section aria-label="Passkeys">
+      <h2>Passkeys</h2>
+      {passkeys.length === 0 ? <p class="hint">A passkey on this device or a security key can answer the second step instead of a code.</p> : (
+        <ul aria-label="Your passkeys">
+          {passkeys.map((p) => (
+            <li key={p.id}>
+              {p.name} <span class="meta">added {p.createdAt.slice(0, 10)}</span>{' '}
+              <button type="button" disabled={busy || password === ''} aria-label={`Remove passkey ${p.name}`} onClick={() => void run(() => session.removePasskey(p.id, password))}>Remove</button>
+            </li>
+          ))}
+        </ul>
+      )}
+      <form onSubmit={add}>
+        <label>Password <input type="password" name="passkey-password" autoComplete="current-password" required value={password} onInput={(e) => setPassword(e.currentTarget.value)} /></label>
+        <label>Passkey name <input type="text" name="passkey-name" maxLength={60} value={name} onInput={(e) => setName(e.currentTarget.value)} /></label>
+        <ErrorMessage failure={failure} />
+        <button type="submit" disabled={busy}>Add a passkey</button>
+      </form>
     </section>
   );
 }

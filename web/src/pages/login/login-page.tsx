@@ -2,7 +2,7 @@ import { useRef, useState } from 'preact/hooks';
 import { navigate, onLinkClick } from '../../router';
 import { setCurrentSession } from '../../session/current-session';
 import { describeFailure, type Failure } from '../../session/failures';
-import { VaultSession } from '../../session/vault-session';
+import { type SecondStep, signWithPasskey, VaultSession } from '../../session/vault-session';
 import { ErrorMessage } from '../../ui/error-message';
 import { RecoveryKit } from '../account/recovery-kit';
 
@@ -15,8 +15,9 @@ export function LoginPage({ mode, next }: { mode: 'login' | 'register'; next: st
   const [confirm, setConfirm] = useState('');
   const [busy, setBusy] = useState(false);
   const [failure, setFailure] = useState<Failure | null>(null);
-  /** Set while the login waits for a second-factor code; `retry` after a wrong one. */
-  const [codeWanted, setCodeWanted] = useState<{ give: (code: string) => void; retry: boolean } | null>(null);
+  /** Set while the login waits for its second step; `retry` after a wrong answer. */
+  const [codeWanted, setCodeWanted] = useState<{ give: (answer: string | { passkey: Record<string, unknown> }) => void; step: SecondStep; retry: boolean } | null>(null);
+  const [passkeyFailure, setPasskeyFailure] = useState<string | null>(null);
   const [code, setCode] = useState('');
   const asked = useRef(0);
   /** After registering: the new account's recovery key, shown before the maps. */
@@ -24,12 +25,26 @@ export function LoginPage({ mode, next }: { mode: 'login' | 'register'; next: st
   const registering = mode === 'register';
 
   /** The SDK's second-factor callback: shows the code field and resolves when it is submitted. */
-  const askForCode = () =>
-    new Promise<string>((give) => {
+  const askForCode = (step: SecondStep) =>
+    new Promise<string | { passkey: Record<string, unknown> }>((give) => {
       asked.current++;
       setCode('');
-      setCodeWanted({ give, retry: asked.current > 1 });
+      setPasskeyFailure(null);
+      setCodeWanted({ give, step, retry: asked.current > 1 });
     });
+
+  /** The browser asks its authenticator; a cancelled prompt leaves the form as it was. */
+  const usePasskey = async () => {
+    if (codeWanted === null) return;
+    setPasskeyFailure(null);
+    try {
+      const answer = await signWithPasskey(codeWanted.step);
+      codeWanted.give(answer);
+      setCodeWanted(null);
+    } catch (error) {
+      setPasskeyFailure(error instanceof Error ? `The passkey did not answer: ${error.message}` : 'The passkey did not answer.');
+    }
+  };
 
   const submitCode = (event: Event) => {
     event.preventDefault();
@@ -88,9 +103,19 @@ export function LoginPage({ mode, next }: { mode: 'login' | 'register'; next: st
         <h1>Mindvault</h1>
         <form onSubmit={submitCode} aria-label="Second step">
           <h2>Two-step login</h2>
-          {codeWanted.retry ? <p class="error" role="alert">Wrong or already used code. Try the next one.</p> : null}
-          <label>Code from your authenticator app, or a backup code <input type="text" name="one-time-code" autoComplete="one-time-code" inputMode="text" required value={code} onInput={(e) => setCode(e.currentTarget.value)} /></label>
-          <button type="submit" class="primary">Verify</button>
+          {codeWanted.retry ? <p class="error" role="alert">Wrong or already used code (or the passkey did not verify). Try again.</p> : null}
+          {codeWanted.step.methods.includes('passkey') ? (
+            <>
+              <button type="button" class="primary" onClick={() => void usePasskey()}>Use a passkey</button>
+              {passkeyFailure !== null ? <p class="error" role="alert">{passkeyFailure}</p> : null}
+            </>
+          ) : null}
+          {codeWanted.step.methods.includes('totp') ? (
+            <>
+              <label>Code from your authenticator app, or a backup code <input type="text" name="one-time-code" autoComplete="one-time-code" inputMode="text" required value={code} onInput={(e) => setCode(e.currentTarget.value)} /></label>
+              <button type="submit" class="primary">Verify</button>
+            </>
+          ) : null}
         </form>
       </main>
     );
