@@ -5,7 +5,7 @@ import { UserNotFound } from './auth.errors';
 import type { AccessChange, Role, User } from './domain/user';
 import { UserRepository } from './ports/user.repository';
 import { TokenService } from './token.service';
-import { normaliseEmail } from './domain/email-address';
+import { emailLookupKeys } from './domain/email-address';
 
 /** An account as administrators see it: no key material, no hashes. */
 export interface Account {
@@ -31,8 +31,9 @@ export class AccountAdminService {
   }
 
   async findByEmail(email: string): Promise<Account | undefined> {
-    // The operator may type the address as the person did: it names the account its normal form does.
-    const user = await this.users.findByEmail(normaliseEmail(email));
+    // The operator may type the address as the person did: it names the account its normal form
+    // does, or an account registered before normalisation by its own address.
+    const user = await this.users.findByAnyEmail(emailLookupKeys(email));
     return user ? toAccount(user) : undefined;
   }
 

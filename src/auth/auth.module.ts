@@ -13,6 +13,7 @@ import { AccountDeletionService } from './account-deletion.service';
 import { AccountsModule } from './accounts.module';
 import { AuthController } from './auth.controller';
 import { AuthService } from './auth.service';
+import { LegacyEmailCheck } from './legacy-email-check';
 import { TypeOrmRecoveryKeys } from './adapters/typeorm-recovery-keys';
 import { RecoveryKeys } from './ports/recovery-keys';
 import { RecoveryController } from './recovery.controller';
@@ -38,6 +39,7 @@ import { LoginAttempts } from './ports/login-attempts';
     AuthService,
     AccountDeletionService,
     RecoveryService,
+    LegacyEmailCheck,
     { provide: RecoveryKeys, useClass: TypeOrmRecoveryKeys },
     {
       provide: LoginAttempts,

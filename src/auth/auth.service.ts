@@ -17,7 +17,7 @@ import { AuthKeyHasher } from './auth-key-hasher';
 import { CurrentAuthKeyCheck } from './current-auth-key';
 import type { KdfParams, KeyBundle, User } from './domain/user';
 import { LoginAttempts } from './ports/login-attempts';
-import { emailRefusal, normaliseEmail } from './domain/email-address';
+import { emailLookupKeys, emailRefusal, normaliseEmail } from './domain/email-address';
 import { RecoveryKeys } from './ports/recovery-keys';
 import { UserRepository } from './ports/user.repository';
 import { fakeKdfParams } from './prelogin-params';
@@ -67,9 +67,8 @@ export class AuthService {
   ) {}
 
   async prelogin(rawEmail: string): Promise<KdfParams> {
-    const email = normaliseEmail(rawEmail);
-    const user = await this.users.findByEmail(email);
-    return user ? user.kdf : fakeKdfParams(this.config.auth.preloginSecret, email);
+    const user = await this.users.findByAnyEmail(emailLookupKeys(rawEmail));
+    return user ? user.kdf : fakeKdfParams(this.config.auth.preloginSecret, normaliseEmail(rawEmail));
   }
 
   async register(input: Registration): Promise<IssuedTokens> {
@@ -101,7 +100,7 @@ export class AuthService {
     const account = accountKey(email);
     const waitS = await this.attempts.take(account, this.config.auth.loginThrottle);
     if (waitS > 0) throw new LoginThrottled(waitS);
-    const user = await this.users.findByEmail(email);
+    const user = await this.users.findByAnyEmail(emailLookupKeys(rawEmail));
     const ok = user ? await this.hasher.verify(user.authKeyHash, authKey) : await this.hasher.verifyNobody(authKey);
     if (!user || !ok) throw new InvalidCredentials();
     if (user.disabled) throw new AccountDisabled();

@@ -8,7 +8,7 @@ import { KeyVersionConflict } from '../keys/keys.errors';
 import { AccountDisabled, InvalidCredentials, InvalidRecoveryKey, RecoveryThrottled } from './auth.errors';
 import { AuthKeyHasher } from './auth-key-hasher';
 import { CurrentAuthKeyCheck } from './current-auth-key';
-import { normaliseEmail } from './domain/email-address';
+import { emailLookupKeys, normaliseEmail } from './domain/email-address';
 import type { KdfParams, KeyBundle, User } from './domain/user';
 import { LoginAttempts } from './ports/login-attempts';
 import { RecoveryKey, RecoveryKeys } from './ports/recovery-keys';
@@ -131,7 +131,7 @@ export class RecoveryService {
     const email = normaliseEmail(rawEmail);
     const waitS = await this.attempts.take(throttleKey(email), this.config.auth.loginThrottle);
     if (waitS > 0) throw new RecoveryThrottled(waitS);
-    const user = await this.users.findByEmail(email);
+    const user = await this.users.findByAnyEmail(emailLookupKeys(rawEmail));
     const key = user && (await this.recoveryKeys.find(user.id));
     const ok = key ? await this.hasher.verify(key.authHash, recoveryAuthKey) : await this.hasher.verifyNobody(recoveryAuthKey);
     if (!user || !key || !ok) throw new InvalidRecoveryKey();

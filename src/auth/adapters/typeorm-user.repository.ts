@@ -37,6 +37,16 @@ export class TypeOrmUserRepository extends UserRepository {
     return row && toUser(row);
   }
 
+  async findByAnyEmail(emails: readonly string[]): Promise<User | undefined> {
+    const keys = emails.map((e) => e.toLowerCase());
+    const row = await this.db.row<UserRow>(`SELECT ${USER_COLUMNS} FROM users WHERE email = ANY($1::text[]) ORDER BY array_position($1::text[], email) LIMIT 1`, [keys]);
+    return row && toUser(row);
+  }
+
+  listNonAsciiEmails(): Promise<{ id: string; email: string }[]> {
+    return this.db.rows<{ id: string; email: string }>("SELECT id, email FROM users WHERE email ~ '[^ -~]' ORDER BY created_at, id");
+  }
+
   async findAuthState(id: string): Promise<AuthState | undefined> {
     return this.db.row<AuthState>('SELECT role, disabled, token_version AS "tokenVersion" FROM users WHERE id = $1', [id]);
   }

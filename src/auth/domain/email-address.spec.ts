@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { emailRefusal, normaliseEmail } from './email-address';
+import { emailLookupKeys, emailRefusal, normaliseEmail } from './email-address';
 
 /** The vectors the client's normalizeEmail is tested with too: both sides must agree. */
 const shared = JSON.parse(readFileSync(resolve(__dirname, '../../../client/test/vectors/email.json'), 'utf8')) as {
@@ -46,5 +46,16 @@ describe('email addresses', () => {
     ['a soft hyphen', 'ada\u00ad@example.com'],
   ])('refuses %s', (_, email) => {
     expect(emailRefusal(normaliseEmail(email))).toEqual(expect.any(String));
+  });
+});
+
+describe('lookup keys', () => {
+  it('are one key for an address in normal form or any ASCII spelling', () => {
+    expect(emailLookupKeys('ada@example.com')).toEqual(['ada@example.com']);
+    expect(emailLookupKeys('Ada@Example.COM')).toEqual(['ada@example.com']);
+  });
+
+  it('put the address lower-cased as sent (how an older account was stored) before its normal form', () => {
+    expect(emailLookupKeys('\uff21da@example.com')).toEqual(['\uff41da@example.com', 'ada@example.com']);
   });
 });

@@ -13,6 +13,18 @@ export function normaliseEmail(raw: string): string {
 const ASCII_SPACE_EDGES = /^[\t\n\v\f\r ]+|[\t\n\v\f\r ]+$/g;
 
 /**
+ * The keys an address names an account by, in order: the address lower-cased as sent, which is how
+ * an account registered before normalisation was stored (and what the clients of that time send),
+ * then its normal form. For every address in normal form, and for every ASCII one, the two are the
+ * same key. Taking the exact key first keeps such an older account reachable by its own address
+ * even when a newer account holds its normal form (docs/api.md, "Accounts registered before
+ * normalisation"): the two are never merged.
+ */
+export function emailLookupKeys(raw: string): string[] {
+  return [...new Set([raw.toLowerCase(), normaliseEmail(raw)])];
+}
+
+/**
  * Code points no address needs and that hide or fake others: controls, format characters (zero
  * width spaces and joiners, bidi controls, U+FEFF), every kind of space, private use, unassigned,
  * surrogates, and the default-ignorables (rendered as nothing).

@@ -8,6 +8,10 @@ export abstract class UserRepository {
   abstract create(user: User): Promise<void>;
   abstract findById(id: string): Promise<User | undefined>;
   abstract findByEmail(email: string): Promise<User | undefined>;
+  /** The account of the first of `emails` that names one (see emailLookupKeys). */
+  abstract findByAnyEmail(emails: readonly string[]): Promise<User | undefined>;
+  /** Id and email of every account whose email holds a code point outside printable ASCII. */
+  abstract listNonAsciiEmails(): Promise<{ id: string; email: string }[]>;
   abstract findAuthState(id: string): Promise<AuthState | undefined>;
   abstract anyAdmin(): Promise<boolean>;
   /** Moves the token version on, so access tokens signed before stop working. */
