@@ -31,6 +31,7 @@ import type { Figure } from './figure';
 import { benchHealthUnderBigBodies } from './big-bodies';
 import { benchListScaling, benchSmallUpload } from './persistence';
 import { benchReconcile } from './reconcile';
+import { benchRequestCost } from './request-cost';
 import { benchHookCost } from './hook-cost';
 import { benchMetricsOverhead } from './metrics-overhead';
 import { BenchUser, createMap, register, seedVersions } from './seed';
@@ -40,7 +41,9 @@ import { benchWebApp } from './web-app';
  * `npm run bench [-- name…]`: every figure is a ratio of two things measured side by side in this
  * run, on this machine, against the same PostgreSQL, Redis and s3rver, or a measure against its
  * goal. Names: api-get, upload, quota, rss, prune, big-bodies (/health p99 while 20 clients send
- * 16 MiB bodies, against alone), crypto (the client: unlock, push/pull CPU,
+ * 16 MiB bodies, against alone), cost (/health p99 alone vs while a free account sends its largest
+ * allowed key rotation, and vs while anonymous clients send 64 KiB bodies of unknown properties at
+ * the rate limit, on an API with the shipped limits), crypto (the client: unlock, push/pull CPU,
  * Argon2id), metrics (GET and uploads with metrics on vs off, request logs on vs off), hooks (the
  * same hooks' CPU per request in isolation), web (the browser app in Chromium: download size,
  * unlock to an editable map, autosave), small-upload (16 KiB uploads, API vs a bare Fastify + pg
@@ -84,6 +87,7 @@ async function main(): Promise<void> {
     if (want('rss')) figures.push(await benchRss(env));
     if (want('prune')) figures.push(await benchPrune(env));
     if (want('big-bodies')) figures.push(await benchHealthUnderBigBodies(env.apiUrl, env.api.pid));
+    if (want('cost')) figures.push(...(await benchRequestCost({ databaseUrl: env.pg.url, redisUrl: env.redis.url, s3: env.s3, jwtSecret: env.jwtSecret })));
     if (want('small-upload')) figures.push(await benchSmallUpload(env));
     if (want('lists')) figures.push(...(await benchListScaling(env)));
     if (want('metrics')) {
