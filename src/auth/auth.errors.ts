@@ -77,18 +77,28 @@ export class UserNotFound extends AppError {
   }
 }
 
-/** Too many login attempts on one account: answered the same whether or not the account exists. */
-export class LoginThrottled extends AppError {
+/** A per-account backoff said wait: answered the same whether or not the account exists. */
+abstract class AccountThrottled extends AppError {
   readonly status = 429;
-  readonly code = 'LOGIN_THROTTLED';
-  constructor(readonly retryAfterS: number) {
-    super('too many login attempts for this account, retry later');
+  constructor(
+    readonly retryAfterS: number,
+    message: string,
+  ) {
+    super(message);
   }
   override extra() {
     return { retryAfterS: this.retryAfterS };
   }
   override headers(): Record<string, string> {
     return { 'retry-after': String(this.retryAfterS) };
+  }
+}
+
+/** Too many login attempts on one account. */
+export class LoginThrottled extends AccountThrottled {
+  readonly code = 'LOGIN_THROTTLED';
+  constructor(retryAfterS: number) {
+    super(retryAfterS, 'too many login attempts for this account, retry later');
   }
 }
 
@@ -104,17 +114,10 @@ export class InvalidRecoveryKey extends AppError {
   }
 }
 
-/** Too many recovery attempts on one account: answered the same whether or not the account exists. */
-export class RecoveryThrottled extends AppError {
-  readonly status = 429;
+/** Too many recovery attempts on one account. */
+export class RecoveryThrottled extends AccountThrottled {
   readonly code = 'RECOVERY_THROTTLED';
-  constructor(readonly retryAfterS: number) {
-    super('too many recovery attempts for this account, retry later');
-  }
-  override extra() {
-    return { retryAfterS: this.retryAfterS };
-  }
-  override headers(): Record<string, string> {
-    return { 'retry-after': String(this.retryAfterS) };
+  constructor(retryAfterS: number) {
+    super(retryAfterS, 'too many recovery attempts for this account, retry later');
   }
 }
