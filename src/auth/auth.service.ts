@@ -12,7 +12,7 @@ import { MapNotFound } from '../mindmaps/mindmaps.errors';
 import { MindMapsService } from '../mindmaps/mindmaps.service';
 import { SecondFactorRequired } from '../second-factor/second-factor.errors';
 import { SecondFactorService, type SecondStepProof } from '../second-factor/second-factor.service';
-import { AccountDisabled, EmailNotAccepted, InvalidCredentials, LoginThrottled, RotationIncomplete } from './auth.errors';
+import { AccountDisabled, EmailNotAccepted, EmailTaken, InvalidCredentials, LoginThrottled, RotationIncomplete } from './auth.errors';
 import { AuthKeyHasher } from './auth-key-hasher';
 import { CurrentAuthKeyCheck } from './current-auth-key';
 import type { KdfParams, KeyBundle, User } from './domain/user';
@@ -89,6 +89,8 @@ export class AuthService {
       createdAt: new Date(),
     };
     return this.uow.run(async () => {
+      // The same answer as an address taken as such: an older account's address normalises to it.
+      if (await this.users.isLegacyNormalForm(email)) throw new EmailTaken();
       await this.users.create(user);
       return this.tokens.issue(user.id);
     });

@@ -23,8 +23,10 @@ export class LegacyEmailCheck implements OnApplicationBootstrap {
 
   constructor(private readonly users: UserRepository) {}
 
-  onApplicationBootstrap(): void {
-    // NOTE: not awaited, so start-up never waits on a scan of the users table.
+  async onApplicationBootstrap(): Promise<void> {
+    // Awaited: registration must know every older account's normal form before the API serves.
+    // One query of the accounts with non-ASCII addresses; the report's lookups are not awaited.
+    await this.record();
     void this.report().catch((error: unknown) => this.logger.error(`the check of emails registered before normalisation failed: ${String(error)}`));
   }
 
@@ -37,6 +39,16 @@ export class LegacyEmailCheck implements OnApplicationBootstrap {
         (shared.length > 0 ? `; their normal form is also another account's (never merged): ${shared.map((a) => `${a.id} ~ ${a.sharesNormalFormWith.join(' ~ ')}`).join('; ')}` : ''),
     );
     return found;
+  }
+
+  /**
+   * Writes the normal form of every account whose stored address is not in normal form, which
+   * registration refuses (docs/api.md, "Accounts registered before normalisation"). No account is
+   * stored outside normal form since, so the list is complete once this has run after the upgrade.
+   */
+  async record(): Promise<void> {
+    const rows = (await this.users.listNonAsciiEmails()).map((row) => ({ ...row, normal: normaliseEmail(row.email) }));
+    await this.users.recordLegacyNormalForms(rows.filter((row) => row.normal !== row.email).map(({ id, normal }) => ({ id, normal })));
   }
 
   /** Only addresses outside printable ASCII can differ from their normal form (ASCII ones were always stored lower-cased). */

@@ -30,18 +30,16 @@ describe('accounts registered before email normalisation', () => {
     // 'ａ' (U+FF41) for the first letter: the address an older server stored as sent.
     const legacyAddress = `\uff41${local.slice(1)}@example.com`;
     const legacy = await api.register(`old-${normal}`);
+    // A newer account that took the normal form before registration refused it (see the next
+    // test), made before the older one's address is planted: another account.
+    const newer = await api.register(normal);
+    expect(newer.userId).not.toBe(legacy.userId);
     await sql('UPDATE users SET email = $2 WHERE id = $1', [legacy.userId, legacyAddress]);
     const legacySalt = (await sql('SELECT kdf_salt FROM users WHERE id = $1', [legacy.userId])).rows[0].kdf_salt as Buffer;
 
     // It is found by its address as stored (every spelling of which normalises elsewhere since the rule).
     expect((await login(legacyAddress, legacy.authKey)).body.userId).toBe(legacy.userId);
     expect((await login(legacyAddress.toUpperCase(), legacy.authKey)).body.userId).toBe(legacy.userId);
-    const alone = await t.app.get(LegacyEmailCheck).find();
-    expect(alone).toContainEqual({ id: legacy.userId, sharesNormalFormWith: [] });
-
-    // A newer account registered at the normal form (nothing stored it yet) is another account.
-    const newer = await api.register(normal);
-    expect(newer.userId).not.toBe(legacy.userId);
 
     // Each is reached by its own address: the exact stored address first, then the normal form.
     expect((await login(legacyAddress, legacy.authKey)).body.userId).toBe(legacy.userId);
@@ -63,5 +61,36 @@ describe('accounts registered before email normalisation', () => {
     // And the address cannot be registered a third time in any spelling.
     const again = await api.request('POST', '/api/auth/register', { json: { email: legacyAddress, authKey: legacy.authKey, kdf: kdf(), keys: keyBundle() } });
     expect(again.body).toMatchObject({ statusCode: 409, code: 'EMAIL_TAKEN' });
+  });
+
+  it('a new registration cannot take the normal form of an older account, in any spelling, with the answer of a taken address', async () => {
+    const local = `bob${randomBytes(4).toString('hex')}`;
+    const normal = `${local}@example.com`;
+    // 'ｂ' (U+FF42): stored as sent by an older server.
+    const legacyAddress = `\uff42${local.slice(1)}@example.com`;
+    const legacy = await api.register(`old-${normal}`);
+    await sql('UPDATE users SET email = $2 WHERE id = $1', [legacy.userId, legacyAddress]);
+    expect(await t.app.get(LegacyEmailCheck).find()).toContainEqual({ id: legacy.userId, sharesNormalFormWith: [] });
+    // What the API does at start-up, for the accounts the upgrade finds.
+    await t.app.get(LegacyEmailCheck).record();
+    expect((await sql('SELECT normal_email FROM legacy_email_normal_forms WHERE user_id = $1', [legacy.userId])).rows).toEqual([{ normal_email: normal }]);
+
+    const register = (email: string) => api.request('POST', '/api/auth/register', { json: { email, authKey: randomBytes(32).toString('base64'), kdf: kdf(), keys: keyBundle() } });
+    const taken = await register((await api.register()).email);
+    expect(taken.body).toMatchObject({ statusCode: 409, code: 'EMAIL_TAKEN' });
+    for (const spelling of [normal, normal.toUpperCase(), `\uff22${local.slice(1).toUpperCase()}@EXAMPLE.COM`]) {
+      const refused = await register(spelling);
+      expect({ spelling, status: refused.status, body: refused.body }).toEqual({ spelling, status: taken.status, body: taken.body });
+    }
+    expect((await sql('SELECT id FROM users WHERE email = $1', [normal])).rows).toEqual([]);
+    // The older account is untouched and still signs in by its own address.
+    expect((await login(legacyAddress, legacy.authKey)).body.userId).toBe(legacy.userId);
+
+    // Recording again changes nothing; once the older account is gone, its normal form is free.
+    await t.app.get(LegacyEmailCheck).record();
+    expect((await sql('SELECT count(*)::int AS n FROM legacy_email_normal_forms WHERE user_id = $1', [legacy.userId])).rows).toEqual([{ n: 1 }]);
+    await sql('DELETE FROM users WHERE id = $1', [legacy.userId]);
+    expect((await sql('SELECT count(*)::int AS n FROM legacy_email_normal_forms WHERE user_id = $1', [legacy.userId])).rows).toEqual([{ n: 0 }]);
+    expect((await register(normal)).status).toBe(201);
   });
 });

@@ -47,6 +47,20 @@ export class TypeOrmUserRepository extends UserRepository {
     return this.db.rows<{ id: string; email: string }>("SELECT id, email FROM users WHERE email ~ '[^ -~]' ORDER BY created_at, id");
   }
 
+  async recordLegacyNormalForms(accounts: readonly { id: string; normal: string }[]): Promise<void> {
+    if (accounts.length === 0) return;
+    await this.db.execute(
+      `INSERT INTO legacy_email_normal_forms (user_id, normal_email)
+       SELECT * FROM unnest($1::uuid[], $2::text[])
+       ON CONFLICT (user_id) DO UPDATE SET normal_email = EXCLUDED.normal_email`,
+      [accounts.map((a) => a.id), accounts.map((a) => a.normal)],
+    );
+  }
+
+  async isLegacyNormalForm(normal: string): Promise<boolean> {
+    return (await this.db.row('SELECT 1 FROM legacy_email_normal_forms WHERE normal_email = $1 LIMIT 1', [normal])) !== undefined;
+  }
+
   async findAuthState(id: string): Promise<AuthState | undefined> {
     return this.db.row<AuthState>('SELECT role, disabled, token_version AS "tokenVersion" FROM users WHERE id = $1', [id]);
   }

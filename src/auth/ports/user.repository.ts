@@ -12,6 +12,10 @@ export abstract class UserRepository {
   abstract findByAnyEmail(emails: readonly string[]): Promise<User | undefined>;
   /** Id and email of every account whose email holds a code point outside printable ASCII. */
   abstract listNonAsciiEmails(): Promise<{ id: string; email: string }[]>;
+  /** Keeps the normal form of accounts whose stored email is not in normal form (idempotent). */
+  abstract recordLegacyNormalForms(accounts: readonly { id: string; normal: string }[]): Promise<void>;
+  /** True when an account registered before normalisation has `normal` as its email's normal form. */
+  abstract isLegacyNormalForm(normal: string): Promise<boolean>;
   abstract findAuthState(id: string): Promise<AuthState | undefined>;
   abstract anyAdmin(): Promise<boolean>;
   /** Moves the token version on, so access tokens signed before stop working. */

@@ -8,6 +8,7 @@ import { AccountDeletion1765200000000 } from './1765200000000-account-deletion';
 import { SecondFactor1765200100000 } from './1765200100000-second-factor';
 import { RecoveryKeys1765300000000 } from './1765300000000-recovery-keys';
 import { Passkeys1765300100000 } from './1765300100000-passkeys';
+import { LegacyEmailNormalForms1765400000000 } from './1765400000000-legacy-email-normal-forms';
 
 /** Every migration, in order; the app and the CLI DataSource (ormconfig.ts) both read this list. */
 export const MIGRATIONS = [
@@ -21,4 +22,5 @@ export const MIGRATIONS = [
   SecondFactor1765200100000,
   RecoveryKeys1765300000000,
   Passkeys1765300100000,
+  LegacyEmailNormalForms1765400000000,
 ];
