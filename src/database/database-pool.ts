@@ -3,7 +3,8 @@ import * as pg from 'pg';
 /**
  * pg's pool behind TypeORM, for what reads its counts or watches its clients (metrics,
  * diagnostics). TypeORM builds the pool from the `driver` it is given (a public option): that
- * driver is pg itself with a Pool that, once built, registers here. Queries never go through this.
+ * driver is pg itself with a Pool that, once built, registers here. Queries go to the same pool
+ * through SqlClient, never through this.
  */
 export class DatabasePool {
   private current: pg.Pool | undefined;
