@@ -5,6 +5,7 @@ import { authenticateBeforeBody } from '../auth/guards/authenticate-before-body'
 import { RequestAuthenticator } from '../auth/guards/request-authenticator';
 import { TierPolicy } from '../billing/tier-policy.service';
 import { applyBodyLimits } from '../common/http/body-limit';
+import { directRoutes } from '../common/http/direct-route';
 import { limitBodiesByCaller } from '../common/http/caller-body-limit';
 import { installJsonParser } from '../common/http/json-body';
 import { lingerAfterEarlyAnswers } from '../common/http/lingering-close';
@@ -43,6 +44,7 @@ export async function installRequestGuards(app: NestFastifyApplication, config: 
   instance.addHook('onRoute', authenticateBeforeBody(app.get(RequestAuthenticator)));
   const tiers = app.get(TierPolicy);
   instance.addHook('onRoute', limitBodiesByCaller((userId) => tiers.planFor(userId)));
+  instance.addHook('onRoute', directRoutes((type) => app.get(type, { strict: false })));
   cutSlowBodies(instance, { minBytesPerS: config.http.minBodyBytesPerS, graceMs: config.http.bodyRateGraceMs });
   lingerAfterEarlyAnswers(instance, { maxMs: config.http.lingerMs, maxBytes: config.http.lingerBytes });
   // Answers under /api are one user's (tokens, keys, metadata): no cache may keep them. A handler

@@ -14,6 +14,7 @@ import { UnsupportedMediaType, ValidationFailed } from '../common/errors/common.
 import { ApiBinaryOk } from '../common/http/api-binary.decorator';
 import { AcceptsBlobBody } from '../common/http/blob-body';
 import { ApiErrors } from '../common/http/api-errors.decorator';
+import { Direct, principalOf } from '../common/http/direct-route';
 import { decodeBase64 } from '../common/http/base64';
 import { WRAPPED_DEK_MAX, WRAPPED_DEK_MIN } from '../common/http/envelope.dto';
 import { UuidParams } from '../common/http/uuid-params';
@@ -53,6 +54,7 @@ export class MapContentController {
     [429, 'TOO_MANY_UPLOADS (with maxConcurrent)'],
     [503, 'BLOB_STORE_UNAVAILABLE'],
   )
+  @Direct((request) => [principalOf(request), (request.params as { id: string }).id, request])
   async upload(
     @CurrentUser() user: Principal,
     @Param('id') id: string,

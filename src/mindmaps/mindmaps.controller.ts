@@ -2,6 +2,7 @@ import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } fr
 import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { Authenticated, CurrentUser, Principal } from '../common/auth/auth.decorators';
 import { ApiErrors } from '../common/http/api-errors.decorator';
+import { Direct, principalOf } from '../common/http/direct-route';
 import { fromBase64 } from '../common/http/base64';
 import { ValidationFailed } from '../common/errors/common.errors';
 import { toDetailDto, toInlineContentDto, toSummaryDto } from './dto/mind-map-dto.mapper';
@@ -55,6 +56,11 @@ export class MindMapsController {
   })
   @ApiOkResponse({ type: OpenedMindMapDto })
   @ApiErrors([404, 'MAP_NOT_FOUND'], [503, 'BLOB_STORE_UNAVAILABLE (only with include=content)'])
+  @Direct((request) => {
+    // Any other `include` goes through Nest's pipes, whose refusal it gets.
+    const include = (request.query as Record<string, unknown>).include;
+    return include === undefined || include === 'content' ? [principalOf(request), (request.params as { id: string }).id, include] : undefined;
+  })
   async get(@CurrentUser() user: Principal, @Param('id') id: string, @Query('include') include?: string): Promise<OpenedMindMapDto> {
     if (include === undefined) return toDetailDto(await this.mindMaps.get(user.userId, id));
     if (include !== 'content') throw new ValidationFailed([{ field: 'include', messages: ['include must be "content"'] }]);
