@@ -4,7 +4,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { TierPolicy } from '../billing/tier-policy.service';
 import { AppError } from '../common/errors/app-error';
 import { raise } from '../common/errors/raise';
-import { AppConfig } from '../config/app-config';
+import { AppConfig, TierPlan } from '../config/app-config';
 import { AccountEvents } from '../events/account-events.service';
 import { UnitOfWork } from '../database/unit-of-work';
 import { blobKey } from '../storage/blob-key';
@@ -33,6 +33,7 @@ import {
 import { MapVersionRepository } from './ports/map-version.repository';
 import { MindMapRepository } from './ports/mind-map.repository';
 import { UploadMeter } from './ports/upload-meter';
+import { RecordOutcome, VersionRecorder } from './ports/version-recorder';
 
 /**
  * The largest head `GET /api/mindmaps/:id?include=content` carries inline (bytes; base64 makes the
@@ -73,6 +74,7 @@ export class MapContentService {
     private readonly config: AppConfig,
     private readonly meter: UploadMeter,
     private readonly events: AccountEvents,
+    private readonly recorder: VersionRecorder,
   ) {}
 
   /** The contract's rule 1, checked before the map is even looked up. */
@@ -168,15 +170,16 @@ export class MapContentService {
     size: number,
     options: { ifMatch?: string; restoreOf?: string; envelopeWrappedDek?: Buffer },
   ): Promise<MapVersion> {
-    const plan = await this.tiers.planFor(map.ownerId);
     const { maxConcurrentPerUser, reservationTtlS } = this.config.uploads;
     // Quota is charged for the version, not the body: the stored size is `size`, the cost `charge`.
     const charge = versionCharge(size, this.config.charges);
-    const reservation = await this.usage.reserve(map.ownerId, charge, {
-      limitBytes: plan.storageLimitBytes,
+    // The plan is decided in the reservation's own statement (no round trip to read it first).
+    const reservation = await this.usage.reserveUnderPlan(map.ownerId, charge, {
+      ...this.tiers.storageRule(),
       maxInFlight: maxConcurrentPerUser,
       ttlS: reservationTtlS,
     });
+    const plan = this.tiers.plan(reservation.tier);
     if (!reservation.ok) {
       if (reservation.reason === 'uploads') throw new TooManyUploads(maxConcurrentPerUser);
       const projected = reservation.usageBytes + reservation.reservedBytes + charge;
@@ -188,52 +191,49 @@ export class MapContentService {
       const versionId = randomUUID();
       const objectKey = blobKey(map.ownerId, map.id, versionId);
       await this.store(objectKey, body, size, reservationTtlS);
-      let version: MapVersion;
-      let pruneDue = false;
+      const savedAt = new Date();
+      let recorded: RecordOutcome;
       try {
-        version = await this.uow.run(async () => {
-          const moved = await this.maps.moveHead(map.id, map.ownerId, { versionId, sizeBytes: size }, options.ifMatch);
-          if (moved.outcome === 'missing') throw new MapNotFound();
-          if (moved.outcome === 'conflict') throw new VersionConflict((await this.maps.findOwned(map.id, map.ownerId))?.headVersionId ?? null);
-          if (options.envelopeWrappedDek !== undefined && !options.envelopeWrappedDek.equals(moved.envelope.wrappedDek)) {
-            throw new EnvelopeChanged();
-          }
-          pruneDue = moved.overLimit;
-          const charged = await this.usage.settle(reservation.id, map.ownerId, charge, plan.storageLimitBytes);
-          if (!charged.ok) {
-            this.meter.quotaRefused(plan.tier);
-            throw new StorageQuotaExceeded(plan.tier, charged.usageBytes + charge, plan.storageLimitBytes);
-          }
-          // Envelopes are read under the map's row lock that moveHead took, never before it: a key
-          // rotation re-points every version of the map under that same lock, so what is read here
-          // is what the rotation leaves in force (an envelope read earlier could be a replaced one).
-          const envelope = options.restoreOf
-            ? ((await this.versions.findInMap(options.restoreOf, map.id)) ?? raise(new VersionNotFound())).envelope
-            : moved.envelope;
-          const saved: MapVersion = {
-            id: versionId,
-            mapId: map.id,
-            ownerId: map.ownerId,
-            objectKey,
-            sizeBytes: size,
-            envelope,
-            savedAt: new Date(),
-            pinned: false,
-            encryptedLabel: null,
-          };
-          await this.versions.insert(saved);
-          return saved;
+        // One statement, all or nothing: the head move (If-Match and If-Envelope-Match under the
+        // map's row lock), the reservation settled into stored usage, and the version row with the
+        // envelope in force under that lock (a key rotation re-points every version of the map under
+        // the same lock, so the envelope recorded is the one the rotation leaves in force).
+        recorded = await this.recorder.record({
+          versionId,
+          mapId: map.id,
+          ownerId: map.ownerId,
+          objectKey,
+          sizeBytes: size,
+          savedAt,
+          ...(options.ifMatch !== undefined ? { expectedHead: options.ifMatch } : {}),
+          ...(options.envelopeWrappedDek !== undefined ? { envelopeWrappedDek: options.envelopeWrappedDek } : {}),
+          ...(options.restoreOf !== undefined ? { restoreOf: options.restoreOf } : {}),
+          reservationId: reservation.id,
+          charge,
+          limitBytes: plan.storageLimitBytes,
         });
+        if (recorded.outcome !== 'recorded') throw this.refusal(recorded, plan, charge);
         settled = true;
       } catch (error) {
         await this.janitor.discard(objectKey, 'version not recorded', { userId: map.ownerId, mapId: map.id, versionId });
         throw error;
       }
+      const version: MapVersion = {
+        id: versionId,
+        mapId: map.id,
+        ownerId: map.ownerId,
+        objectKey,
+        sizeBytes: size,
+        envelope: recorded.envelope,
+        savedAt,
+        pinned: false,
+        encryptedLabel: null,
+      };
       this.meter.saved(options.restoreOf ? 'restore' : 'upload', size);
       await this.events.publish(map.ownerId, { type: 'map.saved', mapId: map.id, versionId: version.id });
       // NOTE: only a map past its maxVersions needs the worker: queueing a prune on every save cost
       // about a quarter of an upload's CPU in the API (and a prune missed here is the overdue sweep's).
-      if (pruneDue) await this.pruner.schedule(map.id);
+      if (recorded.overLimit) await this.pruner.schedule(map.id);
       return version;
     } finally {
       if (!settled) {
@@ -242,6 +242,23 @@ export class MapContentService {
           this.logger.warn(`reservation ${reservation.id} not released (it expires by itself): ${describe(error)}`);
         });
       }
+    }
+  }
+
+  /** The answer to a save that recorded nothing (and wrote nothing). */
+  private refusal(recorded: Exclude<RecordOutcome, { outcome: 'recorded' }>, plan: TierPlan, charge: number): AppError {
+    switch (recorded.outcome) {
+      case 'missing':
+        return new MapNotFound();
+      case 'conflict':
+        return new VersionConflict(recorded.head);
+      case 'envelope-changed':
+        return new EnvelopeChanged();
+      case 'quota':
+        this.meter.quotaRefused(plan.tier);
+        return new StorageQuotaExceeded(plan.tier, recorded.usageBytes + charge, plan.storageLimitBytes);
+      case 'version-missing':
+        return new VersionNotFound();
     }
   }
 

@@ -9,6 +9,7 @@ import { SecondFactor1765200100000 } from './1765200100000-second-factor';
 import { RecoveryKeys1765300000000 } from './1765300000000-recovery-keys';
 import { Passkeys1765300100000 } from './1765300100000-passkeys';
 import { LegacyEmailNormalForms1765400000000 } from './1765400000000-legacy-email-normal-forms';
+import { RecordVersion1765500000000 } from './1765500000000-record-version';
 
 /** Every migration, in order; the app and the CLI DataSource (ormconfig.ts) both read this list. */
 export const MIGRATIONS = [
@@ -23,4 +24,5 @@ export const MIGRATIONS = [
   RecoveryKeys1765300000000,
   Passkeys1765300100000,
   LegacyEmailNormalForms1765400000000,
+  RecordVersion1765500000000,
 ];

@@ -1,5 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
+import { toTier } from '../../billing/adapters/subscription.mapper';
+import { effectiveTierSql } from '../../billing/adapters/effective-tier.sql';
+import { TIERS, Tier } from '../../config/app-config';
 import { SqlClient } from '../../database/sql-client';
 import { Reservation, UsageAddResult, UsageLedger } from '../ports/usage-ledger';
 
@@ -62,23 +65,72 @@ export class TypeOrmUsageLedger extends UsageLedger {
 
   async reserve(userId: string, bytes: number, limit: { limitBytes: number; maxInFlight: number; ttlS: number }): Promise<Reservation> {
     const id = randomUUID();
-    const grab = () =>
-      this.db.rows<{ id: string }>(
-        `WITH grabbed AS (
-           UPDATE user_usage SET reserved_bytes = reserved_bytes + $3, uploads_in_flight = uploads_in_flight + 1
-           WHERE user_id = $2 AND uploads_in_flight < $5 AND usage_bytes + reserved_bytes + $3 <= $4
-           RETURNING user_id
-         )
+    if ((await this.grab(id, userId, bytes, limit)).length === 1) return { ok: true, id };
+    return this.reserveUnderLock(id, userId, bytes, limit);
+  }
+
+  async reserveUnderPlan(
+    userId: string,
+    bytes: number,
+    rule: { limitBytesByTier: Record<Tier, number>; graceDays: number; now: Date; maxInFlight: number; ttlS: number },
+  ): Promise<Reservation & { tier: Tier }> {
+    const id = randomUUID();
+    // The plan's limit and the grab in one statement: the tier is read in the statement's snapshot,
+    // as a separate read just before it would have been.
+    const rows = await this.db.rows<{ tier: string; id: string | null }>(
+      `WITH plan AS (
+         SELECT t.tier, ($6::bigint[])[COALESCE(array_position($7::text[], t.tier), 1)] AS limit_bytes
+         FROM (SELECT ${effectiveTierSql('$2::uuid', '$8::timestamptz', '$9::float8')} AS tier) t
+       ), grabbed AS (
+         UPDATE user_usage SET reserved_bytes = reserved_bytes + $3, uploads_in_flight = uploads_in_flight + 1
+         WHERE user_id = $2 AND uploads_in_flight < $4 AND usage_bytes + reserved_bytes + $3 <= (SELECT limit_bytes FROM plan)
+         RETURNING user_id
+       ), inserted AS (
          INSERT INTO upload_reservations (id, user_id, bytes, expires_at)
-         SELECT $1, user_id, $3, now() + make_interval(secs => $6) FROM grabbed
-         RETURNING id`,
-        [id, userId, bytes, limit.limitBytes, limit.maxInFlight, limit.ttlS],
-      );
-    if ((await grab()).length === 1) return { ok: true, id };
-    // Refused, or no counter row yet. Decide again under the counter row's lock, so the reason
-    // given is the one that refused: read after the lock was gone, an upload finishing meanwhile
-    // made "too many uploads" look like "quota exceeded" (413 for a 429). First make sure there
-    // is a row, and drop this user's expired reservations (a process that died left them).
+         SELECT $1, user_id, $3, now() + make_interval(secs => $5) FROM grabbed
+         RETURNING id
+       )
+       SELECT plan.tier, (SELECT id FROM inserted) AS id FROM plan`,
+      [
+        id,
+        userId,
+        bytes,
+        rule.maxInFlight,
+        rule.ttlS,
+        TIERS.map((tier) => rule.limitBytesByTier[tier]),
+        TIERS,
+        rule.now,
+        rule.graceDays * 24 * 3600 * 1000,
+      ],
+    );
+    const tier = toTier(rows[0]?.tier ?? 'free');
+    if (rows[0]?.id) return { ok: true, id, tier };
+    const limit = { limitBytes: rule.limitBytesByTier[tier], maxInFlight: rule.maxInFlight, ttlS: rule.ttlS };
+    return { ...(await this.reserveUnderLock(id, userId, bytes, limit)), tier };
+  }
+
+  /** Holds `bytes` in one conditional statement; no row when refused (or when the user has no counter yet). */
+  private grab(id: string, userId: string, bytes: number, limit: { limitBytes: number; maxInFlight: number; ttlS: number }) {
+    return this.db.rows<{ id: string }>(
+      `WITH grabbed AS (
+         UPDATE user_usage SET reserved_bytes = reserved_bytes + $3, uploads_in_flight = uploads_in_flight + 1
+         WHERE user_id = $2 AND uploads_in_flight < $5 AND usage_bytes + reserved_bytes + $3 <= $4
+         RETURNING user_id
+       )
+       INSERT INTO upload_reservations (id, user_id, bytes, expires_at)
+       SELECT $1, user_id, $3, now() + make_interval(secs => $6) FROM grabbed
+       RETURNING id`,
+      [id, userId, bytes, limit.limitBytes, limit.maxInFlight, limit.ttlS],
+    );
+  }
+
+  /**
+   * After a refused grab, or with no counter row yet: decide again under the counter row's lock,
+   * so the reason given is the one that refused: read after the lock was gone, an upload finishing
+   * meanwhile made "too many uploads" look like "quota exceeded" (413 for a 429). First make sure
+   * there is a row, and drop this user's expired reservations (a process that died left them).
+   */
+  private reserveUnderLock(id: string, userId: string, bytes: number, limit: { limitBytes: number; maxInFlight: number; ttlS: number }): Promise<Reservation> {
     return this.db.run(async () => {
       await this.db.execute('INSERT INTO user_usage (user_id) VALUES ($1) ON CONFLICT (user_id) DO NOTHING', [userId]);
       await this.db.execute(PURGE_EXPIRED_SQL, [userId]);
@@ -89,7 +141,7 @@ export class TypeOrmUsageLedger extends UsageLedger {
       const refused = refusal(row, bytes, limit);
       if (refused) return refused;
       // Room under the lock (an upload ended, or expired ones were dropped): this grab cannot fail.
-      if ((await grab()).length === 1) return { ok: true, id };
+      if ((await this.grab(id, userId, bytes, limit)).length === 1) return { ok: true, id };
       throw new Error('reservation refused although the locked counter has room');
     });
   }

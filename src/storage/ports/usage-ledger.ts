@@ -1,6 +1,8 @@
 /** Outcome of a conditional add: `usageBytes` is the counter after (ok) or as found (refused). */
 export type UsageAddResult = { ok: true; usageBytes: number } | { ok: false; usageBytes: number };
 
+import type { Tier } from '../../config/app-config';
+
 /** A reservation held, or why none was: `uploads` when too many are in flight, else `quota`. */
 export type Reservation =
   | { ok: true; id: string }
@@ -27,6 +29,16 @@ export abstract class UsageLedger {
    * pass `limitBytes`.
    */
   abstract reserve(userId: string, bytes: number, limit: { limitBytes: number; maxInFlight: number; ttlS: number }): Promise<Reservation>;
+  /**
+   * `reserve` under the limit of the user's plan, decided in the same statement: the user's
+   * effective tier (effectiveTier's rule, at `now` with `graceDays`), whose limit is
+   * `limitBytesByTier[tier]`. Answers the tier it judged by, with the reservation or the refusal.
+   */
+  abstract reserveUnderPlan(
+    userId: string,
+    bytes: number,
+    rule: { limitBytesByTier: Record<Tier, number>; graceDays: number; now: Date; maxInFlight: number; ttlS: number },
+  ): Promise<Reservation & { tier: Tier }>;
   /**
    * Turns the reservation into `bytes` of stored usage, checking usage + other reservations +
    * bytes <= `limitBytes` (the reservation may have expired meanwhile). Only inside a transaction

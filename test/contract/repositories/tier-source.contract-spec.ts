@@ -7,6 +7,8 @@ import { SubscriptionRepository } from '../../../src/billing/ports/subscription.
 import { TierOverrideRepository } from '../../../src/billing/ports/tier-override.repository';
 import { TierSource } from '../../../src/billing/ports/tier-source';
 import { SubscriptionTierSource } from '../../../src/billing/subscription-tier-source';
+import { effectiveTierSql } from '../../../src/billing/adapters/effective-tier.sql';
+import { toTier } from '../../../src/billing/adapters/subscription.mapper';
 import { AppConfig } from '../../../src/config/app-config';
 import { repositoryHarness, RepositoryHarness } from './repository-harness';
 
@@ -46,10 +48,18 @@ describe('TierSource contract: subscriptions and overrides on PostgreSQL', () =>
     });
   }
 
-  /** Both methods must agree; answers the single one after checking the batch gives the same. */
+  /**
+   * Both methods must agree, and so must effectiveTierSql (the same rule inside a statement, as an
+   * upload's reservation judges by it); answers the single one after checking the others.
+   */
   async function tierOf(userId: string): Promise<string> {
     const one = await tiers.effectiveTierOf(userId);
     expect(await tiers.effectiveTiersOf([userId])).toEqual(new Map([[userId, one]]));
+    const { rows } = await h.db.pool.query<{ tier: string }>(
+      `SELECT ${effectiveTierSql('$1::uuid', '$2::timestamptz', '$3::float8')} AS tier`,
+      [userId, new Date(), graceDays * DAY_MS],
+    );
+    expect(toTier(rows[0].tier)).toBe(one);
     return one;
   }
 
@@ -80,6 +90,16 @@ describe('TierSource contract: subscriptions and overrides on PostgreSQL', () =>
     await subscribe(beyond, { status: 'past_due', pastDueSince: new Date(Date.now() - graceDays * DAY_MS - 60_000) });
     expect(await tierOf(within)).toBe('pro');
     expect(await tierOf(beyond)).toBe('free');
+  });
+
+  it('counts a past-due grace from the period end when the past-due time is unknown, and from now without either', async () => {
+    const [within, beyond, neither] = [await h.newUser(), await h.newUser(), await h.newUser()];
+    await subscribe(within, { status: 'past_due', pastDueSince: null, currentPeriodEnd: new Date(Date.now() - (graceDays * DAY_MS) / 2) });
+    await subscribe(beyond, { status: 'past_due', pastDueSince: null, currentPeriodEnd: new Date(Date.now() - graceDays * DAY_MS - 60_000) });
+    await subscribe(neither, { status: 'past_due', pastDueSince: null, currentPeriodEnd: null });
+    expect(await tierOf(within)).toBe('pro');
+    expect(await tierOf(beyond)).toBe('free');
+    expect(await tierOf(neither)).toBe(graceDays > 0 ? 'pro' : 'free');
   });
 
   it('lets an override win over any subscription, free included, until it is removed', async () => {
@@ -115,6 +135,7 @@ describe('TierSource contract: subscriptions and overrides on PostgreSQL', () =>
         [unknown, 'free'],
       ]),
     );
+    for (const id of [paid, overridden, plain, unknown]) await tierOf(id);
     expect(await tiers.effectiveTiersOf([])).toEqual(new Map());
   });
 });

@@ -83,4 +83,42 @@ describe('UsageLedger contract: TypeORM on PostgreSQL', () => {
     expect(await usage.purgeExpiredReservations()).toBeGreaterThanOrEqual(1);
     expect(await usage.reserve(user, 1000, { limitBytes: 1000, maxInFlight: 1, ttlS: 60 })).toMatchObject({ ok: true });
   });
+
+  describe('reserveUnderPlan: the plan decided in the reservation\'s statement', () => {
+    const rule = (now = new Date()) => ({
+      limitBytesByTier: { free: 1000, pro: 5000, team: 20_000 },
+      graceDays: 7,
+      now,
+      maxInFlight: 2,
+      ttlS: 60,
+    });
+
+    it('judges by the effective tier\'s limit and answers the tier, reservation or refusal alike', async () => {
+      const user = await h.newUser();
+      expect(await usage.reserveUnderPlan(user, 800, rule())).toMatchObject({ ok: true, tier: 'free' });
+      expect(await usage.reserveUnderPlan(user, 800, rule())).toEqual({ ok: false, reason: 'quota', usageBytes: 0, reservedBytes: 800, tier: 'free' });
+      await h.db.pool.query("INSERT INTO tier_overrides (user_id, tier) VALUES ($1, 'pro')", [user]);
+      expect(await usage.reserveUnderPlan(user, 800, rule())).toMatchObject({ ok: true, tier: 'pro' });
+      expect(await usage.reserveUnderPlan(user, 1, rule())).toMatchObject({ ok: false, reason: 'uploads', tier: 'pro' });
+    });
+
+    it('takes an entitled subscription\'s tier, and a past-due one only within the grace period at the time given', async () => {
+      const user = await h.newUser();
+      await h.db.pool.query(
+        `INSERT INTO subscriptions (provider_subscription_id, user_id, provider_customer_id, tier, status, past_due_since)
+         VALUES ($1, $2, $1, 'team', 'past_due', now() - interval '3 days')`,
+        [`sub_${user}`, user],
+      );
+      expect(await usage.reserveUnderPlan(user, 10_000, rule())).toMatchObject({ ok: true, tier: 'team' });
+      const later = new Date(Date.now() + 5 * 24 * 3600_000);
+      expect(await usage.reserveUnderPlan(user, 10, rule(later))).toMatchObject({ ok: false, reason: 'quota', tier: 'free' });
+    });
+
+    it('makes the counter of a user who has none yet, as reserve does', async () => {
+      const user = await h.newUser();
+      expect(await h.db.pool.query('SELECT 1 FROM user_usage WHERE user_id = $1', [user])).toMatchObject({ rowCount: 0 });
+      expect(await usage.reserveUnderPlan(user, 1000, rule())).toMatchObject({ ok: true, tier: 'free' });
+      expect(await usage.reserveUnderPlan(user, 1, rule())).toEqual({ ok: false, reason: 'quota', usageBytes: 0, reservedBytes: 1000, tier: 'free' });
+    });
+  });
 });
