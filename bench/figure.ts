@@ -5,5 +5,7 @@ export interface Figure {
   ratio: number;
   pass: boolean | null;
   raw: Record<string, unknown>;
+  /** The figure's own numbers in a line, for the README's table (made from `raw`, never typed in). */
+  summary?: string;
   note?: string;
 }

@@ -4,7 +4,7 @@ import autocannon from 'autocannon';
 import { freePort } from '../test/utils/free-port';
 import type { Figure } from './figure';
 import { median, runPool, send } from './http-client';
-import { appEnv, Child, cpuMsOf, S3Settings, spawnNode, waitForHttp } from './infra';
+import { API_NODE_OPTIONS, appEnv, Child, cpuMsOf, S3Settings, spawnNode, waitForHttp } from './infra';
 import { createMap, register } from './seed';
 
 const MiB = 1024 * 1024;
@@ -37,10 +37,12 @@ export async function benchMetricsOverhead(env: MetricsBenchEnv): Promise<Figure
   console.log('\n[metrics] GET and 1 MiB uploads: metrics on vs off, request logs on vs off');
   const spawnApi = async (name: string, extra: Record<string, string>): Promise<Variant> => {
     const port = await freePort();
-    const child = spawnNode(name, 'src/main.js', {
-      ...appEnv({ databaseUrl: env.databaseUrl, redisUrl: env.redisUrl, s3: env.s3, jwtSecret: env.jwtSecret, port }),
-      ...extra,
-    });
+    const child = spawnNode(
+      name,
+      'src/main.js',
+      { ...appEnv({ databaseUrl: env.databaseUrl, redisUrl: env.redisUrl, s3: env.s3, jwtSecret: env.jwtSecret, port }), ...extra },
+      API_NODE_OPTIONS,
+    );
     const url = `http://127.0.0.1:${port}`;
     await waitForHttp(`${url}/health/ready`, child);
     return { name, url, child };

@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import { resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -12,6 +13,7 @@ import { BullMqJobQueue } from '../src/queue/bullmq-job-queue';
 import { freePort } from '../test/utils/free-port';
 import { median, percentile, runPool, send } from './http-client';
 import {
+  API_NODE_OPTIONS,
   appEnv,
   Child,
   cpuMsOf,
@@ -29,6 +31,7 @@ import {
 } from './infra';
 import type { Figure } from './figure';
 import { benchHealthUnderBigBodies } from './big-bodies';
+import { benchCpuPerOp } from './cpu-per-op';
 import { benchListScaling, benchSmallUpload } from './persistence';
 import { benchReconcile } from './reconcile';
 import { benchRequestCost } from './request-cost';
@@ -49,9 +52,13 @@ import { benchWebApp } from './web-app';
  * unlock to an editable map, autosave), small-upload (16 KiB uploads, API vs a bare Fastify + pg
  * route), lists (map and version pages of a heavy owner vs a light one), reconcile (a worker's sweep
  * of 30,000 vs 100,000 stored objects: time and peak RSS), rotation (key rotation of a user with
- * 1,000 maps vs 100 through the SDK: time and the API's peak RSS). A subset updates its own figures in
- * bench/results/latest.json and keeps the others.
- * `--profile` runs the API under `node --cpu-prof` (profiles in bench/results/).
+ * 1,000 maps vs 100 through the SDK: time and the API's peak RSS). Every run, a subset too, first
+ * measures the server CPU per read, open and 16 KiB save (cpu). A whole run writes every figure to
+ * bench/results/latest.json (with the Node version and the machine's load), from which
+ * `npm run bench:readme` writes the README's table; a subset writes bench/results/subset.json and
+ * leaves latest.json alone, so latest.json never mixes runs.
+ * `--profile` runs the API and the bare baseline under `node --cpu-prof` (profiles in bench/results/);
+ * BENCH_API_NODE_ARGS adds node options to the API process (e.g. `--trace-gc`).
  */
 const MiB = 1024 * 1024;
 const RESULTS = resolve(DIST, '..', 'bench', 'results');
@@ -80,7 +87,10 @@ async function main(): Promise<void> {
   const env = await setUp(profile);
   if (args.includes('--serve')) return serve(env);
   const figures: Figure[] = [];
+  const loadAtStart = os.loadavg();
+  const started = new Date();
   try {
+    figures.push(await benchCpuPerOp(env));
     if (want('api-get')) figures.push(await benchGet(env));
     if (want('upload')) figures.push(await benchUpload(env));
     if (want('quota')) figures.push(await benchQuota(env));
@@ -106,22 +116,23 @@ async function main(): Promise<void> {
     }
     if (want('web')) figures.push(...(await benchWebApp(env.apiUrl)));
   } finally {
+    if (process.env.BENCH_API_NODE_ARGS) console.log(`\nAPI's last lines:\n${env.api.tail()}`);
     await tearDown(env);
   }
   print(figures);
-  const file = resolve(RESULTS, 'latest.json');
-  // A subset replaces its own figures (by name) and keeps the rest of the last full run.
-  const kept = selected.length === 0 || !existsSync(file) ? [] : (JSON.parse(readFileSync(file, 'utf8')) as { figures: Figure[] }).figures;
-  const fresh = new Set(figures.map((f) => f.name));
+  const whole = selected.length === 0;
+  const file = resolve(RESULTS, whole ? 'latest.json' : 'subset.json');
   const out = {
-    date: new Date().toISOString(),
+    date: started.toISOString(),
+    finished: new Date().toISOString(),
     node: process.version,
-    machine: { cpus: (await import('node:os')).cpus().length, totalMemMiB: Math.round((await import('node:os')).totalmem() / MiB) },
+    run: whole ? 'all figures, one run' : `subset: ${selected.join(', ')}`,
+    machine: { cpus: os.cpus().length, totalMemMiB: Math.round(os.totalmem() / MiB), loadAverage: { atStart: loadAtStart.map(round2), atEnd: os.loadavg().map(round2) } },
     blobStore: 's3rver (S3 API on loopback, its own process)',
-    figures: [...kept.filter((f) => !fresh.has(f.name)), ...figures],
+    figures,
   };
   writeFileSync(file, `${JSON.stringify(out, null, 2)}\n`);
-  console.log(`\nwritten to bench/results/latest.json`);
+  console.log(`\nwritten to bench/results/${whole ? 'latest' : 'subset'}.json`);
 }
 
 async function setUp(profile: boolean): Promise<Env> {
@@ -141,7 +152,7 @@ async function setUp(profile: boolean): Promise<Env> {
       'api',
       'src/main.js',
       appEnv({ databaseUrl: pg.url, redisUrl: redis.url, s3, jwtSecret, port: apiPort }),
-      profile ? ['--cpu-prof', `--cpu-prof-dir=${RESULTS}`] : [],
+      [...API_NODE_OPTIONS, ...(profile ? profileArgs('api') : []), ...(process.env.BENCH_API_NODE_ARGS?.split(' ').filter(Boolean) ?? [])],
     );
     undo.push(() => api.stop());
     const apiUrl = `http://127.0.0.1:${apiPort}`;
@@ -150,15 +161,20 @@ async function setUp(profile: boolean): Promise<Env> {
     const worker = spawnNode('worker', 'src/worker.js', appEnv({ databaseUrl: pg.url, redisUrl: redis.url, s3, jwtSecret }));
     undo.push(() => worker.stop());
     const barePort = await freePort();
-    const bare = spawnNode('bare', 'bench/bare-server.js', {
-      DATABASE_URL: pg.url,
-      JWT_SECRET: jwtSecret,
-      PORT: String(barePort),
-      S3_ENDPOINT: s3.endPoint,
-      S3_ACCESS_KEY: s3.accessKey,
-      S3_SECRET_KEY: s3.secretKey,
-      S3_BUCKET: s3.bucket,
-    });
+    const bare = spawnNode(
+      'bare',
+      'bench/bare-server.js',
+      {
+        DATABASE_URL: pg.url,
+        JWT_SECRET: jwtSecret,
+        PORT: String(barePort),
+        S3_ENDPOINT: s3.endPoint,
+        S3_ACCESS_KEY: s3.accessKey,
+        S3_SECRET_KEY: s3.secretKey,
+        S3_BUCKET: s3.bucket,
+      },
+      profile ? profileArgs('bare') : [],
+    );
     undo.push(() => bare.stop());
     const bareUrl = `http://127.0.0.1:${barePort}`;
     await sleep(1000);
@@ -171,6 +187,11 @@ async function setUp(profile: boolean): Promise<Env> {
     for (const step of undo.reverse()) await step().catch(() => undefined);
     throw error;
   }
+}
+
+/** `node --cpu-prof` sampling every 100 µs, the profile named after the process (api-….cpuprofile, bare-….cpuprofile). */
+function profileArgs(name: string): string[] {
+  return ['--cpu-prof', `--cpu-prof-dir=${RESULTS}`, `--cpu-prof-name=${name}-${Date.now()}.cpuprofile`, '--cpu-prof-interval=100'];
 }
 
 /** `--serve`: the same set-up, left running for poking at by hand (curl, a profiler) until Ctrl-C. */
@@ -190,7 +211,7 @@ async function tearDown(env: Env): Promise<void> {
   await env.pg.stop();
 }
 
-/** 1. GET /api/mindmaps/:id through the whole app vs the bare route, autocannon on loopback. */
+/** 1. GET /api/mindmaps/:id through the whole app vs the bare route, autocannon on loopback, 12 alternating rounds of 2 s. */
 async function benchGet(env: Env): Promise<Figure> {
   console.log('\n[1/5] GET /api/mindmaps/:id: full app vs bare Fastify (autocannon)');
   const user = await register(env.apiUrl);
@@ -201,39 +222,46 @@ async function benchGet(env: Env): Promise<Figure> {
     const result = await autocannon({ url: `${base}/api/mindmaps/${mapId}`, headers, connections: 32, duration: seconds });
     if (result.non2xx > 0 || result.errors > 0) throw new Error(`${base}: ${result.non2xx} non-2xx, ${result.errors} errors`);
     const cpuMsPerReq = (cpuMsOf(server.pid) - cpuBefore) / result.requests.total;
-    return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, cpuMsPerReq };
+    return { rps: result.requests.average, total: result.requests.total, p50: result.latency.p50, p99: result.latency.p99, cpuMsPerReq };
   };
   await fire(env.apiUrl, env.api, 3);
   await fire(env.bareUrl, env.bare, 3);
   const app: Awaited<ReturnType<typeof fire>>[] = [];
   const bare: Awaited<ReturnType<typeof fire>>[] = [];
-  // Short rounds, alternating (and alternating who goes first), so the machine's drift hits both alike.
-  for (let round = 0; round < 4; round++) {
+  // Short rounds, alternating (and alternating who goes first), so the machine's drift hits both
+  // alike: on a machine others share, a burst of theirs lasts seconds, and twelve rounds of 2 s
+  // spread it over both sides where four of 5 s could put it on one.
+  for (let round = 0; round < 12; round++) {
     if (round % 2 === 0) {
-      app.push(await fire(env.apiUrl, env.api, 5));
-      bare.push(await fire(env.bareUrl, env.bare, 5));
+      app.push(await fire(env.apiUrl, env.api, 2));
+      bare.push(await fire(env.bareUrl, env.bare, 2));
     } else {
-      bare.push(await fire(env.bareUrl, env.bare, 5));
-      app.push(await fire(env.apiUrl, env.api, 5));
+      bare.push(await fire(env.bareUrl, env.bare, 2));
+      app.push(await fire(env.apiUrl, env.api, 2));
     }
   }
   const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
   const appRps = mean(app.map((r) => r.rps));
   const bareRps = mean(bare.map((r) => r.rps));
   const ratio = appRps / bareRps;
+  const cpuApp = round3(mean(app.map((r) => r.cpuMsPerReq)));
+  const cpuBare = round3(mean(bare.map((r) => r.cpuMsPerReq)));
+  const roundRatios = app.map((r, i) => r.rps / bare[i].rps);
   return {
     name: 'GET /api/mindmaps/:id, app ÷ bare Fastify (req/s)',
     goal: '≥ 0.8',
     ratio,
     pass: ratio >= 0.8,
+    summary: `${Math.round(appRps)} vs ${Math.round(bareRps)} req/s (rounds ${Math.min(...roundRatios).toFixed(2)}–${Math.max(...roundRatios).toFixed(2)}); server CPU ${cpuApp} vs ${cpuBare} ms a request`,
     raw: {
       connections: 32,
       appReqPerS: round1(appRps),
       bareReqPerS: round1(bareRps),
       appLatencyMs: { p50: app[0].p50, p99: Math.max(...app.map((r) => r.p99)) },
       bareLatencyMs: { p50: bare[0].p50, p99: Math.max(...bare.map((r) => r.p99)) },
-      serverCpuMsPerRequest: { app: round3(mean(app.map((r) => r.cpuMsPerReq))), bare: round3(mean(bare.map((r) => r.cpuMsPerReq))) },
+      serverCpuMsPerRequest: { app: cpuApp, bare: cpuBare },
       rounds: { app: app.map((r) => round1(r.rps)), bare: bare.map((r) => round1(r.rps)) },
+      requestsMeasured: { app: app.reduce((s, r) => s + r.total, 0), bare: bare.reduce((s, r) => s + r.total, 0) },
       roundRatios: app.map((r, i) => round3(r.rps / bare[i].rps)),
     },
   };
@@ -247,7 +275,7 @@ async function benchUpload(env: Env): Promise<Figure> {
   const body = randomBytes(MiB);
   const s3 = minio(env.s3);
   const concurrency = 8;
-  const perRound = 80;
+  const perRound = 40;
   const cpu = () => ({ api: cpuMsOf(env.api.pid), s3rver: cpuMsOf(env.s3rver.pid), bench: process.cpuUsage() });
   const cpuSince = (before: ReturnType<typeof cpu>, count: number) => {
     const bench = process.cpuUsage(before.bench);
@@ -287,9 +315,14 @@ async function benchUpload(env: Env): Promise<Figure> {
   type Run = Awaited<ReturnType<typeof direct>>;
   const apiRuns: Run[] = [];
   const directRuns: Run[] = [];
-  for (let round = 0; round < 3; round++) {
-    directRuns.push(await direct(perRound));
-    apiRuns.push(await viaApi(perRound));
+  for (let round = 0; round < 6; round++) {
+    if (round % 2 === 0) {
+      directRuns.push(await direct(perRound));
+      apiRuns.push(await viaApi(perRound));
+    } else {
+      apiRuns.push(await viaApi(perRound));
+      directRuns.push(await direct(perRound));
+    }
   }
   const rate = (runs: { seconds: number }[]) => (runs.length * perRound) / runs.reduce((s, r) => s + r.seconds, 0);
   const apiRate = rate(apiRuns);
@@ -298,11 +331,15 @@ async function benchUpload(env: Env): Promise<Figure> {
   const times = (runs: { times: number[] }[]) => runs.flatMap((r) => r.times);
   type CpuKey = 'api' | 's3rver' | 'client';
   const cpuOf = (runs: { cpuMs: Record<CpuKey, number> }[], key: CpuKey) => round2(runs.reduce((sum, r) => sum + r.cpuMs[key], 0) / runs.length);
+  const uploadRoundRatios = apiRuns.map((r, i) => directRuns[i].seconds / r.seconds);
   return {
     name: '1 MiB uploads, API ÷ direct PUT to s3rver (uploads/s)',
     goal: '≥ 0.8',
     ratio,
     pass: ratio >= 0.8,
+    summary:
+      `${round1(apiRate)} vs ${round1(directRate)} uploads/s (rounds ${Math.min(...uploadRoundRatios).toFixed(2)}–${Math.max(...uploadRoundRatios).toFixed(2)}); ` +
+      `CPU per upload: API ${cpuOf(apiRuns, 'api')} ms, s3rver ${cpuOf(apiRuns, 's3rver')} ms (${cpuOf(directRuns, 's3rver')} ms direct)`,
     raw: {
       blobStore: 's3rver',
       concurrency,
@@ -368,6 +405,7 @@ async function benchQuota(env: Env): Promise<Figure> {
     goal: '≤ 1.1',
     ratio,
     pass: ratio <= 1.1,
+    summary: `p50 ${round2(median(heavyMs))} vs ${round2(median(lightMs))} ms (200 interleaved 16 KiB uploads each)`,
     raw: {
       versionsOwnedAtStart: { heavy: owned[heavy.userId], light: owned[light.userId] },
       uploads: heavyMs.length,
@@ -414,6 +452,7 @@ async function benchRss(env: Env): Promise<Figure> {
     goal: '< 64 MiB (ratio < 1)',
     ratio: growth / limit,
     pass: growth < limit,
+    summary: `${round1(growth / MiB)} MiB: ${round1(baseline / MiB)} → ${round1(peak / MiB)} MiB while 256 MiB streamed through`,
     raw: {
       baselineRssMiB: round1(baseline / MiB),
       peakRssMiB: round1(peak / MiB),
