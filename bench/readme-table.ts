@@ -46,7 +46,7 @@ export function renderTable(results: Results): string {
 function compact(raw: Record<string, unknown>): string {
   const parts: string[] = [];
   const walk = (value: unknown, path: string) => {
-    if (parts.length >= 8) return;
+    if (parts.length >= 6) return;
     if (typeof value === 'number') parts.push(`${path} ${Number.isInteger(value) ? value : Math.round(value * 100) / 100}`);
     else if (typeof value === 'string' && value.length <= 40) parts.push(`${path} ${value}`);
     else if (value && typeof value === 'object' && !Array.isArray(value)) {
@@ -54,7 +54,8 @@ function compact(raw: Record<string, unknown>): string {
     }
   };
   walk(raw, '');
-  return parts.join(', ');
+  const line = parts.join(', ');
+  return line.length > 240 ? `${line.slice(0, 237)}…` : line;
 }
 
 function main(): void {
