@@ -40,15 +40,24 @@ describe.skipIf(!CHROMIUM_AVAILABLE)('history and share links', () => {
     await server?.close();
   });
 
-  it('lists versions, previews an old one read-only, and restores it as the latest', async () => {
+  it('lists versions by day, previews an old one read-only beside the current map, and restores it as the latest', async () => {
     await editor.openHistory();
     const history = new HistoryPage(owner.page);
+    expect(await history.title()).toBe(`History of “${TITLE}”`);
+    expect(await history.days()).toEqual(['Today']);
     const versions = await history.versions();
     expect(versions).toHaveLength(3);
     expect(versions[0]).toContain('latest');
+    expect(versions[0]).toMatch(/just now|minute ago/);
+    expect(versions[0]).toContain('kilobyte');
+    // The latest version is the current map: nothing to restore.
+    await history.preview(0);
+    expect(await history.canRestore()).toBe(false);
 
     await history.preview(1);
     expect((await history.previewTexts()).sort()).toEqual([TITLE, 'Tomatoes'].sort());
+    expect((await history.currentTexts()).sort()).toEqual([TITLE, 'Basil', 'Tomatoes'].sort());
+    expect(await history.changes()).toEqual({ summary: '1 change: 1 added', rows: ['Added (1) “Basil”'] });
     await screenshot(owner.page, 'history');
     // read-only: F2 opens no text box in the preview
     await owner.page.locator('[aria-label="Version preview"] me-tpc', { hasText: 'Tomatoes' }).click();
@@ -59,7 +68,10 @@ describe.skipIf(!CHROMIUM_AVAILABLE)('history and share links', () => {
     await editor.loaded();
     expect((await editor.nodeTexts()).sort()).toEqual([TITLE, 'Tomatoes'].sort());
     await editor.openHistory();
+    // Restored as a new save: the history grew, and the newest holds the old tree.
     expect(await history.versions()).toHaveLength(4);
+    await history.preview(0);
+    expect((await history.previewTexts()).sort()).toEqual([TITLE, 'Tomatoes'].sort());
     await owner.page.getByRole('link', { name: '← Back to the map' }).click();
     await editor.loaded();
   });

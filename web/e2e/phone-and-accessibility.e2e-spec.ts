@@ -84,9 +84,23 @@ describe.skipIf(!CHROMIUM_AVAILABLE)('every page for everyone, on any screen', (
     await check('editor, share dialog');
     await new ShareDialog(page).close();
     await editor.openHistory();
-    await page.getByRole('list', { name: 'Versions' }).getByRole('button').first().click();
-    await page.getByRole('button', { name: 'Restore this version' }).waitFor();
     await check('history');
+    // An older version (the latest has no Restore), beside the current map with what changed.
+    await page.getByRole('list', { name: 'Versions' }).getByRole('button').nth(1).click();
+    await page.getByRole('button', { name: 'Restore this version' }).waitFor();
+    await page.getByRole('region', { name: 'What changed' }).waitFor();
+    await page.locator('[aria-label="Current map"] me-tpc').first().waitFor();
+    await check('history, an older version');
+    await page.getByRole('button', { name: 'Save as a new map…' }).click();
+    await page.getByRole('dialog', { name: 'Save as a new map' }).waitFor();
+    await check('history, save as a new map');
+    await page.getByRole('button', { name: 'Cancel' }).click();
+    await page.getByRole('link', { name: '← Back to the map' }).click();
+    await editor.loaded();
+    await page.keyboard.press('Control+s');
+    await page.getByRole('dialog', { name: 'Save version' }).waitFor();
+    await check('editor, save version');
+    await page.getByRole('button', { name: 'Cancel' }).click();
     await page.getByRole('link', { name: 'Account' }).click();
     await page.getByRole('heading', { name: 'Account', exact: true }).waitFor();
     await page.getByRole('heading', { name: 'Change password' }).waitFor();
@@ -125,7 +139,7 @@ describe.skipIf(!CHROMIUM_AVAILABLE)('every page for everyone, on any screen', (
     const editor = new EditorPage(page);
     await editor.loaded();
     expect(await sidewaysOverflow(page)).toBe(0);
-    for (const name of ['Share…', 'Export', 'Add child', 'Edit text', 'Remove', 'Move up', 'Fit to screen']) expect(await onScreen(page, name), name).toBe(true);
+    for (const name of ['Share…', 'Save version…', 'Export', 'Add child', 'Edit text', 'Remove', 'Move up', 'Fit to screen']) expect(await onScreen(page, name), name).toBe(true);
 
     const typeIntoBox = async (text: string) => {
       await page.locator('#input-box').waitFor();
@@ -158,10 +172,13 @@ describe.skipIf(!CHROMIUM_AVAILABLE)('every page for everyone, on any screen', (
     await screenshot(page, 'phone-editor');
 
     await editor.openHistory();
-    await page.getByRole('list', { name: 'Versions' }).getByRole('button').first().tap();
+    await page.getByRole('list', { name: 'Versions' }).getByRole('button').nth(1).tap();
     await page.getByRole('button', { name: 'Restore this version' }).waitFor();
+    await page.getByRole('region', { name: 'What changed' }).waitFor();
+    await page.locator('[aria-label="Current map"] me-tpc').first().waitFor();
     expect(await sidewaysOverflow(page)).toBe(0);
-    expect(await onScreen(page, 'Restore this version')).toBe(true);
+    for (const name of ['Restore this version', 'Save as a new map…', 'Name and pin…']) expect(await onScreen(page, name), name).toBe(true);
+    await screenshot(page, 'phone-history');
 
     await page.getByRole('link', { name: 'Account' }).tap();
     await page.getByRole('heading', { name: 'Change password' }).waitFor();

@@ -65,6 +65,16 @@ export class EditorPage {
     await this.page.waitForURL(/\/history$/);
   }
 
+  /** Save version… (Ctrl+S, or its button): names and pins the map as it is, after its pending save. */
+  async saveVersion(name: string, via: 'keys' | 'button' = 'keys'): Promise<void> {
+    if (via === 'keys') await this.page.keyboard.press('Control+s');
+    else await this.page.getByRole('button', { name: 'Save version…' }).click();
+    const dialog = this.page.getByRole('dialog', { name: 'Save version' });
+    await dialog.getByLabel('Name').fill(name);
+    await dialog.getByRole('button', { name: 'Save version' }).click();
+    await dialog.waitFor({ state: 'detached' });
+  }
+
   async openShareDialog(): Promise<void> {
     await this.page.getByRole('button', { name: 'Share…' }).click();
     await this.page.getByRole('dialog', { name: 'Share a read-only link' }).waitFor();

@@ -49,6 +49,10 @@ export function describeFailure(error: unknown): Failure {
         const what = error.code === 'MAP_LIMIT_REACHED' ? `${limit} maps: delete one` : `${limit} share links: revoke one`;
         return { kind: 'plan-limit', message: `Your ${tier} plan allows ${what}, or upgrade.`, limit, tier };
       }
+      case 'PIN_LIMIT_REACHED': {
+        const limit = typeof error.body['limit'] === 'number' ? error.body['limit'] : 0;
+        return { kind: 'plan-limit', message: `This map already keeps ${limit} named versions, as many as it may: unpin one in History first.`, limit, tier: '' };
+      }
       case 'VERSION_CONFLICT':
         return { kind: 'conflict', message: 'Another device saved this map first.' };
       case 'MAP_NOT_FOUND':

@@ -36,6 +36,10 @@ export interface VersionInfo {
   sizeBytes: number;
   savedAt: string;
   isHead: boolean;
+  /** Pinned by its owner: thinning never drops it. */
+  pinned: boolean;
+  /** Its name, decrypted here (crypto.md §7a); null when unnamed. */
+  label: string | null;
 }
 
 export interface Account {
@@ -201,6 +205,12 @@ export class VaultSession {
     return this.vault.history(mapId);
   }
 
+  /** Names and/or pins a version (the name is encrypted here); `label: null` removes the name. */
+  markVersion(mapId: string, versionId: string, marks: { label?: string | null; pinned?: boolean }): Promise<VersionInfo> {
+    return this.vault.markVersion(mapId, versionId, marks);
+  }
+
+  /** Restores by saving the old version's tree again as the newest (crypto.md §6): history only grows. */
   async restore(mapId: string, versionId: string): Promise<string> {
     return (await this.vault.restore(mapId, versionId)).versionId;
   }

@@ -11,6 +11,7 @@ import { AppBar } from '../../ui/app-bar';
 import { downloadBlob, fileNameFor } from '../../ui/download';
 import { ErrorMessage } from '../../ui/error-message';
 import { Menu } from '../../ui/menu';
+import { NameDialog } from '../../ui/name-dialog';
 import { SaveIndicator } from '../../ui/save-indicator';
 import { toast } from '../../ui/toast';
 import { Autosave, type SaveState } from './autosave';
@@ -37,6 +38,8 @@ export function EditorPage({ session, mapId }: { session: VaultSession; mapId: s
   const [failure, setFailure] = useState<Failure | null>(null);
   const [loadFailure, setLoadFailure] = useState<Failure | null>(null);
   const [sharing, setSharing] = useState(false);
+  /** The "Save version…" dialog is open. */
+  const [namingVersion, setNamingVersion] = useState(false);
   const [selected, setSelected] = useState<SelectedNode | null>(null);
   const [menuAt, setMenuAt] = useState<{ x: number; y: number } | null>(null);
   const [editingDetails, setEditingDetails] = useState<SelectedNode | null>(null);
@@ -138,6 +141,39 @@ export function EditorPage({ session, mapId }: { session: VaultSession; mapId: s
     };
   }, []);
 
+  // Ctrl+S (⌘S): Save version…, rather than the browser's "save page as".
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => {
+      if (!(event.ctrlKey || event.metaKey) || event.altKey || event.shiftKey || event.key.toLowerCase() !== 's') return;
+      event.preventDefault();
+      if (editor.current && !document.querySelector('dialog[open]')) setNamingVersion(true);
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, []);
+
+  /**
+   * Names and pins the map as it is now: the pending save lands first (a map never saved gets its
+   * first save), then that version, the head this editor saved, is named; thinning keeps it.
+   */
+  const saveVersion = async (name: string) => {
+    const saver = autosave.current;
+    if (!saver) return;
+    if (saver.current === 'conflict') throw new Error('Another device saved this map first: choose what to keep, then save the version.');
+    if (saver.baseVersionId === null) saver.changed();
+    await saver.flush();
+    const versionId = saver.baseVersionId;
+    if (saver.dirty || versionId === null) throw new Error('The map could not be saved, so there is no version to name yet. Try again once it is saved.');
+    try {
+      await session.markVersion(mapId, versionId, { label: name, pinned: true });
+    } catch (error) {
+      throw new Error(describeFailure(error).message);
+    }
+    setNamingVersion(false);
+    editor.current?.focus();
+    toast(`Saved version “${name}”: History keeps it for good.`);
+  };
+
   const resolveConflict = async (choice: ConflictChoice) => {
     const mapEditor = editor.current;
     const saver = autosave.current;
@@ -223,6 +259,7 @@ export function EditorPage({ session, mapId }: { session: VaultSession; mapId: s
           <h1 class="map-name">{title ?? 'Opening…'}</h1>
           <button type="button" onClick={renameFromTitle} disabled={title === null} aria-label="Rename map" title="Rename map (edits the root node)">Rename</button>
           <SaveIndicator state={state} onRetry={() => void autosave.current?.flush()} />
+          <button type="button" onClick={() => setNamingVersion(true)} disabled={title === null} title="Name and keep the map as it is now (Ctrl+S)" aria-keyshortcuts="Control+S">Save version…</button>
           <a href={`/maps/${mapId}/history`} onClick={onLinkClick}>History</a>
           <button type="button" onClick={() => setSharing(true)} disabled={title === null}>Share…</button>
           <Menu
@@ -235,7 +272,7 @@ export function EditorPage({ session, mapId }: { session: VaultSession; mapId: s
           />
         </div>
         <ErrorMessage failure={loadFailure ?? (state === 'conflict' ? null : failure)} />
-        <p class="keys-hint">Tab: add child · Enter: add sibling · F2: edit · Delete: remove · Alt+↑/↓: move · Space: fold · Shift+F10: menu · Ctrl+Z / Ctrl+Y: undo / redo</p>
+        <p class="keys-hint">Tab: add child · Enter: add sibling · F2: edit · Delete: remove · Alt+↑/↓: move · Space: fold · Shift+F10: menu · Ctrl+Z / Ctrl+Y: undo / redo · Ctrl+S: save version</p>
         <div class="map-tools">
           <MapSearch editor={editor} />
           <button type="button" aria-pressed={outline !== null} onClick={() => setOutline(outline ? null : editor.current?.document().root ?? null)}>Outline</button>
@@ -265,6 +302,16 @@ export function EditorPage({ session, mapId }: { session: VaultSession; mapId: s
         />
       ) : null}
       {state === 'conflict' ? <ConflictDialog onChoose={(choice) => void resolveConflict(choice)} /> : null}
+      {namingVersion ? (
+        <NameDialog
+          title="Save version"
+          intro="Names the map as it is now and pins it: History keeps a named version for good, while autosaves thin out over time. The name is encrypted here, like the map."
+          placeholder="e.g. Before the reorg"
+          confirmLabel="Save version"
+          save={saveVersion}
+          onClose={() => { setNamingVersion(false); editor.current?.focus(); }}
+        />
+      ) : null}
       {sharing ? <ShareDialog session={session} mapId={mapId} onClose={() => setSharing(false)} /> : null}
     </>
   );
