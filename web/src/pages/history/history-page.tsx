@@ -150,14 +150,14 @@ export function HistoryPage({ session, mapId }: { session: VaultSession; mapId: 
                         {group.items.map((v) => (
                           <li key={v.versionId} class={v.versionId === selected ? 'selected' : ''}>
                             <button type="button" onClick={() => setSelected(v.versionId)} aria-pressed={v.versionId === selected}>
-                              {v.label !== null ? <span class="version-name">{v.label}</span> : null}
+                              {v.label !== null ? <><span class="version-name">{v.label}</span>{' '}</> : null}
                               <span class="version-when">
                                 <time dateTime={v.savedAt} title={fullDate(new Date(v.savedAt))}>{relativeTime(new Date(v.savedAt), now)}</time> · {clockTime(new Date(v.savedAt))}
-                              </span>
+                              </span>{' '}
                               <span class="version-meta">
                                 {sizeInWords(v.sizeBytes)}
-                                {v.pinned ? <span class="badge">pinned</span> : null}
-                                {v.isHead ? <span class="badge latest">latest</span> : null}
+                                {v.pinned ? <> <span class="badge">pinned</span></> : null}
+                                {v.isHead ? <> <span class="badge latest">latest</span></> : null}
                               </span>
                             </button>
                           </li>
