@@ -69,9 +69,10 @@ export class PruneVersionsService {
     let removed = 0;
     for (;;) {
       const batch = await this.thinBatch(mapId, now());
-      for (const v of batch.dropped) {
-        await this.janitor.discard(v.objectKey, 'version thinned', { userId: v.ownerId, mapId, versionId: v.id });
-      }
+      await this.janitor.discardAll(
+        batch.dropped.map((v) => ({ objectKey: v.objectKey, ids: { userId: v.ownerId, mapId, versionId: v.id } })),
+        'version thinned',
+      );
       removed += batch.dropped.length;
       if (!batch.more) return removed;
     }
