@@ -34,6 +34,7 @@ import { benchHealthUnderBigBodies } from './big-bodies';
 import { benchCpuPerOp } from './cpu-per-op';
 import { benchListScaling, benchSmallUpload } from './persistence';
 import { benchReconcile } from './reconcile';
+import { benchHistory } from './history';
 import { benchRequestCost } from './request-cost';
 import { benchHookCost } from './hook-cost';
 import { benchMetricsOverhead } from './metrics-overhead';
@@ -52,7 +53,9 @@ import { benchWebApp } from './web-app';
  * unlock to an editable map, autosave), small-upload (16 KiB uploads, API vs a bare Fastify + pg
  * route), lists (map and version pages of a heavy owner vs a light one), reconcile (a worker's sweep
  * of 30,000 vs 100,000 stored objects: time and peak RSS), rotation (key rotation of a user with
- * 1,000 maps vs 100 through the SDK: time and the API's peak RSS). Every run, a subset too, first
+ * 1,000 maps vs 100 through the SDK: time and the API's peak RSS), history (a map of 10,000 autosaves
+ * over 90 days: what thinning keeps, the worker's thinning vs the same by hand, its history page in
+ * Chromium; bench/history.ts). Every run, a subset too, first
  * measures the server CPU per read, open and 16 KiB save (cpu). A whole run writes every figure to
  * bench/results/latest.json (with the Node version and the machine's load), from which
  * `npm run bench:readme` writes the README's table; a subset writes bench/results/subset.json and
@@ -115,6 +118,7 @@ async function main(): Promise<void> {
       figures.push(...(await benchCrypto(env.apiUrl, resolve(DIST, '..'))));
     }
     if (want('web')) figures.push(...(await benchWebApp(env.apiUrl)));
+    if (want('history')) figures.push(...(await benchHistory({ apiUrl: env.apiUrl, pool: env.pool, s3: env.s3, redisUrl: env.redis.url })));
   } finally {
     if (process.env.BENCH_API_NODE_ARGS) console.log(`\nAPI's last lines:\n${env.api.tail()}`);
     await tearDown(env);

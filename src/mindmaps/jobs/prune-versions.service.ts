@@ -64,17 +64,27 @@ export class PruneVersionsService {
     return this.maps.overdueBacklog();
   }
 
-  /** Applies the retention policy to one map; returns how many versions it removed. */
+  /**
+   * Applies the retention policy to one map; returns how many versions it removed. A batch's
+   * objects are deleted while the next batch's transaction runs (its rows are already gone): at
+   * most one batch of deletions in flight.
+   */
   async prune(mapId: string, now: () => Date = () => new Date()): Promise<number> {
     let removed = 0;
-    for (;;) {
-      const batch = await this.thinBatch(mapId, now());
-      await this.janitor.discardAll(
-        batch.dropped.map((v) => ({ objectKey: v.objectKey, ids: { userId: v.ownerId, mapId, versionId: v.id } })),
-        'version thinned',
-      );
-      removed += batch.dropped.length;
-      if (!batch.more) return removed;
+    let deleting: Promise<void> = Promise.resolve();
+    try {
+      for (;;) {
+        const batch = await this.thinBatch(mapId, now());
+        await deleting;
+        deleting = this.janitor.discardAll(
+          batch.dropped.map((v) => ({ objectKey: v.objectKey, ids: { userId: v.ownerId, mapId, versionId: v.id } })),
+          'version thinned',
+        );
+        removed += batch.dropped.length;
+        if (!batch.more) return removed;
+      }
+    } finally {
+      await deleting;
     }
   }
 
