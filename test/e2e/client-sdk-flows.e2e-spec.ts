@@ -6,6 +6,7 @@ import {
   MindvaultApi,
   openShareLink,
   SessionExpiredError,
+  TamperingError,
   Vault,
   WrongPasswordError,
 } from '../../client/src/index';
@@ -44,6 +45,24 @@ describe('client SDK flows', () => {
     const head = await vault.pull(map.id);
     expect(head.versionId).toBe(restored.versionId);
     expect(head.document.root.children[0]!.text).toBe('one');
+  });
+
+  it('names versions: history opens every name of versions sharing one envelope, and refuses a name moved to another version', async () => {
+    const vault = await Vault.register(fresh(), account(), FAST_KDF);
+    const map = await vault.createMap({ title: 'Named' });
+    const saves = [];
+    for (const text of ['one', 'two', 'three', 'four']) saves.push(await vault.push(map.id, doc(text)));
+    for (const [i, name] of ['Kick-off', 'Review', 'Final'].entries()) await vault.markVersion(map.id, saves[i]!.versionId, { label: name, pinned: true });
+    const history = await vault.history(map.id);
+    expect(history.map((h) => [h.label, h.pinned, h.isHead])).toEqual([
+      [null, false, true],
+      ['Final', true, false],
+      ['Review', true, false],
+      ['Kick-off', true, false],
+    ]);
+    // The server moves a name (its ciphertext) onto another version: the name is bound to its own.
+    await t.db.pool.query('UPDATE map_versions SET encrypted_label = (SELECT encrypted_label FROM map_versions WHERE id = $1) WHERE id = $2', [saves[0]!.versionId, saves[3]!.versionId]);
+    await expect(vault.history(map.id)).rejects.toBeInstanceOf(TamperingError);
   });
 
   it("opens a small map's head in one request, and downloads one over 256 KiB", async () => {

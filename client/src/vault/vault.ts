@@ -459,7 +459,14 @@ export class Vault {
   /** A map's versions, newest first, with their pins and names (a name that does not open is tampering). */
   async history(mapId: string): Promise<HistoryEntry[]> {
     const [detail, versions] = await Promise.all([this.api.mindmaps.get(mapId), this.api.mindmaps.versions(mapId)]);
-    return mapLimit(versions, 4, (v) => this.historyEntry(mapId, v, detail.headVersionId));
+    // One unwrap per envelope, not per named version: the versions saved under one map key share
+    // its envelope, and unwrapping is the costly part (a KEM decapsulation). Wiped once all are read.
+    const keys = new Map<string, Promise<Uint8Array>>();
+    try {
+      return await mapLimit(versions, 4, (v) => this.historyEntry(mapId, v, detail.headVersionId, keys));
+    } finally {
+      for (const settled of await Promise.allSettled(keys.values())) if (settled.status === 'fulfilled') wipe(settled.value);
+    }
   }
 
   /**
@@ -489,16 +496,24 @@ export class Vault {
     return this.historyEntry(mapId, marked, detail.headVersionId);
   }
 
-  private async historyEntry(mapId: string, v: VersionSnapshot, headVersionId: string | null): Promise<HistoryEntry> {
+  /** `keys`: DEKs by envelope, shared by the entries of one history() call, which wipes them. */
+  private async historyEntry(mapId: string, v: VersionSnapshot, headVersionId: string | null, keys?: Map<string, Promise<Uint8Array>>): Promise<HistoryEntry> {
     let label: string | null = null;
     if (v.encryptedLabel !== null) {
-      const dek = await this.versionKey(mapId, v.envelope);
+      // Keyed by the whole envelope: one that differs in any part is unwrapped (and checked) on its own.
+      const envelopeKey = `${v.envelope.ephClassicalPublic}.${v.envelope.ephPqCiphertext}.${v.envelope.wrappedDek}`;
+      let shared = keys?.get(envelopeKey);
+      if (keys && !shared) {
+        shared = this.versionKey(mapId, v.envelope);
+        keys.set(envelopeKey, shared);
+      }
+      const dek = await (shared ?? this.versionKey(mapId, v.envelope));
       try {
         label = await decryptVersionLabel(v.encryptedLabel, { userId: this.userId, mapId, versionId: v.versionId, dek });
       } catch (error) {
         throw refusal('title', mapId, error);
       } finally {
-        wipe(dek);
+        if (!shared) wipe(dek);
       }
     }
     return { versionId: v.versionId, sizeBytes: v.sizeBytes, savedAt: v.savedAt, isHead: v.versionId === headVersionId, pinned: v.pinned, label };
