@@ -163,6 +163,7 @@ export {
 export { type CrossLink, isSafeLink, type NodeDetails, type NodeStyle, type Summary } from './model/node-details.js';
 
 export { type MergeField, type MergeResult, mergeDocuments, type NodeConflict } from './model/merge-documents.js';
+export { type ConflictSide, resolveConflicts } from './model/resolve-conflicts.js';
 
 export type { components, paths } from './api/openapi.js';
 export type {
@@ -192,6 +193,7 @@ export {
   type CreatedShare,
   type Credentials,
   type HistoryEntry,
+  type MapDraft,
   type MapInfo,
   type PulledMap,
   type ShareOptions,

@@ -35,8 +35,9 @@ import { rotateAccountKeys } from '../crypto/key-rotation.js';
 import { createRecoveryKey, deriveRecoveryKeys, openRecoveryKeyMaterial, recoveryKeyFromWords, resealForRecovery } from '../crypto/recovery-key.js';
 import { buildShareUrl, createLinkShare, type LinkShare } from '../crypto/share-link.js';
 import { decryptVersionLabel, encryptVersionLabel } from '../crypto/version-label.js';
+import { deriveDraftKey, openDraftBytes, sealDraftBytes } from '../crypto/draft-cipher.js';
 import { mergeDocuments } from '../model/merge-documents.js';
-import type { MindMapDocument } from '../model/mind-map-document.js';
+import { type MindMapDocument, parseDocument } from '../model/mind-map-document.js';
 import { accountArchive, type ArchiveOptions } from './account-archive.js';
 import { accountBackup, type BackupProgress, type BackupSecret, restoreBackup } from './account-backup.js';
 import { DeviceState, type DeviceStateStore, MemoryDeviceStateStore } from './device-state.js';
@@ -103,6 +104,19 @@ export interface PulledMap {
   document: MindMapDocument;
   /** The version's authenticated save number (0 for a v1 blob). */
   seq: number;
+}
+
+/**
+ * Edits of a map that no server version holds yet, kept on this device (sealed by sealDraft):
+ * `mine` is the editor's tree, `base` the version it started from (what a merge needs, even
+ * after that version was pruned from the server).
+ */
+export interface MapDraft {
+  baseVersionId: string | null;
+  base: MindMapDocument;
+  mine: MindMapDocument;
+  /** ISO-8601, when the draft was sealed. */
+  savedAt: string;
 }
 
 export interface HistoryEntry {
@@ -453,6 +467,37 @@ export class Vault {
       return { mapId, title, versionId: version.versionId, document: version.document, seq: version.seq };
     } finally {
       wipe(dek);
+    }
+  }
+
+  /**
+   * Seals a draft for this device's storage (crypto.md §6b) under a key derived from the
+   * password's key-encryption key: no request is made, so it works while the network is gone.
+   */
+  async sealDraft(mapId: string, draft: MapDraft): Promise<Uint8Array> {
+    const draftKey = deriveDraftKey(this.keyEncryptionKey, this.userId);
+    try {
+      return await sealDraftBytes(draft, { userId: this.userId, mapId, draftKey });
+    } finally {
+      wipe(draftKey);
+    }
+  }
+
+  /** Opens a draft sealed by sealDraft for `mapId` (DecryptionError: another map, account or password). */
+  async openDraft(mapId: string, sealed: Uint8Array): Promise<MapDraft> {
+    const draftKey = deriveDraftKey(this.keyEncryptionKey, this.userId);
+    try {
+      const raw = (await openDraftBytes(sealed, { userId: this.userId, mapId, draftKey })) as Record<string, unknown>;
+      const baseVersionId = raw['baseVersionId'];
+      if (baseVersionId !== null && typeof baseVersionId !== 'string') throw new InvalidInputError('draft: baseVersionId');
+      return {
+        baseVersionId,
+        base: parseDocument(raw['base']),
+        mine: parseDocument(raw['mine']),
+        savedAt: typeof raw['savedAt'] === 'string' ? raw['savedAt'] : new Date(0).toISOString(),
+      };
+    } finally {
+      wipe(draftKey);
     }
   }
 
