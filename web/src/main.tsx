@@ -10,10 +10,10 @@ import { RecoverPage } from './pages/login/recover-page';
 import { MapsPage } from './pages/maps/maps-page';
 import { ShareViewPage } from './pages/share-view/share-view-page';
 import { navigate, onLinkClick, type Route, useRoute } from './router';
-import { useSession } from './session/current-session';
+import { setCurrentSession, useSession } from './session/current-session';
 import { useIdleLock } from './session/idle-lock';
 import { VaultSession } from './session/vault-session';
-import { Toasts } from './ui/toast';
+import { toast, Toasts } from './ui/toast';
 import './ui/app.css';
 
 function Redirect({ to }: { to: string }) {
@@ -52,9 +52,28 @@ function Page({ route }: { route: Route }) {
   }
 }
 
+/**
+ * The account's sessions ended (logged out everywhere, password changed, disabled, deleted) or
+ * its keys were rotated on another device: this tab locks at once, its unsaved edits sealed on
+ * the device first. The password unlocks it again (with the new keys, or a new login).
+ */
+function useLiveLock(): void {
+  const session = useSession();
+  useEffect(() => {
+    if (!session) return;
+    return session.onLockRequired((reason) => {
+      void session.prepareLock().then(() => {
+        setCurrentSession(null);
+        toast(reason === 'keys-rotated' ? 'Locked: the account got new keys on another device.' : 'Locked: this session was ended on another device.');
+      });
+    });
+  }, [session]);
+}
+
 function App() {
   const route = useRoute();
   useIdleLock();
+  useLiveLock();
   return (
     <>
       <Page route={route} />

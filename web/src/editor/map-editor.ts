@@ -31,10 +31,18 @@ export interface MapEditor {
   /** The tree as it is now (a fresh copy). */
   document(): MindMapDocument;
   /**
-   * Replaces the whole tree (a conflict resolved, a version restored, a save from another
-   * device); clears undo. The selection (when its node is still there) and the view are kept.
+   * Replaces the whole tree (a version restored, theirs chosen over mine); clears undo. The
+   * selection (when its node is still there) and the view are kept.
    */
   load(document: MindMapDocument): void;
+  /**
+   * Puts in a tree from outside that carries the person's edits (a merge with another device's
+   * save): selection and view are kept, and so is undo, each of whose trees `rebase` turns into
+   * the same tree with the other device's changes, so undo takes back the person's own edits only.
+   */
+  replace(document: MindMapDocument, rebase: (older: MindMapDocument) => MindMapDocument): void;
+  /** True while the person is typing a node's text (a tree put in now would drop what is typed). */
+  busy(): boolean;
   /** Called after every edit the person makes (not after load). */
   onChange(listener: () => void): () => void;
   /** Called when the selection changes (null: nothing selected). */

@@ -15,6 +15,8 @@ import { exposeAsTree } from './tree-semantics';
 
 /** A press this long without moving opens the menu on a touch screen, ms. */
 const LONG_PRESS_MS = 550;
+/** Edits that can be undone. */
+const HISTORY_LIMIT = 100;
 
 export function createMindElixirEditor(el: HTMLElement, initial: MindMapDocument, options: EditorOptions): MapEditor {
   const mind = new MindElixir({
@@ -24,7 +26,8 @@ export function createMindElixirEditor(el: HTMLElement, initial: MindMapDocument
     contextMenu: false,
     toolBar: false,
     keypress: !options.readonly,
-    allowUndo: !options.readonly,
+    // Undo is kept here, as whole trees: a tree from another device is merged into each of them.
+    allowUndo: false,
     newTopicName: 'New idea',
   });
   // mind-elixir picks its light or dark colours from the system once, when made: they follow it.
@@ -39,6 +42,11 @@ export function createMindElixirEditor(el: HTMLElement, initial: MindMapDocument
   const menuListeners = new Set<(at: { x: number; y: number }) => void>();
   const removeListeners = new Set<(removed: { texts: string[]; count: number }) => void>();
   let highlighted: readonly string[] = [];
+  /** Trees before each edit (newest last), trees undone (newest last), and the tree now. */
+  let undoStack: MindMapDocument[] = [];
+  let redoStack: MindMapDocument[] = [];
+  let lastTree = initial;
+  const snapshot = () => fromElixir(mind.getData(), extra);
 
   const describe = (topic: Topic | undefined): SelectedNode | null => {
     const obj = topic?.nodeObj;
@@ -84,6 +92,10 @@ export function createMindElixirEditor(el: HTMLElement, initial: MindMapDocument
     keepInView();
     // beginEdit only opens the text box; finishEdit carries the change.
     if (operation.name === 'beginEdit') return;
+    undoStack.push(lastTree);
+    if (undoStack.length > HISTORY_LIMIT) undoStack.shift();
+    redoStack = [];
+    lastTree = snapshot();
     changed();
     selectionChanged();
     if (operation.name === 'removeNodes' && operation.objs) {
@@ -108,7 +120,11 @@ export function createMindElixirEditor(el: HTMLElement, initial: MindMapDocument
     }
   }
   mind.bus.addListener('operation', onOperation);
-  mind.bus.addListener('expandNode', changed);
+  const folded = () => {
+    lastTree = snapshot();
+    changed();
+  };
+  mind.bus.addListener('expandNode', folded);
   mind.bus.addListener('selectNodes', selectionChanged);
   mind.bus.addListener('unselectNodes', selectionChanged);
   refreshSemantics();
@@ -138,6 +154,10 @@ export function createMindElixirEditor(el: HTMLElement, initial: MindMapDocument
       event.preventDefault();
       const box = current()?.getBoundingClientRect() ?? mind.container.getBoundingClientRect();
       openMenuAt(box.left + box.width / 2, box.bottom);
+    } else if ((event.ctrlKey || event.metaKey) && !options.readonly && document.activeElement?.id !== 'input-box' && ['z', 'y'].includes(event.key.toLowerCase())) {
+      event.preventDefault();
+      if (event.key.toLowerCase() === 'y' || event.shiftKey) redo();
+      else undo();
     } else if (event.key === ' ' && !options.readonly && current() && document.activeElement?.id !== 'input-box') {
       event.preventDefault();
       toggleFold();
@@ -211,28 +231,58 @@ export function createMindElixirEditor(el: HTMLElement, initial: MindMapDocument
       mind.selectNodes([topic]);
       mind.createSummary();
     },
-    undo: () => mind.undo(),
-    redo: () => mind.redo(),
+    undo: () => undo(),
+    redo: () => redo(),
+  };
+
+  /** Draws `document` keeping the person's zoom, pan and selection (when its node is still there). */
+  const render = (document: MindMapDocument) => {
+    const keep = current()?.nodeObj.id;
+    const transform = mind.map.style.transform;
+    const scale = mind.scaleVal;
+    extra = documentExtra(document);
+    mind.refresh(toElixir(document));
+    mind.scaleVal = scale;
+    mind.map.style.transform = transform;
+    refreshSemantics();
+    const again = keep ? findTopic(keep) : undefined;
+    if (again) mind.selectNode(again);
+    selectionChanged();
+  };
+  const undo = () => {
+    const previous = undoStack.pop();
+    if (!previous) return;
+    redoStack.push(lastTree);
+    lastTree = previous;
+    render(previous);
+    changed();
+  };
+  const redo = () => {
+    const next = redoStack.pop();
+    if (!next) return;
+    undoStack.push(lastTree);
+    lastTree = next;
+    render(next);
+    changed();
   };
 
   return {
-    document: () => fromElixir(mind.getData(), extra),
+    document: snapshot,
+    // NOTE: a document from outside (another device, a restore) must not throw the person's
+    // view or selection away: same zoom and pan, same node when it still exists.
     load(document) {
-      const keep = current()?.nodeObj.id;
-      const transform = mind.map.style.transform;
-      const scale = mind.scaleVal;
-      extra = documentExtra(document);
-      mind.refresh(toElixir(document));
-      mind.clearHistory?.();
-      // NOTE: a document from outside (another device, a restore) must not throw the person's
-      // view or selection away: same zoom and pan, same node when it still exists.
-      mind.scaleVal = scale;
-      mind.map.style.transform = transform;
-      refreshSemantics();
-      const again = keep ? findTopic(keep) : undefined;
-      if (again) mind.selectNode(again);
-      selectionChanged();
+      render(document);
+      undoStack = [];
+      redoStack = [];
+      lastTree = document;
     },
+    replace(document, rebase) {
+      render(document);
+      undoStack = undoStack.map(rebase);
+      redoStack = redoStack.map(rebase);
+      lastTree = document;
+    },
+    busy: () => mind.container.querySelector('#input-box') !== null,
     onChange(listener) {
       changeListeners.add(listener);
       return () => changeListeners.delete(listener);
@@ -296,7 +346,7 @@ export function createMindElixirEditor(el: HTMLElement, initial: MindMapDocument
       darkScheme.removeEventListener('change', followScheme);
       el.removeEventListener('contextmenu', onContextMenu, { capture: true });
       mind.bus.removeListener('operation', onOperation);
-      mind.bus.removeListener('expandNode', changed);
+      mind.bus.removeListener('expandNode', folded);
       mind.bus.removeListener('selectNodes', selectionChanged);
       mind.bus.removeListener('unselectNodes', selectionChanged);
       mind.destroy();

@@ -4,26 +4,33 @@
  * pair (session-storage-token-store.ts), so the locked screen asks for the password alone.
  */
 import {
+  type AccountEvent,
   ApiError,
   INSECURE_TEST_KDF_POLICY,
   type KdfCost,
+  type MapDraft,
   type MapInfo,
   MindvaultApi,
   openShareLink,
   SessionExpiredError,
   type SecondStep,
   type ShareSummary,
+  type StreamState,
   Vault,
   type VaultOptions,
 } from '@mindvault/client';
 import { AllMapsIndex } from './all-maps-index';
 import { type PublicKeyCredentialCreationOptionsJSON, type PublicKeyCredentialRequestOptionsJSON, startAuthentication, startRegistration } from '@simplewebauthn/browser';
 import { createDocument, type MindMapDocument } from './document';
+import { IndexedDbDraftStore } from './indexeddb-draft-store';
 import { LocalDeviceStateStore } from './local-device-state-store';
 import { forgetStoredSession, readStoredSession, SessionStorageTokenStore } from './session-storage-token-store';
 import { timed } from './timing';
 
-export type { MapInfo, SecondStep, ShareSummary };
+export type { AccountEvent, MapDraft, MapInfo, SecondStep, ShareSummary, StreamState };
+
+/** Why the tab must lock at once: the account's sessions ended, or its keys were rotated elsewhere. */
+export type LockReason = 'session-ended' | 'keys-rotated';
 
 export interface OpenedMap {
   title: string;
@@ -67,6 +74,8 @@ declare global {
 
 /** One per page: what this browser has seen of each account, kept in localStorage. */
 const deviceState = new LocalDeviceStateStore();
+/** One per page: unsaved edits, sealed, in IndexedDB. */
+const drafts = new IndexedDbDraftStore();
 
 function vaultOptions(): VaultOptions {
   const testCost = globalThis.__MINDVAULT_TEST_KDF__;
@@ -78,6 +87,17 @@ function apiFor(email: string): MindvaultApi {
 }
 
 export class VaultSession {
+  private readonly eventListeners = new Set<(event: AccountEvent) => void>();
+  private readonly stateListeners = new Set<(state: StreamState) => void>();
+  private readonly lockListeners = new Set<(reason: LockReason) => void>();
+  private readonly beforeLockHooks = new Set<() => Promise<void>>();
+  private streamState: StreamState = 'closed';
+  private watching: AbortController | undefined;
+  private lastEventId: string | undefined;
+  /** A key rotation started here is under way: its own keys.rotated event is not news. */
+  private rotating: Promise<unknown> | undefined;
+  private locked = false;
+
   /** Search across every map, decrypted and indexed in this page; dropped with the session. */
   readonly allMaps: AllMapsIndex;
 
@@ -132,6 +152,121 @@ export class VaultSession {
   /** Forgets a locked session without the password (the server's session times out on its own). */
   static forgetLocked(): void {
     forgetStoredSession();
+  }
+
+  /**
+   * The account's live events (GET /api/events through the SDK): one stream for the whole page,
+   * opened by the first listener and kept (reconnecting by itself) until the session locks.
+   */
+  watch(listener: (event: AccountEvent) => void): () => void {
+    this.eventListeners.add(listener);
+    this.startWatching();
+    return () => void this.eventListeners.delete(listener);
+  }
+
+  /** The stream's connection state now and on every change ('live' again: the network is back). */
+  onStreamState(listener: (state: StreamState) => void): () => void {
+    this.stateListeners.add(listener);
+    listener(this.streamState);
+    this.startWatching();
+    return () => void this.stateListeners.delete(listener);
+  }
+
+  /** Told when this tab must lock at once (the page wipes the keys after `beforeLock` hooks ran). */
+  onLockRequired(listener: (reason: LockReason) => void): () => void {
+    this.lockListeners.add(listener);
+    this.startWatching();
+    return () => void this.lockListeners.delete(listener);
+  }
+
+  /** Work that needs the keys one last time before they are wiped (sealing unsaved edits). */
+  beforeLock(hook: () => Promise<void>): () => void {
+    this.beforeLockHooks.add(hook);
+    return () => void this.beforeLockHooks.delete(hook);
+  }
+
+  /** Runs the beforeLock hooks (each failure is only logged: the lock goes ahead). */
+  async prepareLock(): Promise<void> {
+    await Promise.all([...this.beforeLockHooks].map((hook) => hook().catch((error: unknown) => console.warn('before lock:', error))));
+  }
+
+  private startWatching(): void {
+    if (this.watching || this.locked) return;
+    const controller = new AbortController();
+    this.watching = controller;
+    const watch = this.vault.api.events.watch({
+      ...(this.lastEventId !== undefined ? { lastEventId: this.lastEventId } : {}),
+      signal: controller.signal,
+      onState: (state) => {
+        this.streamState = state;
+        for (const listener of this.stateListeners) listener(state);
+      },
+      onEvent: (event, id) => {
+        if (id !== undefined) this.lastEventId = id;
+        for (const listener of this.eventListeners) listener(event);
+        if (event.type === 'keys.rotated') void this.keysRotated(event.keyVersion);
+      },
+    });
+    watch.done.then(
+      // It stops by itself only after session.ended: is this tab's session one of those that ended?
+      () => (controller.signal.aborted ? undefined : this.sessionMayHaveEnded()),
+      (error: unknown) => {
+        if (controller.signal.aborted) return;
+        if (error instanceof SessionExpiredError) this.requireLock('session-ended');
+        else console.warn('event stream stopped:', error);
+      },
+    );
+  }
+
+  private async sessionMayHaveEnded(): Promise<void> {
+    this.watching = undefined;
+    try {
+      // The device that changed the password holds a fresh session: it goes on watching.
+      await this.vault.api.auth.keys();
+      this.startWatching();
+    } catch (error) {
+      if (error instanceof SessionExpiredError) this.requireLock('session-ended');
+      else setTimeout(() => this.startWatching(), 2000);
+    }
+  }
+
+  private async keysRotated(keyVersion: number): Promise<void> {
+    await this.rotating?.catch(() => undefined);
+    if (keyVersion > this.vault.currentKeyVersion) this.requireLock('keys-rotated');
+  }
+
+  private requireLock(reason: LockReason): void {
+    if (this.locked) return;
+    for (const listener of this.lockListeners) listener(reason);
+  }
+
+  /** Keeps unsaved edits of a map on this device, sealed (no request: works offline). */
+  async keepDraft(mapId: string, draft: Omit<MapDraft, 'savedAt'>): Promise<void> {
+    // NOTE: after lock() the key is wiped: sealing then would overwrite a good draft with one that never opens.
+    if (this.locked) throw new Error('locked');
+    const sealed = await this.vault.sealDraft(mapId, { ...draft, savedAt: new Date().toISOString() });
+    await drafts.put(this.vault.userId, mapId, sealed);
+  }
+
+  /** The edits kept for a map on this device, or null (none, or sealed under another password). */
+  async keptDraft(mapId: string): Promise<MapDraft | null> {
+    const stored = await drafts.get(this.vault.userId, mapId).catch(() => undefined);
+    if (!stored) return null;
+    try {
+      return await this.vault.openDraft(mapId, stored.sealed);
+    } catch (error) {
+      console.warn('a draft kept on this device did not open:', error);
+      return null;
+    }
+  }
+
+  async dropDraft(mapId: string): Promise<void> {
+    await drafts.delete(this.vault.userId, mapId).catch(() => undefined);
+  }
+
+  /** The map's title as the server holds it now (another device renamed it). */
+  async title(mapId: string): Promise<string> {
+    return (await this.vault.getMap(mapId)).title;
   }
 
   listMaps(): Promise<MapInfo[]> {
@@ -197,6 +332,7 @@ export class VaultSession {
 
   /** Saves over `baseVersionId` only (If-Match): a head moved meanwhile is a VERSION_CONFLICT. */
   async save(mapId: string, document: MindMapDocument, baseVersionId: string | null): Promise<string> {
+    if (this.locked) throw new Error('locked');
     const saved = await timed('save', () => this.vault.push(mapId, document, baseVersionId !== null ? { ifMatch: baseVersionId } : {}));
     return saved.versionId;
   }
@@ -248,7 +384,9 @@ export class VaultSession {
   }
 
   rotateKeys(): Promise<{ keyVersion: number; maps: number }> {
-    return this.vault.rotateKeys();
+    const rotation = this.vault.rotateKeys();
+    this.rotating = rotation;
+    return rotation;
   }
 
   secondFactorStatus(): Promise<{ totpEnabled: boolean; backupCodesLeft: number; passkeys: { id: string; name: string; createdAt: string }[] }> {
@@ -310,12 +448,16 @@ export class VaultSession {
       this.allMaps.clear();
       forgetStoredSession();
       await deviceState.forget(this.email);
+      await drafts.deleteAccount(this.vault.userId).catch(() => undefined);
     }
   }
 
-  /** Wipes the keys; the tab keeps its session and shows the locked screen. */
+  /** Wipes the keys and stops the event stream; the tab keeps its session and shows the locked screen. */
   lock(): void {
     this.allMaps.clear();
+    this.locked = true;
+    this.watching?.abort();
+    this.watching = undefined;
     this.vault.lock();
   }
 }

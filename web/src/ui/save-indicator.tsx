@@ -1,11 +1,12 @@
-import type { SaveState } from '../pages/editor/autosave';
+import type { SaveState } from '../pages/editor/map-sync';
 
 const LABELS: Record<SaveState, string> = {
   saved: 'Saved',
   unsaved: 'Unsaved changes',
   saving: 'Saving…',
   failed: 'Save failed',
-  conflict: 'Changed elsewhere',
+  offline: 'Offline: edits kept on this device',
+  conflict: 'Changed here and elsewhere',
 };
 
 export function SaveIndicator({ state, onRetry }: { state: SaveState; onRetry: () => void }) {

@@ -3,7 +3,7 @@ import { createMindElixirEditor } from '../../editor/mind-elixir-editor';
 import type { MapEditor, SelectedNode } from '../../editor/map-editor';
 import { TEXT_FORMATS, type TextFormat } from '../../formats';
 import { onLinkClick, setLeaveGuard } from '../../router';
-import type { MindMapDocument } from '../../session/document';
+import type { MindMapDocument, NodeConflict } from '../../session/document';
 import { describeFailure, type Failure } from '../../session/failures';
 import { timedSync } from '../../session/timing';
 import type { VaultSession } from '../../session/vault-session';
@@ -14,8 +14,8 @@ import { Menu } from '../../ui/menu';
 import { NameDialog } from '../../ui/name-dialog';
 import { SaveIndicator } from '../../ui/save-indicator';
 import { toast } from '../../ui/toast';
-import { Autosave, type SaveState } from './autosave';
-import { ConflictDialog, type ConflictChoice } from './conflict-dialog';
+import { MapSync, type SaveState } from './map-sync';
+import { NodeConflictsDialog } from './node-conflicts-dialog';
 import { MapControls } from './map-controls';
 import { MapSearch } from './map-search';
 import { OutlinePanel } from './outline-panel';
@@ -27,10 +27,18 @@ import { ShareDialog } from './share-dialog';
 /** Quiet time after the last edit before saving, in ms. */
 const AUTOSAVE_DELAY_MS = 800;
 
+/** Conflicts waiting for the person, and where the settled tree goes. */
+interface OpenConflicts {
+  conflicts: NodeConflict[];
+  merged: MindMapDocument;
+  settle: (settled: MindMapDocument) => void;
+}
+
 export function EditorPage({ session, mapId }: { session: VaultSession; mapId: string }) {
   const host = useRef<HTMLDivElement>(null);
   const editor = useRef<MapEditor | null>(null);
-  const autosave = useRef<Autosave | null>(null);
+  const autosave = useRef<MapSync | null>(null);
+  const [conflicts, setConflicts] = useState<OpenConflicts | null>(null);
   const [title, setTitle] = useState<string | null>(null);
   /** The title the server holds, to rename the map when the root's text changes. */
   const savedTitle = useRef<string | null>(null);
@@ -54,30 +62,84 @@ export function EditorPage({ session, mapId }: { session: VaultSession; mapId: s
 
   useEffect(() => {
     let cancelled = false;
+    let stopLive: (() => void)[] = [];
     void (async () => {
       try {
         const opened = await session.open(mapId);
+        // Edits kept on this device (a reload or a lock while they were unsaved, an offline spell).
+        const draft = await session.keptDraft(mapId);
         if (cancelled || !host.current) return;
         setTitle(opened.title);
         savedTitle.current = opened.title;
         const el = host.current;
         // A map from before titles and roots were one name (a rename changed only the title):
         // the title, which the list shows, wins, and the next save writes it into the tree.
-        const stale = opened.document.root.text !== opened.title;
+        const stale = !draft && opened.document.root.text !== opened.title;
         const document = stale ? { ...opened.document, root: { ...opened.document.root, text: opened.title } } : opened.document;
-        const mapEditor = timedSync('render', () => createMindElixirEditor(el, document, { readonly: false }));
-        const saver = new Autosave(
+        const mapEditor = timedSync('render', () => createMindElixirEditor(el, draft?.mine ?? document, { readonly: false }));
+        const saver = new MapSync(
           {
             save: (document, base) => session.save(mapId, document, base),
+            pullHead: async () => {
+              const head = await session.open(mapId);
+              return { versionId: head.versionId, document: head.document };
+            },
             snapshot: () => mapEditor.document(),
+            apply: (merged, rebase) => {
+              mapEditor.replace(merged, rebase);
+              if (outlineOpen.current) setOutline(merged.root);
+              // The root is the title: a rename from another device arrives with its tree.
+              const name = merged.root.text.trim();
+              if (name && name !== savedTitle.current) {
+                savedTitle.current = name;
+                setTitle(name);
+              }
+            },
+            busy: () => mapEditor.busy(),
+            keepDraft: (kept) => session.keepDraft(mapId, kept),
+            dropDraft: () => session.dropDraft(mapId),
             onState: (next, why) => {
               setState(next);
               setFailure(why);
             },
+            settle: (found, merged) =>
+              new Promise<MindMapDocument>((resolve) =>
+                setConflicts({
+                  conflicts: found,
+                  merged,
+                  settle: (settled) => {
+                    setConflicts(null);
+                    resolve(settled);
+                    mapEditor.focus();
+                  },
+                }),
+              ),
             delayMs: AUTOSAVE_DELAY_MS,
           },
-          opened.versionId,
+          draft ? { versionId: draft.baseVersionId, document: draft.base } : { versionId: opened.versionId, document: opened.document },
+          draft ? { draft: draft.mine, behind: draft.baseVersionId !== opened.versionId } : {},
         );
+        if (draft) toast('Edits kept on this device were brought back.');
+        stopLive = [
+          session.watch((event) => {
+            if (event.type === 'map.saved' && event.mapId === mapId) saver.remoteSaved(event.versionId);
+            else if (event.type === 'resync') saver.remoteSaved('resync');
+            else if (event.type === 'map.updated' && event.mapId === mapId && event.changed.includes('title')) {
+              session.title(mapId).then((name) => {
+                if (name === savedTitle.current) return;
+                savedTitle.current = name;
+                setTitle(name);
+              }, () => undefined);
+            } else if (event.type === 'map.deleted' && event.mapId === mapId) {
+              setLoadFailure({ kind: 'not-found', message: 'This map was deleted on another device.' });
+            }
+          }),
+          session.onStreamState((streamState) => streamState === 'live' && saver.reconnected()),
+          session.beforeLock(() => saver.keepDraftNow()),
+        ];
+        const online = () => saver.reconnected();
+        window.addEventListener('online', online);
+        stopLive.push(() => window.removeEventListener('online', online));
         mapEditor.onChange(() => {
           saver.changed();
           if (outlineOpen.current) setOutline(mapEditor.document().root);
@@ -113,6 +175,7 @@ export function EditorPage({ session, mapId }: { session: VaultSession; mapId: s
     })();
     return () => {
       cancelled = true;
+      for (const stop of stopLive) stop();
       if (editor.current) autosave.current?.detach(editor.current.document());
       editor.current?.destroy();
       autosave.current = null;
@@ -133,7 +196,10 @@ export function EditorPage({ session, mapId }: { session: VaultSession; mapId: s
       const saver = autosave.current;
       if (!saver?.dirty) return true;
       if (saver.current !== 'conflict') await saver.flush();
-      return !saver.dirty || (interactive && confirm('Some edits could not be saved. Leave anyway and lose them?'));
+      if (!saver.dirty) return true;
+      // Offline: the edits stay sealed on this device and are saved (merged) when the map opens again.
+      if (saver.current === 'offline') return saver.keepDraftNow().then(() => true, () => interactive && confirm('Some edits could not be saved. Leave anyway and lose them?'));
+      return interactive && confirm('Some edits could not be saved. Leave anyway and lose them?');
     });
     return () => {
       window.removeEventListener('beforeunload', warn);
@@ -172,37 +238,6 @@ export function EditorPage({ session, mapId }: { session: VaultSession; mapId: s
     setNamingVersion(false);
     editor.current?.focus();
     toast(`Saved version “${name}”: History keeps it for good.`);
-  };
-
-  const resolveConflict = async (choice: ConflictChoice) => {
-    const mapEditor = editor.current;
-    const saver = autosave.current;
-    if (!mapEditor || !saver) return;
-    try {
-      if (choice === 'theirs') {
-        const theirs = await session.open(mapId);
-        mapEditor.load(theirs.document);
-        saver.reset(theirs.versionId);
-        savedTitle.current = theirs.title;
-        setTitle(theirs.title);
-        toast('Loaded the version saved on the other device.');
-      } else if (choice === 'mine') {
-        await saver.overwrite(await session.headVersion(mapId));
-        toast('Your version is now the latest; the other stays in history.');
-      } else {
-        const mine = mapEditor.document();
-        const copyTitle = `${title ?? 'Map'} (my copy)`;
-        const copy = await session.createMap(copyTitle, { ...mine, root: { ...mine.root, text: copyTitle } });
-        const theirs = await session.open(mapId);
-        mapEditor.load(theirs.document);
-        saver.reset(theirs.versionId);
-        savedTitle.current = theirs.title;
-        setTitle(theirs.title);
-        toast(`Saved your version as “${copy.title}”.`);
-      }
-    } catch (error) {
-      setFailure(describeFailure(error));
-    }
   };
 
   // The root is the title: renaming one renames the other.
@@ -301,7 +336,7 @@ export function EditorPage({ session, mapId }: { session: VaultSession; mapId: s
           }}
         />
       ) : null}
-      {state === 'conflict' ? <ConflictDialog onChoose={(choice) => void resolveConflict(choice)} /> : null}
+      {conflicts ? <NodeConflictsDialog conflicts={conflicts.conflicts} merged={conflicts.merged} onSettle={conflicts.settle} /> : null}
       {namingVersion ? (
         <NameDialog
           title="Save version"

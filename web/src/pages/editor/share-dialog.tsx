@@ -34,6 +34,14 @@ export function ShareDialog({ session, mapId, onClose }: { session: VaultSession
     }
   };
   useEffect(() => void load(), [mapId]);
+  // Links made or revoked on another device show up here at once.
+  useEffect(
+    () => session.watch((event) => {
+      if ((event.type === 'share.created' || event.type === 'share.revoked') && event.mapId === mapId) void load();
+      else if (event.type === 'resync') void load();
+    }),
+    [session, mapId],
+  );
 
   const create = async (event: Event) => {
     event.preventDefault();

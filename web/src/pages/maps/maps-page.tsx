@@ -28,6 +28,19 @@ export function MapsPage({ session }: { session: VaultSession }) {
     }
   };
   useEffect(() => void load(), [session]);
+  // Maps made, renamed, saved or deleted on another device show up here at once.
+  useEffect(() => {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const stop = session.watch((event) => {
+      if (!event.type.startsWith('map.') && event.type !== 'resync') return;
+      clearTimeout(timer);
+      timer = setTimeout(() => void load(), 100);
+    });
+    return () => {
+      clearTimeout(timer);
+      stop();
+    };
+  }, [session]);
 
   const run = async (work: () => Promise<void>) => {
     setBusy(true);
