@@ -56,8 +56,18 @@ export class EditorPage {
     return (await this.page.getByRole('status', { name: 'Save state' }).getAttribute('data-state')) ?? '';
   }
 
-  async waitForSaveState(state: 'saved' | 'unsaved' | 'saving' | 'failed' | 'conflict'): Promise<void> {
-    await this.page.locator(`[aria-label="Save state"][data-state="${state}"]`).waitFor();
+  async waitForSaveState(state: 'saved' | 'unsaved' | 'saving' | 'failed' | 'conflict' | 'offline', timeout?: number): Promise<void> {
+    await this.page.locator(`[aria-label="Save state"][data-state="${state}"]`).waitFor(timeout !== undefined ? { timeout } : {});
+  }
+
+  /** Waits until a node with exactly this text is on the map (another device's edit arriving). */
+  async waitForNode(text: string, timeout = 20_000): Promise<void> {
+    await this.node(text).waitFor({ timeout });
+  }
+
+  /** The per-node conflict dialog, when it is open. */
+  conflictDialog() {
+    return this.page.getByRole('dialog', { name: 'Changed here and on another device' });
   }
 
   async openHistory(): Promise<void> {
@@ -151,10 +161,12 @@ export class EditorPage {
     return JSON.parse(await this.exportText('Mindvault JSON'));
   }
 
-  async chooseConflict(option: 'Load theirs' | 'Keep mine' | 'Save mine as a copy'): Promise<void> {
-    const dialog = this.page.getByRole('dialog', { name: 'This map changed on another device' });
+  /** Settles every node of the open conflict dialog with its preselected (safe) choice, or the one named. */
+  async settleConflicts(choice?: 'Keep both texts' | 'Keep mine' | 'Keep theirs'): Promise<void> {
+    const dialog = this.conflictDialog();
     await dialog.waitFor();
-    await dialog.getByRole('button', { name: new RegExp(`^${option}`) }).click();
+    if (choice) for (const group of await dialog.getByRole('group').all()) await group.getByRole('radio', { name: choice }).check();
+    await dialog.getByRole('button', { name: 'Apply' }).click();
     await dialog.waitFor({ state: 'detached' });
   }
 
