@@ -9,6 +9,7 @@ import { directRoutes } from '../common/http/direct-route';
 import { limitBodiesByCaller } from '../common/http/caller-body-limit';
 import { installJsonParser } from '../common/http/json-body';
 import { lingerAfterEarlyAnswers } from '../common/http/lingering-close';
+import { dropSilentConnectionsOnClose } from '../common/http/silent-connections';
 import { installRateLimits } from '../common/http/rate-limit';
 import { cutSlowBodies } from '../common/http/slow-clients';
 import type { AppConfig } from '../config/app-config';
@@ -47,6 +48,7 @@ export async function installRequestGuards(app: NestFastifyApplication, config: 
   instance.addHook('onRoute', directRoutes((type) => app.get(type, { strict: false })));
   cutSlowBodies(instance, { minBytesPerS: config.http.minBodyBytesPerS, graceMs: config.http.bodyRateGraceMs });
   lingerAfterEarlyAnswers(instance, { maxMs: config.http.lingerMs, maxBytes: config.http.lingerBytes });
+  dropSilentConnectionsOnClose(instance);
   // Answers under /api are one user's (tokens, keys, metadata): no cache may keep them. A handler
   // that wants other caching (the blob routes' `private, no-store`) sets its own.
   instance.addHook('onRequest', (request, reply, done) => {
