@@ -25,6 +25,12 @@ export async function benchCrypto(apiUrl: string, repoRoot: string): Promise<Fig
   return [await benchUnlock(sdk, apiUrl), ...(await benchPushPull(sdk, apiUrl)), await benchArgon2(sdk), benchMerge(sdk)];
 }
 
+/** The merge figure alone (the events section's). */
+export async function benchMergeOnly(repoRoot: string): Promise<Figure> {
+  const sdk = (await import(pathToFileURL(resolve(repoRoot, 'client', 'dist', 'index.js')).href)) as Sdk;
+  return benchMerge(sdk);
+}
+
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const round1 = (x: number) => Math.round(x * 10) / 10;
 const cpuMs = (since: NodeJS.CpuUsage) => {

@@ -40,6 +40,7 @@ import { benchHookCost } from './hook-cost';
 import { benchMetricsOverhead } from './metrics-overhead';
 import { BenchUser, createMap, register, seedVersions } from './seed';
 import { benchWebApp } from './web-app';
+import { benchEvents } from './events';
 
 /**
  * `npm run bench [-- name…]`: every figure is a ratio of two things measured side by side in this
@@ -55,7 +56,9 @@ import { benchWebApp } from './web-app';
  * of 30,000 vs 100,000 stored objects: time and peak RSS), rotation (key rotation of a user with
  * 1,000 maps vs 100 through the SDK: time and the API's peak RSS), history (a map of 10,000 autosaves
  * over 90 days: what thinning keeps, the worker's thinning vs the same by hand, its history page in
- * Chromium; bench/history.ts). Every run, a subset too, first
+ * Chromium; bench/history.ts), events (10,000 idle event streams on one API process: RSS growth and
+ * /health p99 against none; a save's delivery to the account's other devices at 100 saves/s;
+ * mergeDocuments of two 1,000-node edits). Every run, a subset too, first
  * measures the server CPU per read, open and 16 KiB save (cpu). A whole run writes every figure to
  * bench/results/latest.json (with the Node version and the machine's load), from which
  * `npm run bench:readme` writes the README's table; a subset writes bench/results/subset.json and
@@ -119,6 +122,11 @@ async function main(): Promise<void> {
     }
     if (want('web')) figures.push(...(await benchWebApp(env.apiUrl)));
     if (want('history')) figures.push(...(await benchHistory({ apiUrl: env.apiUrl, pool: env.pool, s3: env.s3, redisUrl: env.redis.url })));
+    if (want('events')) {
+      figures.push(...(await benchEvents({ apiUrl: env.apiUrl, apiPid: env.api.pid, pool: env.pool, jwtSecret: env.jwtSecret })));
+      const { benchMergeOnly } = await import('./crypto-client.mjs');
+      figures.push(await benchMergeOnly(resolve(DIST, '..')));
+    }
   } finally {
     if (process.env.BENCH_API_NODE_ARGS) console.log(`\nAPI's last lines:\n${env.api.tail()}`);
     await tearDown(env);
