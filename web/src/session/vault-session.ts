@@ -96,6 +96,8 @@ export class VaultSession {
   private lastEventId: string | undefined;
   /** A key rotation started here is under way: its own keys.rotated event is not news. */
   private rotating: Promise<unknown> | undefined;
+  /** A password change made here: its session.ended is this tab's own (it holds the new session). */
+  private changingPassword: Promise<unknown> | undefined;
   private locked = false;
 
   /** Search across every map, decrypted and indexed in this page; dropped with the session. */
@@ -220,6 +222,7 @@ export class VaultSession {
 
   private async sessionMayHaveEnded(): Promise<void> {
     this.watching = undefined;
+    await this.changingPassword?.catch(() => undefined);
     try {
       // The device that changed the password holds a fresh session: it goes on watching.
       await this.vault.api.auth.keys();
@@ -380,7 +383,9 @@ export class VaultSession {
   }
 
   changePassword(currentPassword: string, newPassword: string): Promise<void> {
-    return this.vault.changePassword(currentPassword, newPassword);
+    const change = this.vault.changePassword(currentPassword, newPassword);
+    this.changingPassword = change;
+    return change;
   }
 
   rotateKeys(): Promise<{ keyVersion: number; maps: number }> {

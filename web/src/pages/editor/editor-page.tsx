@@ -6,7 +6,7 @@ import { onLinkClick, setLeaveGuard } from '../../router';
 import type { MindMapDocument, NodeConflict } from '../../session/document';
 import { describeFailure, type Failure } from '../../session/failures';
 import { timedSync } from '../../session/timing';
-import type { VaultSession } from '../../session/vault-session';
+import type { AccountEvent, VaultSession } from '../../session/vault-session';
 import { AppBar } from '../../ui/app-bar';
 import { downloadBlob, fileNameFor } from '../../ui/download';
 import { ErrorMessage } from '../../ui/error-message';
@@ -62,7 +62,11 @@ export function EditorPage({ session, mapId }: { session: VaultSession; mapId: s
 
   useEffect(() => {
     let cancelled = false;
-    let stopLive: (() => void)[] = [];
+    const stopLive: (() => void)[] = [];
+    // Listening starts before the map is read: a save from elsewhere meanwhile is not missed.
+    const early: AccountEvent[] = [];
+    let onEvent: (event: AccountEvent) => void = (event) => void early.push(event);
+    stopLive.push(session.watch((event) => onEvent(event)));
     void (async () => {
       try {
         const opened = await session.open(mapId);
@@ -120,8 +124,7 @@ export function EditorPage({ session, mapId }: { session: VaultSession; mapId: s
           draft ? { draft: draft.mine, behind: draft.baseVersionId !== opened.versionId } : {},
         );
         if (draft) toast('Edits kept on this device were brought back.');
-        stopLive = [
-          session.watch((event) => {
+        onEvent = (event) => {
             if (event.type === 'map.saved' && event.mapId === mapId) saver.remoteSaved(event.versionId);
             else if (event.type === 'resync') saver.remoteSaved('resync');
             else if (event.type === 'map.updated' && event.mapId === mapId && event.changed.includes('title')) {
@@ -133,10 +136,12 @@ export function EditorPage({ session, mapId }: { session: VaultSession; mapId: s
             } else if (event.type === 'map.deleted' && event.mapId === mapId) {
               setLoadFailure({ kind: 'not-found', message: 'This map was deleted on another device.' });
             }
-          }),
+        };
+        for (const event of early.splice(0)) onEvent(event);
+        stopLive.push(
           session.onStreamState((streamState) => streamState === 'live' && saver.reconnected()),
           session.beforeLock(() => saver.keepDraftNow()),
-        ];
+        );
         const online = () => saver.reconnected();
         window.addEventListener('online', online);
         stopLive.push(() => window.removeEventListener('online', online));
