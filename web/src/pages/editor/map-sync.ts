@@ -154,7 +154,10 @@ export class MapSync {
     clearTimeout(this.timer);
     clearTimeout(this.retryTimer);
     if (!this.edited) return;
-    void this.keepDraftNow().finally(() => void this.run());
+    // After a lock the keys are gone: sealing and saving fail (the lock sealed the draft first).
+    void this.keepDraftNow()
+      .catch(() => undefined)
+      .then(() => this.run());
   }
 
   private schedule(ms: number): void {
