@@ -17,6 +17,7 @@ import { startWebAppServer } from './support/web-app-server';
 
 const EMAIL = 'grace@example.com';
 const PASSWORD = 'two devices, one map';
+const NEW_PASSWORD = 'a new password for both';
 const TITLE = 'Launch plan';
 /** Another device's save shows up well within this (the goal is a second). */
 const ARRIVES_MS = 15_000;
@@ -176,6 +177,25 @@ describe.skipIf(!CHROMIUM_AVAILABLE)('two devices editing one map, live', () => 
     await new AuthPages(phone.page).unlock(PASSWORD);
     await new MapsPage(phone.page).open(TITLE);
     await phoneEditor.waitForNode('Kept across a reload');
+  });
+
+  it('closes the other tab at once when the password changes elsewhere, and not the tab that changed it', async () => {
+    const account = new AccountPage(laptop.page);
+    await account.changePassword(PASSWORD, NEW_PASSWORD);
+    // Its session is gone with its keys: the log-in form, which returns to the map afterwards.
+    await phone.page.getByRole('button', { name: 'Log in' }).waitFor({ timeout: ARRIVES_MS });
+    expect(await phone.page.locator('me-tpc').count()).toBe(0);
+    // The laptop holds the new session: it goes on, its stream too (a save from the phone arrives).
+    expect(await new AuthPages(laptop.page).isLocked()).toBe(false);
+    await laptop.page.getByRole('link', { name: 'Maps', exact: true }).first().click();
+    await new MapsPage(laptop.page).open(TITLE);
+    await laptopEditor.loaded();
+    await new AuthPages(phone.page).submitLogin(EMAIL, NEW_PASSWORD);
+    await phoneEditor.loaded();
+    await phoneEditor.select('Kept across a reload');
+    await phoneEditor.editSelected('After the new password');
+    await laptopEditor.waitForNode('After the new password', ARRIVES_MS);
+    secrets.push(NEW_PASSWORD, 'After the new password');
   });
 
   it('sends and receives nothing readable: requests and the event streams carry ids and ciphertext only', async () => {
