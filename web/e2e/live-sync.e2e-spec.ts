@@ -78,6 +78,18 @@ describe.skipIf(!CHROMIUM_AVAILABLE)('two devices editing one map, live', () => 
     }
     expect(await laptopEditor.conflictDialog().count()).toBe(0);
     expect(await phoneEditor.conflictDialog().count()).toBe(0);
+    // The selection survived the merge, and undo takes back this device's edit only.
+    expect(await phoneEditor.node('Budget: 10k').getAttribute('aria-selected')).toBe('true');
+    await phoneEditor.undo();
+    await phoneEditor.waitForNode('Budget');
+    expect(await phoneEditor.nodeTexts()).toContain('Venue: Porto');
+    await laptopEditor.waitForNode('Budget', ARRIVES_MS);
+    await phoneEditor.redo();
+    for (const editor of [phoneEditor, laptopEditor]) {
+      await editor.waitForNode('Budget: 10k', ARRIVES_MS);
+      expect(await editor.nodeTexts()).toContain('Venue: Porto');
+      await editor.waitForSaveState('saved', ARRIVES_MS);
+    }
     secrets.push('Venue: Porto', 'Budget: 10k');
   });
 
