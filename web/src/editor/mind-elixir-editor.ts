@@ -103,22 +103,6 @@ export function createMindElixirEditor(el: HTMLElement, initial: MindMapDocument
       for (const listener of removeListeners) listener(removed);
     }
   };
-  // NOTE: mind-elixir's undo and redo redraw the whole tree without an operation event, so the
-  // page heard of neither: the undone state was not saved (and the tree roles were lost). Wrapped
-  // on the instance, where its Ctrl+Z / Ctrl+Y handler looks them up; a step with nothing to undo
-  // leaves the tree object as it was and is no change.
-  if (!options.readonly) {
-    for (const name of ['undo', 'redo'] as const) {
-      const step = mind[name].bind(mind);
-      mind[name] = () => {
-        const before = mind.nodeData;
-        step();
-        if (mind.nodeData === before) return;
-        changed();
-        selectionChanged();
-      };
-    }
-  }
   mind.bus.addListener('operation', onOperation);
   const folded = () => {
     lastTree = snapshot();
@@ -254,6 +238,8 @@ export function createMindElixirEditor(el: HTMLElement, initial: MindMapDocument
     if (!previous) return;
     redoStack.push(lastTree);
     lastTree = previous;
+    // NOTE: a step redraws the whole tree without an operation event: the page is told here, so
+    // the undone state is saved like any edit.
     render(previous);
     changed();
   };
