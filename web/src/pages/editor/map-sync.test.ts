@@ -123,6 +123,33 @@ describe('MapSync', () => {
     expect(texts(server.versions.get(server.head)!)).toEqual(['A mine', 'B theirs']);
   });
 
+  it('waits while the person is typing, and saves once the text box closes', async () => {
+    let typing = true;
+    sync = new MapSync(
+      {
+        save: (d, base) => server.save(d, base),
+        pullHead: () => server.pull(),
+        snapshot: () => structuredClone(editor),
+        apply: (d) => void (editor = structuredClone(d)),
+        busy: () => typing,
+        keepDraft: async () => undefined,
+        dropDraft: async () => undefined,
+        onState: () => undefined,
+        settle: async (_c, merged) => merged,
+        delayMs: 500,
+      },
+      { versionId: 'v0', document: tree('A', 'B') },
+    );
+    edit('New idea', 'B');
+    await vi.advanceTimersByTimeAsync(2000);
+    expect(server.saves).toBe(0);
+    typing = false;
+    edit('A typed', 'B');
+    await vi.advanceTimersByTimeAsync(600);
+    expect(server.saves).toBe(1);
+    expect(texts(server.versions.get(server.head)!)).toEqual(['A typed', 'B']);
+  });
+
   it('ignores the events of its own saves', async () => {
     edit('A1', 'B');
     await vi.advanceTimersByTimeAsync(600);

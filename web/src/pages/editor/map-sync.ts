@@ -162,7 +162,12 @@ export class MapSync {
 
   private schedule(ms: number): void {
     clearTimeout(this.timer);
-    this.timer = setTimeout(() => void this.run(), ms);
+    this.timer = setTimeout(() => {
+      // Mid-typing (a new node still reads "New idea"): the text box's end is an edit of its own,
+      // so the save waits for it rather than record a version of half a thought.
+      if (!this.frozen && this.deps.busy()) this.schedule(ms);
+      else void this.run();
+    }, ms);
   }
 
   private keepDraftSoon(): void {
