@@ -1,5 +1,5 @@
 /**
- * Drafts kept on this device (docs/crypto.md §6b): edits no server version holds yet (made while
+ * Drafts kept on this device (docs/crypto.md §6.3): edits no server version holds yet (made while
  * the network was gone, or not saved before a reload), sealed before they touch the browser's
  * storage. The key comes from the account's key-encryption key, which the password derives on
  * this device and no server ever sees, so a draft opens after a reload once the password unlocks

@@ -471,7 +471,7 @@ export class Vault {
   }
 
   /**
-   * Seals a draft for this device's storage (crypto.md §6b) under a key derived from the
+   * Seals a draft for this device's storage (crypto.md §6.3) under a key derived from the
    * password's key-encryption key: no request is made, so it works while the network is gone.
    */
   async sealDraft(mapId: string, draft: MapDraft): Promise<Uint8Array> {

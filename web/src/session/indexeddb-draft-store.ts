@@ -1,6 +1,6 @@
 /**
  * Edits no server version holds yet, kept in this browser's IndexedDB so that a reload, a lock or
- * a crash does not lose them. Only ciphertext is stored (Vault.sealDraft, crypto.md §6b: the key
+ * a crash does not lose them. Only ciphertext is stored (Vault.sealDraft, crypto.md §6.3: the key
  * comes from the password, so a draft opens again only once the password unlocks the account);
  * the record's key is the account id and the map id, both random and already the server's.
  */
