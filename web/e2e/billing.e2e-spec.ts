@@ -1,29 +1,18 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { PaymentProvider } from '../../src/billing/ports/payment-provider';
-import type { TestApp } from '../../test/utils/create-test-app';
 import { FakePaymentProvider, TEST_STRIPE_ENV } from '../../test/fakes/fake-payment-provider';
 import { AccountPage } from './pages/account-page';
 import { AuthPages } from './pages/auth-pages';
-import { CHROMIUM_AVAILABLE, launchBrowser, newPerson } from './support/browser';
-import { startWebAppServer } from './support/web-app-server';
+import { CHROMIUM_AVAILABLE, newPerson } from './support/browser';
+import { browserSuite } from './support/browser-suite';
 
 describe.skipIf(!CHROMIUM_AVAILABLE)('upgrading, with billing configured', () => {
-  let server: TestApp;
-  let browser: Browser;
   const payments = new FakePaymentProvider();
 
-  beforeAll(async () => {
-    server = await startWebAppServer({ env: TEST_STRIPE_ENV, overrides: [{ provide: PaymentProvider, useValue: payments }] });
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  const suite = browserSuite({ env: TEST_STRIPE_ENV, overrides: [{ provide: PaymentProvider, useValue: payments }] });
 
   it('offers the upgrade on the account page and sends the person to the checkout page', async () => {
-    const person = await newPerson(browser, server.baseUrl);
+    const person = await newPerson(suite.browser, suite.server.baseUrl);
     // The provider's page is elsewhere; the test answers for it.
     await person.context.route('https://checkout.example.test/**', (route) => route.fulfill({ contentType: 'text/html', body: '<h1>Checkout</h1>' }));
     await new AuthPages(person.page).register('buyer@example.com', 'ready to pay for it');

@@ -1,25 +1,14 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { TestApp } from '../../test/utils/create-test-app';
+import { describe, expect, it } from 'vitest';
 import { AuthPages } from './pages/auth-pages';
 import { EditorPage } from './pages/editor-page';
 import { MapsPage } from './pages/maps-page';
-import { CHROMIUM_AVAILABLE, launchBrowser, newPerson, screenshot } from './support/browser';
+import { CHROMIUM_AVAILABLE, newPerson, screenshot } from './support/browser';
 import { captureTraffic, leakedSecrets } from './support/traffic';
-import { startWebAppServer } from './support/web-app-server';
+import { browserSuite } from './support/browser-suite';
 
 describe.skipIf(!CHROMIUM_AVAILABLE)('making a map in the browser', () => {
-  let server: TestApp;
-  let browser: Browser;
 
-  beforeAll(async () => {
-    server = await startWebAppServer();
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  const suite = browserSuite();
 
   it('registers, types a map with the keyboard alone, autosaves, and finds it after a reload and unlock; a second device sees it; nothing readable reaches the server', async () => {
     const email = 'ada@example.com';
@@ -27,7 +16,7 @@ describe.skipIf(!CHROMIUM_AVAILABLE)('making a map in the browser', () => {
     const title = 'Trip to Lisbon';
     const texts = ['Alfama quarter', 'Belem tower', 'Pasteis de nata'];
 
-    const laptop = await newPerson(browser, server.baseUrl);
+    const laptop = await newPerson(suite.browser, suite.server.baseUrl);
     const traffic = captureTraffic(laptop.context);
     const auth = new AuthPages(laptop.page);
     const maps = new MapsPage(laptop.page);
@@ -58,7 +47,7 @@ describe.skipIf(!CHROMIUM_AVAILABLE)('making a map in the browser', () => {
     expect(Object.keys(kept.local).join()).not.toContain('example.com');
     expect(leakedSecrets([{ url: '', headers: {}, body: Buffer.from(JSON.stringify(kept)) }], [password, title, ...texts])).toEqual([]);
 
-    const phone = await newPerson(browser, server.baseUrl);
+    const phone = await newPerson(suite.browser, suite.server.baseUrl);
     const phoneTraffic = captureTraffic(phone.context);
     await new AuthPages(phone.page).login(email, password);
     const phoneMaps = new MapsPage(phone.page);
@@ -77,7 +66,7 @@ describe.skipIf(!CHROMIUM_AVAILABLE)('making a map in the browser', () => {
   });
 
   it('deletes, moves, undoes and redoes with the keyboard, and re-parents a node by dragging it', async () => {
-    const person = await newPerson(browser, server.baseUrl);
+    const person = await newPerson(suite.browser, suite.server.baseUrl);
     await new AuthPages(person.page).register('kb@example.com', 'keyboard only please');
     await new MapsPage(person.page).createMap('Plan');
     const editor = new EditorPage(person.page);
@@ -116,7 +105,7 @@ describe.skipIf(!CHROMIUM_AVAILABLE)('making a map in the browser', () => {
   });
 
   it('locks itself after 15 idle minutes, and unlocks to the same map', async () => {
-    const person = await newPerson(browser, server.baseUrl);
+    const person = await newPerson(suite.browser, suite.server.baseUrl);
     await person.page.clock.install();
     const auth = new AuthPages(person.page);
     await auth.register('idle@example.com', 'walked away for lunch');

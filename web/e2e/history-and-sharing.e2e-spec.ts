@@ -1,30 +1,25 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { TestApp } from '../../test/utils/create-test-app';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { AuthPages } from './pages/auth-pages';
 import { EditorPage } from './pages/editor-page';
 import { HistoryPage } from './pages/history-page';
 import { MapsPage } from './pages/maps-page';
 import { ShareDialog, SharedMapPage } from './pages/share-pages';
-import { CHROMIUM_AVAILABLE, launchBrowser, newPerson, type Person, screenshot } from './support/browser';
+import { CHROMIUM_AVAILABLE, newPerson, type Person, screenshot } from './support/browser';
 import { captureTraffic, leakedSecrets } from './support/traffic';
-import { startWebAppServer } from './support/web-app-server';
+import { browserSuite } from './support/browser-suite';
 
 const PASSWORD = 'history repeats itself';
 const TITLE = 'Garden';
 
 describe.skipIf(!CHROMIUM_AVAILABLE)('history and share links', () => {
-  let server: TestApp;
-  let browser: Browser;
   let owner: Person;
   let traffic: ReturnType<typeof captureTraffic>;
   let editor: EditorPage;
   const links: string[] = [];
 
+  const suite = browserSuite();
   beforeAll(async () => {
-    server = await startWebAppServer();
-    browser = await launchBrowser();
-    owner = await newPerson(browser, server.baseUrl);
+    owner = await newPerson(suite.browser, suite.server.baseUrl);
     traffic = captureTraffic(owner.context);
     await new AuthPages(owner.page).register('hedy@example.com', PASSWORD);
     await new MapsPage(owner.page).createMap(TITLE);
@@ -34,10 +29,6 @@ describe.skipIf(!CHROMIUM_AVAILABLE)('history and share links', () => {
     await editor.waitForSaveState('saved');
     await editor.addSibling('Basil');
     await editor.waitForSaveState('saved');
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
   });
 
   it('lists versions by day, previews an old one read-only beside the current map, and restores it as the latest', async () => {
@@ -81,7 +72,7 @@ describe.skipIf(!CHROMIUM_AVAILABLE)('history and share links', () => {
     const dialog = new ShareDialog(owner.page);
     links.push(await dialog.createLink());
     links.push(await dialog.createLink({ onlyThisVersion: true, expires: '7 days' }));
-    expect(links[0]).toMatch(new RegExp(`^${server.baseUrl}/s/[^/#]+#[A-Za-z0-9_-]{43}$`));
+    expect(links[0]).toMatch(new RegExp(`^${suite.server.baseUrl}/s/[^/#]+#[A-Za-z0-9_-]{43}$`));
     const listed = await dialog.links();
     expect(listed).toHaveLength(2);
     expect(listed.some((l) => l.includes('one version') && l.includes('expires'))).toBe(true);
@@ -93,7 +84,7 @@ describe.skipIf(!CHROMIUM_AVAILABLE)('history and share links', () => {
     await editor.addSibling('Mint');
     await editor.waitForSaveState('saved');
 
-    const stranger = await newPerson(browser, server.baseUrl);
+    const stranger = await newPerson(suite.browser, suite.server.baseUrl);
     const strangerTraffic = captureTraffic(stranger.context);
     const shared = new SharedMapPage(stranger.page);
     await shared.open(links[0]!);
@@ -119,7 +110,7 @@ describe.skipIf(!CHROMIUM_AVAILABLE)('history and share links', () => {
     expect(await dialog.links()).toEqual([]);
     await dialog.close();
 
-    const stranger = await newPerson(browser, server.baseUrl);
+    const stranger = await newPerson(suite.browser, suite.server.baseUrl);
     const shared = new SharedMapPage(stranger.page);
     await shared.open(links[0]!);
     expect(await shared.error()).toBe('This link was revoked or has expired.');

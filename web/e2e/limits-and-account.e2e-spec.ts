@@ -1,32 +1,21 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { TestApp } from '../../test/utils/create-test-app';
+import { describe, expect, it } from 'vitest';
 import { AccountPage } from './pages/account-page';
 import { AuthPages } from './pages/auth-pages';
 import { EditorPage } from './pages/editor-page';
 import { MapsPage } from './pages/maps-page';
-import { CHROMIUM_AVAILABLE, launchBrowser, newPerson, screenshot } from './support/browser';
-import { startWebAppServer } from './support/web-app-server';
+import { CHROMIUM_AVAILABLE, newPerson, screenshot } from './support/browser';
+import { browserSuite } from './support/browser-suite';
 
 /** Small enough that one long node passes it, large enough for a map's first versions. */
 const FREE_STORAGE_BYTES = 1500;
 const AUTH_RATE_LIMIT_PER_MINUTE = 3;
 
 describe.skipIf(!CHROMIUM_AVAILABLE)('limits and the account page', () => {
-  let server: TestApp;
-  let browser: Browser;
 
-  beforeAll(async () => {
-    server = await startWebAppServer({ env: { FREE_STORAGE_BYTES: String(FREE_STORAGE_BYTES), AUTH_RATE_LIMIT_PER_MINUTE: String(AUTH_RATE_LIMIT_PER_MINUTE) } });
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  const suite = browserSuite({ env: { FREE_STORAGE_BYTES: String(FREE_STORAGE_BYTES), AUTH_RATE_LIMIT_PER_MINUTE: String(AUTH_RATE_LIMIT_PER_MINUTE) } });
 
   it('a save over the quota shows the limit and the way to upgrade, keeps the edit, and saves once it fits', async () => {
-    const person = await newPerson(browser, server.baseUrl);
+    const person = await newPerson(suite.browser, suite.server.baseUrl);
     await new AuthPages(person.page).register('quota@example.com', 'a password for quota');
     await new MapsPage(person.page).createMap('Big ideas');
     const editor = new EditorPage(person.page);
@@ -62,11 +51,11 @@ describe.skipIf(!CHROMIUM_AVAILABLE)('limits and the account page', () => {
   });
 
   it('a taken email and a wrong password say so, and repeated attempts show the rate limit', async () => {
-    const owner = await newPerson(browser, server.baseUrl);
+    const owner = await newPerson(suite.browser, suite.server.baseUrl);
     await new AuthPages(owner.page).register('limited@example.com', 'the right password');
     await owner.context.close();
 
-    const guesser = await newPerson(browser, server.baseUrl);
+    const guesser = await newPerson(suite.browser, suite.server.baseUrl);
     const auth = new AuthPages(guesser.page);
     await auth.submitRegistration('limited@example.com', 'someone else entirely');
     expect(await auth.error()).toBe('An account with this email already exists. Log in instead.');

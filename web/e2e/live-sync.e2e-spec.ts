@@ -4,16 +4,14 @@
  * merges them when it comes back; the maps list follows; rotating the keys on one locks the other.
  * Every wait is on a condition (generous timeouts), never on a fixed delay.
  */
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { TestApp } from '../../test/utils/create-test-app';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { AccountPage } from './pages/account-page';
 import { AuthPages } from './pages/auth-pages';
 import { EditorPage } from './pages/editor-page';
 import { MapsPage } from './pages/maps-page';
-import { CHROMIUM_AVAILABLE, launchBrowser, newPerson, type Person, screenshot } from './support/browser';
+import { CHROMIUM_AVAILABLE, newPerson, type Person, screenshot } from './support/browser';
 import { captureTraffic, leakedSecrets } from './support/traffic';
-import { startWebAppServer } from './support/web-app-server';
+import { browserSuite } from './support/browser-suite';
 
 const EMAIL = 'grace@example.com';
 const PASSWORD = 'two devices, one map';
@@ -23,8 +21,6 @@ const TITLE = 'Launch plan';
 const ARRIVES_MS = 15_000;
 
 describe.skipIf(!CHROMIUM_AVAILABLE)('two devices editing one map, live', () => {
-  let server: TestApp;
-  let browser: Browser;
   let laptop: Person;
   let phone: Person;
   let laptopEditor: EditorPage;
@@ -33,11 +29,10 @@ describe.skipIf(!CHROMIUM_AVAILABLE)('two devices editing one map, live', () => 
   let phoneTraffic: ReturnType<typeof captureTraffic>;
   const secrets = [PASSWORD, TITLE];
 
+  const suite = browserSuite();
   beforeAll(async () => {
-    server = await startWebAppServer();
-    browser = await launchBrowser();
-    laptop = await newPerson(browser, server.baseUrl);
-    phone = await newPerson(browser, server.baseUrl);
+    laptop = await newPerson(suite.browser, suite.server.baseUrl);
+    phone = await newPerson(suite.browser, suite.server.baseUrl);
     laptopTraffic = captureTraffic(laptop.context);
     phoneTraffic = captureTraffic(phone.context);
     await new AuthPages(laptop.page).register(EMAIL, PASSWORD);
@@ -54,10 +49,6 @@ describe.skipIf(!CHROMIUM_AVAILABLE)('two devices editing one map, live', () => 
     phoneEditor = new EditorPage(phone.page);
     await phoneEditor.loaded();
     await phoneEditor.waitForNode('Budget');
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
   });
 
   it("shows another device's save by itself, with no reload", async () => {

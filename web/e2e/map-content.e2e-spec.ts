@@ -1,31 +1,20 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { TestApp } from '../../test/utils/create-test-app';
+import { describe, expect, it, vi } from 'vitest';
 import { AuthPages } from './pages/auth-pages';
 import { EditorPage } from './pages/editor-page';
 import { MapsPage } from './pages/maps-page';
-import { CHROMIUM_AVAILABLE, launchBrowser, newPerson } from './support/browser';
+import { CHROMIUM_AVAILABLE, newPerson } from './support/browser';
 import { captureTraffic, leakedSecrets } from './support/traffic';
-import { startWebAppServer } from './support/web-app-server';
+import { browserSuite } from './support/browser-suite';
 
 /** What the map's menu draws, the document keeps: notes, links, styles, cross-links, summaries, folds. */
 describe.skipIf(!CHROMIUM_AVAILABLE)('what the editor offers, the map keeps', () => {
-  let server: TestApp;
-  let browser: Browser;
 
-  beforeAll(async () => {
-    server = await startWebAppServer();
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  const suite = browserSuite();
 
   it('offers its own menu of persisting actions, on screen, and everything it draws survives a reload and another device', async () => {
     const password = 'details that stay put';
     const email = 'rich@example.com';
-    const person = await newPerson(browser, server.baseUrl);
+    const person = await newPerson(suite.browser, suite.server.baseUrl);
     const page = person.page;
     const auth = new AuthPages(page);
     await auth.register(email, password);
@@ -118,7 +107,7 @@ describe.skipIf(!CHROMIUM_AVAILABLE)('what the editor offers, the map keeps', ()
     expect(await betaItem.getAttribute('aria-expanded')).toBe('true');
     await editor.waitForSaveState('saved');
 
-    const other = await newPerson(browser, server.baseUrl);
+    const other = await newPerson(suite.browser, suite.server.baseUrl);
     await new AuthPages(other.page).login(email, password);
     await new MapsPage(other.page).open('Rich map');
     const otherEditor = new EditorPage(other.page);
@@ -133,7 +122,7 @@ describe.skipIf(!CHROMIUM_AVAILABLE)('what the editor offers, the map keeps', ()
   });
 
   it('finds within a map (highlights, steps through matches, unfolds) and jumps from the outline, sending no query anywhere', async () => {
-    const person = await newPerson(browser, server.baseUrl);
+    const person = await newPerson(suite.browser, suite.server.baseUrl);
     const traffic = captureTraffic(person.context);
     const page = person.page;
     await new AuthPages(page).register('finder@example.com', 'where did I put it');

@@ -1,16 +1,14 @@
 import { readFile } from 'node:fs/promises';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { TestApp } from '../../test/utils/create-test-app';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { fromOpml } from '../src/formats/opml';
 import type { MindMapNode } from '../src/session/document';
 import { AccountPage } from './pages/account-page';
 import { AuthPages } from './pages/auth-pages';
 import { EditorPage } from './pages/editor-page';
 import { MapsPage } from './pages/maps-page';
-import { CHROMIUM_AVAILABLE, launchBrowser, newPerson, type Person, screenshot } from './support/browser';
+import { CHROMIUM_AVAILABLE, newPerson, type Person, screenshot } from './support/browser';
 import { captureTraffic, leakedSecrets } from './support/traffic';
-import { startWebAppServer } from './support/web-app-server';
+import { browserSuite } from './support/browser-suite';
 
 /** As Freeplane writes it: a style hook, rich text, icons and entities around the outline. */
 const FREEMIND_FILE = `<map version="freeplane 1.9.0">
@@ -32,26 +30,19 @@ const OUTLINE = {
 const shape = (n: MindMapNode): unknown => ({ text: n.text, children: n.children.map(shape) });
 
 describe.skipIf(!CHROMIUM_AVAILABLE)('maps, files and the account', () => {
-  let server: TestApp;
-  let browser: Browser;
   let person: Person;
   let traffic: ReturnType<typeof captureTraffic>;
   let maps: MapsPage;
   let editor: EditorPage;
   const PASSWORD = 'files and folders';
 
+  const suite = browserSuite();
   beforeAll(async () => {
-    server = await startWebAppServer();
-    browser = await launchBrowser();
-    person = await newPerson(browser, server.baseUrl);
+    person = await newPerson(suite.browser, suite.server.baseUrl);
     traffic = captureTraffic(person.context);
     await new AuthPages(person.page).register('files@example.com', PASSWORD);
     maps = new MapsPage(person.page);
     editor = new EditorPage(person.page);
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
   });
 
   it('imports a FreeMind file, exports it as OPML, and the OPML imports back to the same map', async () => {

@@ -1,31 +1,26 @@
 import AxeBuilder from '@axe-core/playwright';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { TestApp } from '../../test/utils/create-test-app';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { AuthPages } from './pages/auth-pages';
 import { EditorPage } from './pages/editor-page';
 import { HistoryPage } from './pages/history-page';
 import { MapsPage } from './pages/maps-page';
-import { CHROMIUM_AVAILABLE, launchBrowser, newPerson, type Person, screenshot } from './support/browser';
+import { CHROMIUM_AVAILABLE, newPerson, type Person, screenshot } from './support/browser';
 import { captureTraffic, leakedSecrets } from './support/traffic';
-import { startWebAppServer } from './support/web-app-server';
+import { browserSuite } from './support/browser-suite';
 
 const PASSWORD = 'names outlive autosaves';
 const TITLE = 'Recipes';
 
 describe.skipIf(!CHROMIUM_AVAILABLE)('named versions and the history page', () => {
-  let server: TestApp;
-  let browser: Browser;
   let cook: Person;
   let traffic: ReturnType<typeof captureTraffic>;
   let editor: EditorPage;
   let history: HistoryPage;
   let mapId: string;
 
+  const suite = browserSuite();
   beforeAll(async () => {
-    server = await startWebAppServer();
-    browser = await launchBrowser();
-    cook = await newPerson(browser, server.baseUrl);
+    cook = await newPerson(suite.browser, suite.server.baseUrl);
     traffic = captureTraffic(cook.context);
     await new AuthPages(cook.page).register('julia@example.com', PASSWORD);
     await new MapsPage(cook.page).createMap(TITLE);
@@ -33,10 +28,6 @@ describe.skipIf(!CHROMIUM_AVAILABLE)('named versions and the history page', () =
     history = new HistoryPage(cook.page);
     await editor.loaded();
     mapId = new URL(cook.page.url()).pathname.split('/')[2]!;
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
   });
 
   it('Save version names and pins the map as it is, its pending edit saved first; history shows what changed since', async () => {
@@ -100,9 +91,9 @@ describe.skipIf(!CHROMIUM_AVAILABLE)('named versions and the history page', () =
   it('groups an aged history by day, names and unpins from the history page, and fits a phone', async () => {
     // Move the saves back in time: the latest stays today, the first draft (and any save between)
     // goes to yesterday, what came before it to three days ago.
-    const ids = (await server.db.pool.query<{ id: string }>('SELECT id FROM map_versions WHERE map_id = $1 ORDER BY seq DESC', [mapId])).rows.map((r) => r.id);
+    const ids = (await suite.server.db.pool.query<{ id: string }>('SELECT id FROM map_versions WHERE map_id = $1 ORDER BY seq DESC', [mapId])).rows.map((r) => r.id);
     // The server sees which versions are named, never the names: the older pinned one is the first draft.
-    const pinned = (await server.db.pool.query<{ id: string }>('SELECT id FROM map_versions WHERE map_id = $1 AND pinned ORDER BY seq', [mapId])).rows;
+    const pinned = (await suite.server.db.pool.query<{ id: string }>('SELECT id FROM map_versions WHERE map_id = $1 AND pinned ORDER BY seq', [mapId])).rows;
     expect(pinned).toHaveLength(2);
     const firstIndex = ids.indexOf(pinned[0]!.id);
     // Noon of a local day (the browser's zone is this machine's), a minute apart per save: no
@@ -110,7 +101,7 @@ describe.skipIf(!CHROMIUM_AVAILABLE)('named versions and the history page', () =
     const now = new Date();
     const noon = (daysAgo: number) => new Date(now.getFullYear(), now.getMonth(), now.getDate() - daysAgo, 12).getTime();
     const times = ids.map((_, i) => (i === 0 ? now.getTime() : (i > firstIndex ? noon(3) : noon(1)) - i * 60_000));
-    await server.db.pool.query(
+    await suite.server.db.pool.query(
       `UPDATE map_versions v SET saved_at = to_timestamp(a.ms / 1000.0) FROM unnest($1::uuid[], $2::bigint[]) AS a(id, ms) WHERE v.id = a.id`,
       [ids, times],
     );

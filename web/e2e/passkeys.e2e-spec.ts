@@ -1,9 +1,7 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { TestApp } from '../../test/utils/create-test-app';
+import { describe, expect, it } from 'vitest';
 import { AuthPages } from './pages/auth-pages';
-import { CHROMIUM_AVAILABLE, launchBrowser, newPerson, screenshot } from './support/browser';
-import { startWebAppServer } from './support/web-app-server';
+import { CHROMIUM_AVAILABLE, newPerson, screenshot } from './support/browser';
+import { browserSuite } from './support/browser-suite';
 
 /**
  * A passkey as the second step, made and used by Chromium's virtual authenticator (CDP WebAuthn
@@ -11,22 +9,13 @@ import { startWebAppServer } from './support/web-app-server';
  * server's default relying party id.
  */
 describe.skipIf(!CHROMIUM_AVAILABLE)('passkeys as a second factor', () => {
-  let server: TestApp;
-  let browser: Browser;
 
-  beforeAll(async () => {
-    server = await startWebAppServer();
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  const suite = browserSuite();
 
   it('adds a passkey from the account page, signs the login with it, and removes it', async () => {
     const email = 'passkey.person@example.com';
     const password = 'a password and a key';
-    const person = await newPerson(browser, server.baseUrl.replace('127.0.0.1', 'localhost'));
+    const person = await newPerson(suite.browser, suite.server.baseUrl.replace('127.0.0.1', 'localhost'));
     const page = person.page;
     const cdp = await person.context.newCDPSession(page);
     await cdp.send('WebAuthn.enable');

@@ -1,13 +1,12 @@
 import AxeBuilder from '@axe-core/playwright';
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { TestApp } from '../../test/utils/create-test-app';
+import { describe, expect, it } from 'vitest';
 import { AuthPages } from './pages/auth-pages';
 import { EditorPage } from './pages/editor-page';
 import { MapsPage } from './pages/maps-page';
 import { ShareDialog } from './pages/share-pages';
-import { CHROMIUM_AVAILABLE, launchBrowser, newPerson, PHONE, screenshot } from './support/browser';
-import { startWebAppServer } from './support/web-app-server';
+import { CHROMIUM_AVAILABLE, newPerson, PHONE, screenshot } from './support/browser';
+import { browserSuite } from './support/browser-suite';
 
 /** The serious and critical findings of axe-core on the page as it is, by rule and element. */
 async function seriousViolations(page: Page): Promise<string[]> {
@@ -29,20 +28,11 @@ async function onScreen(page: Page, name: string, role: 'button' | 'link' = 'but
 }
 
 describe.skipIf(!CHROMIUM_AVAILABLE)('every page for everyone, on any screen', () => {
-  let server: TestApp;
-  let browser: Browser;
 
-  beforeAll(async () => {
-    server = await startWebAppServer();
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  const suite = browserSuite();
 
   it('axe-core finds no serious or critical violation on any page, dialog or menu', async () => {
-    const person = await newPerson(browser, server.baseUrl);
+    const person = await newPerson(suite.browser, suite.server.baseUrl);
     const page = person.page;
     const findings: Record<string, string[]> = {};
     const check = async (name: string) => {
@@ -115,7 +105,7 @@ describe.skipIf(!CHROMIUM_AVAILABLE)('every page for everyone, on any screen', (
     await page.getByRole('heading', { name: 'Nothing here' }).waitFor();
     await check('not found');
 
-    const reader = await newPerson(browser, server.baseUrl);
+    const reader = await newPerson(suite.browser, suite.server.baseUrl);
     await reader.page.goto(link);
     await reader.page.locator('me-tpc').first().waitFor();
     findings['share view'] = await seriousViolations(reader.page);
@@ -126,7 +116,7 @@ describe.skipIf(!CHROMIUM_AVAILABLE)('every page for everyone, on any screen', (
   });
 
   it('on a phone (390×844, touch): no page scrolls sideways, every action is on screen, and nodes are added, edited, moved and removed by touch', async () => {
-    const phone = await newPerson(browser, server.baseUrl, PHONE);
+    const phone = await newPerson(suite.browser, suite.server.baseUrl, PHONE);
     const page = phone.page;
     const auth = new AuthPages(page);
     await auth.register('phone@example.com', 'thumbs only please');

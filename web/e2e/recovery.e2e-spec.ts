@@ -1,30 +1,19 @@
 import { strFromU8, unzipSync } from 'fflate';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { TestApp } from '../../test/utils/create-test-app';
+import { describe, expect, it } from 'vitest';
 import { AccountPage } from './pages/account-page';
 import { AuthPages } from './pages/auth-pages';
 import { EditorPage } from './pages/editor-page';
 import { MapsPage } from './pages/maps-page';
-import { CHROMIUM_AVAILABLE, launchBrowser, newPerson, screenshot } from './support/browser';
-import { startWebAppServer } from './support/web-app-server';
+import { CHROMIUM_AVAILABLE, newPerson, screenshot } from './support/browser';
+import { browserSuite } from './support/browser-suite';
 
 describe.skipIf(!CHROMIUM_AVAILABLE)('the account you can recover and take with you, in the browser', () => {
-  let server: TestApp;
-  let browser: Browser;
 
-  beforeAll(async () => {
-    server = await startWebAppServer();
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  const suite = browserSuite();
 
   it('shows a recovery kit at sign-up, resets a forgotten password with its words; the maps still open and export as one zip', async () => {
     const email = 'forgetful@example.com';
-    const person = await newPerson(browser, server.baseUrl);
+    const person = await newPerson(suite.browser, suite.server.baseUrl);
     const page = person.page;
     const auth = new AuthPages(page);
 
@@ -32,7 +21,7 @@ describe.skipIf(!CHROMIUM_AVAILABLE)('the account you can recover and take with 
     const kit = page.getByRole('region', { name: 'Recovery kit' });
     await kit.waitFor();
     expect(await kit.getByLabel('Kit account').textContent()).toBe(email);
-    expect(await kit.getByLabel('Kit server').textContent()).toBe(server.baseUrl);
+    expect(await kit.getByLabel('Kit server').textContent()).toBe(suite.server.baseUrl);
     // Going on needs the tick that the words were saved.
     expect(await kit.getByRole('button', { name: 'Continue to my maps' }).isEnabled()).toBe(false);
     await screenshot(page, 'recovery-kit');
@@ -93,7 +82,7 @@ describe.skipIf(!CHROMIUM_AVAILABLE)('the account you can recover and take with 
   });
 
   it('says plainly that nobody can reset the password once a key rotation dropped the recovery key', async () => {
-    const person = await newPerson(browser, server.baseUrl);
+    const person = await newPerson(suite.browser, suite.server.baseUrl);
     const auth = new AuthPages(person.page);
     await auth.register('rotated@example.com', 'rotating all the keys');
     const account = new AccountPage(person.page);

@@ -1,32 +1,21 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { TestApp } from '../../test/utils/create-test-app';
+import { describe, expect, it } from 'vitest';
 import { AuthPages } from './pages/auth-pages';
 import { MapsPage } from './pages/maps-page';
-import { CHROMIUM_AVAILABLE, launchBrowser, newPerson } from './support/browser';
-import { startWebAppServer } from './support/web-app-server';
+import { CHROMIUM_AVAILABLE, newPerson } from './support/browser';
+import { browserSuite } from './support/browser-suite';
 
 /** Every route opened cold (typed into the address bar, a bookmark), logged out and logged in. */
 describe.skipIf(!CHROMIUM_AVAILABLE)('opening each route cold', () => {
-  let server: TestApp;
-  let browser: Browser;
 
-  beforeAll(async () => {
-    server = await startWebAppServer();
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  const suite = browserSuite();
 
   it('logged out: each private route shows the login form at once, and logging in returns to the page asked for', async () => {
-    const owner = await newPerson(browser, server.baseUrl);
+    const owner = await newPerson(suite.browser, suite.server.baseUrl);
     await new AuthPages(owner.page).register('routes@example.com', 'open every door');
     const mapId = await new MapsPage(owner.page).createMap('Bookmarked');
     await owner.context.close();
 
-    const visitor = await newPerson(browser, server.baseUrl);
+    const visitor = await newPerson(suite.browser, suite.server.baseUrl);
     const page = visitor.page;
     const privateRoutes = ['/', '/maps', `/maps/${mapId}`, `/maps/${mapId}/history`, '/account'];
     for (const route of privateRoutes) {
@@ -53,7 +42,7 @@ describe.skipIf(!CHROMIUM_AVAILABLE)('opening each route cold', () => {
   });
 
   it('logged in: each route opened cold asks for the password, then shows that page', async () => {
-    const person = await newPerson(browser, server.baseUrl);
+    const person = await newPerson(suite.browser, suite.server.baseUrl);
     const auth = new AuthPages(person.page);
     await auth.register('cold@example.com', 'cold start please');
     const mapId = await new MapsPage(person.page).createMap('Cold map');

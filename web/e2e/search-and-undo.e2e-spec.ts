@@ -1,14 +1,13 @@
 import AxeBuilder from '@axe-core/playwright';
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { TestApp } from '../../test/utils/create-test-app';
+import { describe, expect, it } from 'vitest';
 import { AuthPages } from './pages/auth-pages';
 import { EditorPage } from './pages/editor-page';
 import { MapsPage } from './pages/maps-page';
 import { ShareDialog } from './pages/share-pages';
-import { CHROMIUM_AVAILABLE, launchBrowser, newPerson } from './support/browser';
+import { CHROMIUM_AVAILABLE, newPerson } from './support/browser';
 import { captureTraffic, leakedSecrets } from './support/traffic';
-import { startWebAppServer } from './support/web-app-server';
+import { browserSuite } from './support/browser-suite';
 
 /** The serious and critical findings of axe-core on the page as it is. */
 async function seriousViolations(page: Page): Promise<string[]> {
@@ -20,20 +19,11 @@ const background = (page: Page, selector: string) => page.locator(selector).firs
 
 /** Search across every map, in the browser only; what destroys asks once, names it, or undoes; dark mode. */
 describe.skipIf(!CHROMIUM_AVAILABLE)('search across maps, and safe destructive actions', () => {
-  let server: TestApp;
-  let browser: Browser;
 
-  beforeAll(async () => {
-    server = await startWebAppServer();
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  const suite = browserSuite();
 
-  it('searches titles, nodes, notes and tags of every map in the browser, jumps to a found node, and no query or result reaches the server', async () => {
-    const person = await newPerson(browser, server.baseUrl);
+  it('searches titles, nodes, notes and tags of every map in the suite.browser, jumps to a found node, and no query or result reaches the server', async () => {
+    const person = await newPerson(suite.browser, suite.server.baseUrl);
     const traffic = captureTraffic(person.context);
     const page = person.page;
     await new AuthPages(page).register('seeker@example.com', 'needle in a haystack');
@@ -96,7 +86,7 @@ describe.skipIf(!CHROMIUM_AVAILABLE)('search across maps, and safe destructive a
   });
 
   it('removing a node asks nothing, names what went and undoes it (saved); deleting a map or revoking a link asks once, naming it', async () => {
-    const person = await newPerson(browser, server.baseUrl);
+    const person = await newPerson(suite.browser, suite.server.baseUrl);
     const page = person.page;
     const password = 'careful with that axe';
     const auth = new AuthPages(page);
@@ -163,7 +153,7 @@ describe.skipIf(!CHROMIUM_AVAILABLE)('search across maps, and safe destructive a
   });
 
   it('follows the system into dark mode and back (pages and the map), with no serious axe finding in the dark; a tall map keeps the page in the window', async () => {
-    const person = await newPerson(browser, server.baseUrl);
+    const person = await newPerson(suite.browser, suite.server.baseUrl);
     const page = person.page;
     await page.emulateMedia({ colorScheme: 'dark' });
     await new AuthPages(page).register('owl@example.com', 'works best at night');

@@ -1,27 +1,16 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { TestApp } from '../../test/utils/create-test-app';
+import { describe, expect, it } from 'vitest';
 import { AuthPages } from './pages/auth-pages';
 import { EditorPage } from './pages/editor-page';
 import { MapsPage } from './pages/maps-page';
-import { CHROMIUM_AVAILABLE, launchBrowser, newPerson } from './support/browser';
-import { startWebAppServer } from './support/web-app-server';
+import { CHROMIUM_AVAILABLE, newPerson } from './support/browser';
+import { browserSuite } from './support/browser-suite';
 
 describe.skipIf(!CHROMIUM_AVAILABLE)('one title, plain words, pages that fit', () => {
-  let server: TestApp;
-  let browser: Browser;
 
-  beforeAll(async () => {
-    server = await startWebAppServer();
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  const suite = browserSuite();
 
   it('the root node is the title: renaming either renames both', async () => {
-    const person = await newPerson(browser, server.baseUrl);
+    const person = await newPerson(suite.browser, suite.server.baseUrl);
     const page = person.page;
     await new AuthPages(page).register('titles@example.com', 'one name for both');
     const maps = new MapsPage(page);
@@ -51,7 +40,7 @@ describe.skipIf(!CHROMIUM_AVAILABLE)('one title, plain words, pages that fit', (
   });
 
   it('says things plainly, lines controls up, fits pages to the window, and forgets the account on log out', async () => {
-    const person = await newPerson(browser, server.baseUrl);
+    const person = await newPerson(suite.browser, suite.server.baseUrl);
     const page = person.page;
     const auth = new AuthPages(page);
     await auth.register('words@example.com', 'plain words please');

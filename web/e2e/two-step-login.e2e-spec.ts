@@ -1,32 +1,21 @@
 import { generate } from 'otplib';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { TestApp } from '../../test/utils/create-test-app';
+import { describe, expect, it } from 'vitest';
 import { AccountPage } from './pages/account-page';
 import { AuthPages } from './pages/auth-pages';
-import { CHROMIUM_AVAILABLE, launchBrowser, newPerson, screenshot } from './support/browser';
-import { startWebAppServer } from './support/web-app-server';
+import { CHROMIUM_AVAILABLE, newPerson, screenshot } from './support/browser';
+import { browserSuite } from './support/browser-suite';
 
 /** The code an authenticator app shows `offsetS` seconds from now. */
 const codeAt = (secret: string, offsetS: number) => generate({ secret, epoch: Math.floor(Date.now() / 1000) + offsetS });
 
 describe.skipIf(!CHROMIUM_AVAILABLE)('two-step login from the account page', () => {
-  let server: TestApp;
-  let browser: Browser;
 
-  beforeAll(async () => {
-    server = await startWebAppServer();
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  const suite = browserSuite();
 
   it('sets it up with a QR code and the first code, asks for a code at login (a wrong one first), and turns it off', async () => {
     const email = 'two.steps@example.com';
     const password = 'a password and a phone';
-    const person = await newPerson(browser, server.baseUrl);
+    const person = await newPerson(suite.browser, suite.server.baseUrl);
     const auth = new AuthPages(person.page);
     await auth.register(email, password);
     const account = new AccountPage(person.page);
