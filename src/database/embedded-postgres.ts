@@ -45,6 +45,7 @@ export async function startEmbeddedPostgres(dataDir: string, port: number): Prom
     return { url: urlFor(running.port, password), clusterDir: place.clusterDir, stop: () => stopPostmaster(running.pid) };
   }
   removeZombieLock(place.clusterDir, logger);
+  let log = '';
   // NOTE: the package is ESM-only; a dynamic import keeps this CommonJS build loading it.
   const { default: EmbeddedPostgres } = await place.load();
   const pg = new EmbeddedPostgres({
@@ -61,7 +62,8 @@ export async function startEmbeddedPostgres(dataDir: string, port: number): Prom
     initdbFlags: ['--no-sync'],
     // Running as root (containers, CI) needs a separate OS user for postgres.
     createPostgresUser: process.getuid?.() === 0,
-    onLog: () => {},
+    // Its last lines say why a start failed (a lock, a port, a permission): kept for that error only.
+    onLog: (message: string) => void (log = (log + message).slice(-2000)),
     onError: (error: unknown) => logger.error(String(error)),
   });
   if (place.fresh) {
@@ -69,7 +71,7 @@ export async function startEmbeddedPostgres(dataDir: string, port: number): Prom
     await pg.initialise();
   }
   await pg.start().catch(() => {
-    throw new Error(`PostgreSQL did not start on ${place.clusterDir} (port ${port}): is the port taken, or is the folder's owner another user?`);
+    throw new Error(`PostgreSQL did not start on ${place.clusterDir} (port ${port}): is the port taken, or is the folder's owner another user? It said: ${log.trim().split('\n').slice(-3).join(' | ')}`);
   });
   try {
     await secureRole(port, password, logger);
@@ -157,15 +159,28 @@ function runningPostmaster(clusterDir: string): { pid: number; port: number } | 
  */
 function removeZombieLock(clusterDir: string, logger: Logger): void {
   const lockFile = join(clusterDir, 'postmaster.pid');
-  let pid: number;
+  let lines: string[];
   try {
-    pid = Number(readFileSync(lockFile, 'utf8').split('\n')[0]);
+    lines = readFileSync(lockFile, 'utf8').split('\n');
   } catch {
     return;
   }
+  const pid = Number(lines[0]);
   if (!Number.isInteger(pid) || pid <= 0 || !isZombie(pid)) return;
-  logger.warn(`the postmaster in ${lockFile} (PID ${pid}) is dead but not reaped: removing its lock file`);
+  logger.warn(`the postmaster in ${lockFile} (PID ${pid}) is dead but not reaped: removing its lock files`);
+  // Its Unix socket's lock file names it too (postmaster.pid: line 4 the port, line 5 the socket
+  // directory), and PostgreSQL checks that one the same way.
+  const socketLock = lines[4] && lines[3] ? join(lines[4], `.s.PGSQL.${lines[3].trim()}.lock`) : undefined;
+  if (socketLock && lockHolder(socketLock) === pid) rmSync(socketLock, { force: true });
   rmSync(lockFile, { force: true });
+}
+
+function lockHolder(lockFile: string): number | undefined {
+  try {
+    return Number(readFileSync(lockFile, 'utf8').split('\n')[0]);
+  } catch {
+    return undefined;
+  }
 }
 
 function isAlive(pid: number): boolean {

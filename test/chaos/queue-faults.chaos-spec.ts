@@ -8,6 +8,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { AppConfig } from '../../src/config/app-config';
 import { retentionTiers, versionsToDrop } from '../../src/mindmaps/domain/retention-policy';
 import { BullMqJobQueue } from '../../src/queue/bullmq-job-queue';
+import { THIN_BATCH } from '../../src/mindmaps/jobs/prune-versions.service';
 import { QUEUE_NAME } from '../../src/queue/jobs';
 import { FsBlobStore } from '../../src/storage/adapters/fs-blob-store';
 import { auditBooks } from '../reliability/invariants';
@@ -70,14 +71,17 @@ describe('queue faults', () => {
       return counts.every((n) => n === 2) && (await books()).objectsWithoutRow.length === 0;
     }, timeoutMs);
 
-  /** Four maps of 500 versions each over a limit of 2, a prune queued per map, and a worker at work on them. */
+  /**
+   * Four maps of 2,000 versions each over a limit of 2, a prune queued per map, and a worker at work
+   * on them: four batches a map, so a worker killed as it starts leaves some undone.
+   */
   async function pruneUnderWay() {
     const api = await startApi(env);
     processes.push(api);
     const client = new Api(api.baseUrl);
     const user = await client.register();
     const maps = await Promise.all(Array.from({ length: 4 }, () => client.createMap(user, { maxVersions: 2 })));
-    await seedVersions(user, maps.map((m) => m.id), 500);
+    await seedVersions(user, maps.map((m) => m.id), 4 * THIN_BATCH);
     const producer = new BullMqJobQueue({ queue: { redisUrl: redis.url, prefix: 'mvchaos', debounceMs: 0 } } as AppConfig);
     for (const map of maps) await producer.enqueue('prune-versions', { mapId: map.id });
     await producer.onApplicationShutdown();
