@@ -11,7 +11,7 @@ import type { TierPlan } from '../src/config/app-config';
 import { freePort } from '../test/utils/free-port';
 import type { Figure } from './figure';
 import { json, percentile, send } from './http-client';
-import { appEnv, cpuMsOf, S3Settings, spawnNode, waitForHttp } from './infra';
+import { API_NODE_OPTIONS, appEnv, cpuMsOf, S3Settings, spawnNode, waitForHttp } from './infra';
 
 /** The goal (issue 16): /health's p99 under each load stays within this of its p99 alone, in the same run. */
 const GOAL_MS = 50;
@@ -59,11 +59,16 @@ export interface CostBenchEnv {
 export async function benchRequestCost(env: CostBenchEnv): Promise<Figure[]> {
   console.log('\n[cost] /health alone, under a free account\'s largest key rotations, under 64 KiB bodies of unknown properties');
   const port = await freePort();
-  const api = spawnNode('api-shipped-limits', 'src/main.js', {
-    ...appEnv({ databaseUrl: env.databaseUrl, redisUrl: env.redisUrl, s3: env.s3, jwtSecret: env.jwtSecret, port }),
-    AUTH_RATE_LIMIT_PER_MINUTE: String(AUTH_RATE_LIMIT_PER_MINUTE),
-    MAX_MAPS_FREE: String(FREE_MAX_MAPS),
-  });
+  const api = spawnNode(
+    'api-shipped-limits',
+    'src/main.js',
+    {
+      ...appEnv({ databaseUrl: env.databaseUrl, redisUrl: env.redisUrl, s3: env.s3, jwtSecret: env.jwtSecret, port }),
+      AUTH_RATE_LIMIT_PER_MINUTE: String(AUTH_RATE_LIMIT_PER_MINUTE),
+      MAX_MAPS_FREE: String(FREE_MAX_MAPS),
+    },
+    API_NODE_OPTIONS,
+  );
   const url = `http://127.0.0.1:${port}`;
   try {
     await waitForHttp(`${url}/health/ready`, api);
