@@ -115,6 +115,10 @@ async function seedInBrowser(browser: Browser, apiUrl: string): Promise<Person> 
   await page.getByLabel('Password', { exact: true }).fill(password);
   await page.getByLabel('Repeat password').fill(password);
   await page.getByRole('button', { name: 'Create account' }).click();
+  // Sign-up shows the recovery kit first: ticked as written down, then on to the maps.
+  const kit = page.getByRole('region', { name: 'Recovery kit' });
+  await kit.getByLabel('I have written down or printed my recovery key').check();
+  await kit.getByRole('button', { name: 'Continue to my maps' }).click();
   await page.waitForURL('**/maps');
   await page.getByLabel('Title of a new map').fill('Product launch');
   await page.getByRole('button', { name: 'New map' }).click();
