@@ -6,6 +6,9 @@ import { DeletionHold } from './ports/deletion-hold';
 /** Deletions a batch runs at once: each is a round trip to the store, so one at a time mostly waits. */
 export const DISCARD_LANES = 4;
 
+/** Tries of one discard() before its object is left to the ledger and the sweeper. */
+const DISCARD_ATTEMPTS = 3;
+
 /** One object to delete, with the ids that explain it should its deletion fail. */
 export interface Discard {
   objectKey: string;
@@ -28,13 +31,24 @@ export class ObjectJanitor {
   ) {}
 
   async discard(objectKey: string, reason: string, ids: Record<string, string>): Promise<void> {
-    try {
-      if (!(await this.hold.unlessBackingUp(() => this.blobs.delete(objectKey)))) {
-        await this.orphans.record(objectKey, `${reason} (deferred: a backup was running)`);
+    // The hold needs a database connection as much as the delete needs the store: a connection
+    // lost between them (a failover, a killed backend) is tried again on a fresh one, a few times,
+    // before the object is left to the ledger and the sweeper. Deletes are idempotent.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        if (!(await this.hold.unlessBackingUp(() => this.blobs.delete(objectKey)))) {
+          await this.orphans.record(objectKey, `${reason} (deferred: a backup was running)`);
+        }
+        return;
+      } catch (error) {
+        if (attempt < DISCARD_ATTEMPTS) {
+          await new Promise((resolve) => setTimeout(resolve, 50 * attempt));
+          continue;
+        }
+        this.orphaned(objectKey, reason, ids, error);
+        await this.ledger(objectKey, reason, ids);
+        return;
       }
-    } catch (error) {
-      this.orphaned(objectKey, reason, ids, error);
-      await this.ledger(objectKey, reason, ids);
     }
   }
 
