@@ -28,9 +28,12 @@ export class HistoryPage {
   }
 
   /** Versions are listed newest first; 0 is the latest. */
+  /** Selects a version and waits until it is the one drawn (not the one drawn before it). */
   async preview(index: number): Promise<void> {
-    await this.list().getByRole('button').nth(index).click();
-    await this.page.locator('[aria-label="Version preview"] me-tpc').first().waitFor();
+    const button = this.list().getByRole('button').nth(index);
+    const versionId = await button.getAttribute('data-version');
+    await button.click();
+    await this.page.locator(`[aria-label="Version preview"][data-version="${versionId}"] me-tpc`).first().waitFor();
   }
 
   async previewTexts(): Promise<string[]> {

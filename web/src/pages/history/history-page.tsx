@@ -61,8 +61,8 @@ export function HistoryPage({ session, mapId }: { session: VaultSession; mapId: 
   const showing = shown !== null && shown.versionId === selected ? shown.document : null;
   const older = version !== null && !version.isHead;
 
-  useReadonlyMap(versionHost, showing);
-  useReadonlyMap(currentHost, older && showing ? (current?.document ?? null) : null);
+  useReadonlyMap(versionHost, showing, selected);
+  useReadonlyMap(currentHost, older && showing ? (current?.document ?? null) : null, null);
 
   const diff = useMemo(() => (showing && current && older ? diffDocuments(showing, current.document) : null), [showing, current, older]);
   const listed = useMemo(() => (versions ?? []).filter((v) => !namedOnly || v.label !== null || v.pinned), [versions, namedOnly]);
@@ -149,7 +149,7 @@ export function HistoryPage({ session, mapId }: { session: VaultSession; mapId: 
                       <ol aria-labelledby={`day-${group.key}`}>
                         {group.items.map((v) => (
                           <li key={v.versionId} class={v.versionId === selected ? 'selected' : ''}>
-                            <button type="button" onClick={() => setSelected(v.versionId)} aria-pressed={v.versionId === selected}>
+                            <button type="button" onClick={() => setSelected(v.versionId)} aria-pressed={v.versionId === selected} data-version={v.versionId}>
                               {v.label !== null ? <><span class="version-name">{v.label}</span>{' '}</> : null}
                               <span class="version-when">
                                 <time dateTime={v.savedAt} title={fullDate(new Date(v.savedAt))}>{relativeTime(new Date(v.savedAt), now)}</time> · {clockTime(new Date(v.savedAt))}
@@ -228,14 +228,17 @@ export function HistoryPage({ session, mapId }: { session: VaultSession; mapId: 
 }
 
 /** Draws `document` read-only in `host` while it is set; replaced when it changes. */
-function useReadonlyMap(host: { current: HTMLDivElement | null }, document: MindMapDocument | null): void {
+/** Draws `document` read-only in `host`, which names the version drawn (data-version) once it is. */
+function useReadonlyMap(host: { current: HTMLDivElement | null }, document: MindMapDocument | null, versionId: string | null): void {
   useEffect(() => {
     const el = host.current;
     if (!el || document === null) return;
     const editor = createMindElixirEditor(el, document, { readonly: true });
+    if (versionId !== null) el.dataset.version = versionId;
     return () => {
       editor.destroy();
       el.replaceChildren();
+      delete el.dataset.version;
     };
   }, [document]);
 }
