@@ -162,7 +162,7 @@ export {
 } from './model/mind-map-document.js';
 export { type CrossLink, isSafeLink, type NodeDetails, type NodeStyle, type Summary } from './model/node-details.js';
 
-export { type MergeField, type MergeResult, mergeDocuments, type NodeConflict } from './model/merge-documents.js';
+export { type MergeField, type MergeResult, mergeDocuments, type NodeConflict, sameDocument } from './model/merge-documents.js';
 export { type ConflictSide, resolveConflicts } from './model/resolve-conflicts.js';
 
 export type { components, paths } from './api/openapi.js';

@@ -180,6 +180,11 @@ function fieldNames(...records: (Record<string, unknown> | undefined)[]): string
   return [...keys];
 }
 
+/** The same tree, whatever the order of each object's keys. */
+export function sameDocument(a: MindMapDocument, b: MindMapDocument): boolean {
+  return same(a, b);
+}
+
 /** Structural equality of JSON values, whatever their key order; undefined is "absent". */
 function same(a: unknown, b: unknown): boolean {
   if (a === b) return true;

@@ -16,6 +16,7 @@ export {
   mergeDocuments,
   type NodeConflict,
   resolveConflicts,
+  sameDocument,
   type NodeDetails,
   type NodeStyle,
   oneLine,

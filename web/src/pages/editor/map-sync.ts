@@ -1,4 +1,4 @@
-import { mergeDocuments, type MindMapDocument, type NodeConflict } from '../../session/document';
+import { mergeDocuments, type MindMapDocument, type NodeConflict, sameDocument } from '../../session/document';
 import { describeFailure, type Failure } from '../../session/failures';
 
 export type SaveState = 'saved' | 'unsaved' | 'saving' | 'offline' | 'failed' | 'conflict';
@@ -278,22 +278,4 @@ export class MapSync {
     this.state = state;
     if (!this.destroyed) this.deps.onState(state, failure);
   }
-}
-
-/** The same tree, whatever the order of each object's keys. */
-export function sameDocument(a: MindMapDocument, b: MindMapDocument): boolean {
-  return canonical(a) === canonical(b);
-}
-
-function canonical(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
-  if (typeof value === 'object' && value !== null) {
-    const record = value as Record<string, unknown>;
-    return `{${Object.keys(record)
-      .filter((k) => record[k] !== undefined)
-      .sort()
-      .map((k) => `${JSON.stringify(k)}:${canonical(record[k])}`)
-      .join(',')}}`;
-  }
-  return JSON.stringify(value);
 }
