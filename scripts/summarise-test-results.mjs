@@ -1,6 +1,7 @@
 // Adds up the JSON reports every vitest run wrote, in the folder and its sub-folders (.ci/run puts
 // the second runtime's under node26/), and prints one plain closing line:
-// "Tests: N passed, N failed, N skipped". Exits non-zero when a test failed or none ran.
+// "Tests: N passed, N failed, N skipped", after one line per failed test or file (a CI log is often
+// read only from its end). Exits non-zero when a test failed or none ran.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -14,6 +15,13 @@ try {
 const total = { passed: 0, failed: 0, skipped: 0 };
 for (const file of files) {
   const report = JSON.parse(readFileSync(join(dir, file), 'utf8'));
+  for (const suite of report.testResults ?? []) {
+    const failed = (suite.assertionResults ?? []).filter((t) => t.status === 'failed');
+    for (const test of failed) console.log(`FAILED (${file}) ${suite.name} > ${test.fullName ?? test.title}`);
+    if (suite.status === 'failed' && failed.length === 0) {
+      console.log(`FAILED (${file}) ${suite.name}: ${(suite.message ?? '').split('\n')[0]}`);
+    }
+  }
   total.passed += report.numPassedTests ?? 0;
   total.failed += (report.numFailedTests ?? 0) + (report.numFailedTestSuites ?? 0);
   total.skipped += (report.numPendingTests ?? 0) + (report.numTodoTests ?? 0);
