@@ -22,6 +22,8 @@ export { ctx, uuidBytes, uuidFromBytes } from './crypto/context.js';
 
 export {
   type AccountKeys,
+  type AccountAddress,
+  accountAddresses,
   argon2idRaw,
   AUTH_KEY_INFO,
   checkKdfParams,
@@ -32,6 +34,7 @@ export {
   deriveMasterKey,
   type DeriveInput,
   type DeriveOptions,
+  type EmailForm,
   INSECURE_TEST_KDF_POLICY,
   type KdfCost,
   type KdfFormat,
@@ -39,6 +42,7 @@ export {
   KEY_ENCRYPTION_KEY_INFO,
   newKdfParams,
   normalizeEmail,
+  preNormalisationEmail,
   splitMasterKey,
 } from './crypto/kdf.js';
 

@@ -1,15 +1,19 @@
 import { argon2id } from '@noble/hashes/argon2.js';
 import { describe, expect, it } from 'vitest';
 import {
+  accountAddresses,
   checkKdfParams,
   DEFAULT_KDF_POLICY,
   deriveAccountKeys,
+  deriveKdfSalt,
   deriveMasterKey,
   INSECURE_TEST_KDF_POLICY,
   InvalidInputError,
   KdfPolicyError,
   type KdfParams,
   newKdfParams,
+  normalizeEmail,
+  preNormalisationEmail,
   splitMasterKey,
   fromBase64,
 } from '../src/index.js';
@@ -113,5 +117,30 @@ describe('KDF parameters', () => {
     ['a salt that is not base64', { salt: 'not base64!' }],
   ])('rejects %s', (_name, change) => {
     expect(() => checkKdfParams({ ...base, ...change }, DEFAULT_KDF_POLICY)).toThrow(KdfPolicyError);
+  });
+});
+
+describe('addresses of accounts registered before normalisation (crypto.md §3)', () => {
+  it('tries the normal form alone for an address whose older form is the same', () => {
+    expect(accountAddresses('  Ada@Example.COM\n')).toEqual([{ email: 'ada@example.com', form: 'normal' }]);
+    expect(accountAddresses('zoë@example.com'.normalize('NFD'))).toEqual([{ email: 'zoë@example.com', form: 'normal' }]);
+  });
+
+  it('tries the normal form first, then the older client\'s NFC, trim() and lowercase form', () => {
+    // Full-width 'Ａ': NFKC makes it 'a', the older form keeps it (lower-cased). The older form also
+    // trimmed a no-break space, which today's rule keeps (and registration refuses).
+    const typed = '\uff21da@example.com';
+    expect(accountAddresses(typed)).toEqual([
+      { email: 'ada@example.com', form: 'normal' },
+      { email: '\uff41da@example.com', form: 'registered' },
+    ]);
+    expect(preNormalisationEmail(' \uff21DA@example.com\u00a0')).toBe('\uff41da@example.com');
+  });
+
+  it("salts a 'registered' address exactly as given and a 'normal' one normalised", () => {
+    const serverSalt = new Uint8Array(16).fill(7);
+    const older = '\uff41da@example.com';
+    expect(toHex(deriveKdfSalt(older, serverSalt, 'registered'))).not.toBe(toHex(deriveKdfSalt(older, serverSalt)));
+    expect(toHex(deriveKdfSalt(older, serverSalt))).toBe(toHex(deriveKdfSalt(normalizeEmail(older), serverSalt, 'registered')));
   });
 });

@@ -5,7 +5,7 @@
 import type { KdfParams, KeyBundleInput } from '../contract.js';
 import { toBase64 } from './base64.js';
 import { wipe } from './bytes.js';
-import { type DeriveOptions, deriveAccountKeys, type KdfCost, type KdfFormat, newKdfParams } from './kdf.js';
+import { type DeriveOptions, deriveAccountKeys, type EmailForm, type KdfCost, type KdfFormat, newKdfParams } from './kdf.js';
 import { type AccountKeyPairs, buildKeyBundle, generateKeyPairs, sealPrivateKeys, unlockKeyBundle } from './key-bundle.js';
 
 export interface NewKdfOptions extends DeriveOptions {
@@ -42,7 +42,7 @@ export interface LoginKeys {
 
 /** Step one of login: the prelogin KDF parameters, the email and the password give the authKey. */
 export async function deriveLoginKeys(
-  input: { email: string; password: string; params: KdfParams; format?: KdfFormat },
+  input: { email: string; emailForm?: EmailForm; password: string; params: KdfParams; format?: KdfFormat },
   options: DeriveOptions = {},
 ): Promise<LoginKeys> {
   const { authKey, keyEncryptionKey } = await deriveAccountKeys(input, options);
@@ -51,6 +51,8 @@ export async function deriveLoginKeys(
 
 export interface ChangePasswordInput {
   email: string;
+  /** How `email` enters the salt, now and after the change (kdf.ts, EmailForm); 'normal' by default. */
+  emailForm?: EmailForm;
   currentPassword: string;
   /** The account's current parameters (from prelogin). */
   currentKdf: KdfParams;
@@ -85,13 +87,13 @@ export interface PasswordChange {
  */
 export async function changePassword(input: ChangePasswordInput, options: NewKdfOptions = {}): Promise<PasswordChange> {
   const current = await deriveAccountKeys(
-    { email: input.email, password: input.currentPassword, params: input.currentKdf, format: input.currentFormat ?? 'v2' },
+    { email: input.email, emailForm: input.emailForm, password: input.currentPassword, params: input.currentKdf, format: input.currentFormat ?? 'v2' },
     options,
   );
   const { keyPairs } = await unlockKeyBundle(input.bundle, current.keyEncryptionKey);
   wipe(current.keyEncryptionKey);
   const kdf = newKdfParams(options.kdfCost);
-  const next = await deriveAccountKeys({ email: input.email, password: input.newPassword, params: kdf }, options);
+  const next = await deriveAccountKeys({ email: input.email, emailForm: input.emailForm, password: input.newPassword, params: kdf }, options);
   return {
     request: {
       currentAuthKey: toBase64(current.authKey),

@@ -142,9 +142,47 @@ export function normalizeEmail(email: string): string {
 
 const ASCII_SPACE_EDGES = /^[\t\n\v\f\r ]+|[\t\n\v\f\r ]+$/g;
 
-/** v2 Argon2id salt: the server's salt bound to the account's email. */
-export function deriveKdfSalt(email: string, serverSalt: Uint8Array): Uint8Array {
-  return sha256(ctx(KDF_SALT_LABEL, normalizeEmail(email), serverSalt));
+/**
+ * How an account's address enters its salt (docs/crypto.md §3): 'normal', normalizeEmail's form,
+ * for every account registered since emails are normalised; 'registered', the address exactly as
+ * given, for an account registered before, whose client salted with preNormalisationEmail's form
+ * and whose server stored that form.
+ */
+export type EmailForm = 'normal' | 'registered';
+
+/** An address as an account is reached and salted by: what is sent, and how it enters the salt. */
+export interface AccountAddress {
+  email: string;
+  form: EmailForm;
+}
+
+/**
+ * The address as clients before normalisation sent it and salted with: NFC, JavaScript `trim()`,
+ * lowercase. Only to reach an account registered then (docs/crypto.md §3).
+ */
+export function preNormalisationEmail(email: string): string {
+  if (typeof email !== 'string') throw new InvalidInputError('email must be a non-empty string');
+  return email.normalize('NFC').trim().toLowerCase();
+}
+
+/**
+ * The addresses an account typed as `typed` may be registered under, in the order a client tries
+ * them: its normal form, then, when it differs, its pre-normalisation form. The second is tried only
+ * after the server refused the first: the server looks the sent address up as sent (lower-cased)
+ * before its normal form, so the normal form never reaches an older account, and a key derived
+ * with the older form only opens an account whose salt was bound to that form.
+ */
+export function accountAddresses(typed: string): AccountAddress[] {
+  const normal = normalizeEmail(typed);
+  const registered = preNormalisationEmail(typed);
+  return registered === normal || registered.length === 0
+    ? [{ email: normal, form: 'normal' }]
+    : [{ email: normal, form: 'normal' }, { email: registered, form: 'registered' }];
+}
+
+/** v2 Argon2id salt: the server's salt bound to the account's email, in the account's form. */
+export function deriveKdfSalt(email: string, serverSalt: Uint8Array, form: EmailForm = 'normal'): Uint8Array {
+  return sha256(ctx(KDF_SALT_LABEL, form === 'normal' ? normalizeEmail(email) : email, serverSalt));
 }
 
 export interface DeriveOptions {
@@ -155,6 +193,8 @@ export interface DeriveInput {
   password: string;
   /** The account's email: part of the v2 salt. */
   email: string;
+  /** How `email` enters the salt; 'normal' unless the account was registered before normalisation. */
+  emailForm?: EmailForm;
   params: KdfParams;
   /** 'v2' unless opening a legacy account to upgrade it. */
   format?: KdfFormat;
@@ -178,7 +218,7 @@ export async function deriveMasterKey(input: DeriveInput, options: DeriveOptions
   const { password, params } = input;
   if (typeof password !== 'string' || password.length === 0) throw new InvalidInputError('password must be a non-empty string');
   const serverSalt = checkKdfParams(params, options.policy);
-  const salt = (input.format ?? 'v2') === 'v2' ? deriveKdfSalt(input.email, serverSalt) : serverSalt;
+  const salt = (input.format ?? 'v2') === 'v2' ? deriveKdfSalt(input.email, serverSalt, input.emailForm) : serverSalt;
   const passwordBytes = utf8(password.normalize('NFC'));
   try {
     return await argon2idRaw(passwordBytes, salt, params);

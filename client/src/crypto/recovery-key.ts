@@ -19,7 +19,7 @@ import { toBase64 } from './base64.js';
 import { randomBytes, utf8, wipe } from './bytes.js';
 import { InvalidInputError } from './errors.js';
 import type { NewKdfOptions } from './account.js';
-import { deriveAccountKeys, newKdfParams } from './kdf.js';
+import { deriveAccountKeys, type EmailForm, newKdfParams } from './kdf.js';
 import { type AccountKeyPairs, sealPrivateKeys, unlockKeyBundle } from './key-bundle.js';
 
 export const RECOVERY_KEY_BYTES = 16;
@@ -126,11 +126,11 @@ export interface RecoveryRequest {
  * the same private keys sealed under it, and a new recovery key to replace the one being used.
  */
 export async function resealForRecovery(
-  input: { email: string; newPassword: string; keyPairs: AccountKeyPairs; keyVersion: number },
+  input: { email: string; emailForm?: EmailForm; newPassword: string; keyPairs: AccountKeyPairs; keyVersion: number },
   options: NewKdfOptions = {},
 ): Promise<{ request: RecoveryRequest; newWords: string }> {
   const kdf = newKdfParams(options.kdfCost);
-  const next = await deriveAccountKeys({ email: input.email, password: input.newPassword, params: kdf }, options);
+  const next = await deriveAccountKeys({ email: input.email, emailForm: input.emailForm, password: input.newPassword, params: kdf }, options);
   try {
     const replacement = await createRecoveryKey(input.keyPairs, input.keyVersion);
     return {

@@ -15,7 +15,7 @@ import { wipe } from '../crypto/bytes.js';
 import { decryptDocument, decryptTitle } from '../crypto/content-cipher.js';
 import { DecryptionError, InvalidInputError } from '../crypto/errors.js';
 import { unwrapOwnerDek } from '../crypto/hybrid-kem.js';
-import { deriveAccountKeys, type DeriveOptions } from '../crypto/kdf.js';
+import { deriveAccountKeys, type DeriveOptions, type EmailForm } from '../crypto/kdf.js';
 import { type AccountKeyPairs, unlockKeyBundle } from '../crypto/key-bundle.js';
 import { openRecoveryKeyMaterial, recoveryKeyFromWords } from '../crypto/recovery-key.js';
 import { decryptVersionLabel } from '../crypto/version-label.js';
@@ -31,6 +31,8 @@ export interface BackupHeader {
   formatVersion: number;
   exportedAt: string;
   email: string;
+  /** Present ('registered') only for an account registered before normalisation: how `email` enters the salt. */
+  emailForm?: EmailForm;
   userId: string;
   keyVersion: number;
   kdf: KdfParams;
@@ -84,6 +86,7 @@ export async function* accountBackup(vault: Vault, options: { onProgress?: (p: B
     formatVersion: BACKUP_FORMAT_VERSION,
     exportedAt: new Date().toISOString(),
     email: vault.email,
+    ...(vault.emailForm === 'normal' ? {} : { emailForm: vault.emailForm }),
     userId: vault.userId,
     keyVersion,
     kdf,
@@ -195,7 +198,10 @@ export async function restoreBackup(
 async function openKeys(header: BackupHeader, secret: BackupSecret, options: DeriveOptions): Promise<AccountKeyPairs> {
   try {
     if ('password' in secret) {
-      const { keyEncryptionKey, authKey } = await deriveAccountKeys({ email: header.email, password: secret.password, params: header.kdf }, options);
+      const { keyEncryptionKey, authKey } = await deriveAccountKeys(
+        { email: header.email, emailForm: header.emailForm === 'registered' ? 'registered' : 'normal', password: secret.password, params: header.kdf },
+        options,
+      );
       wipe(authKey);
       try {
         return (await unlockKeyBundle({ ...header.keys, keyVersion: header.keyVersion }, keyEncryptionKey)).keyPairs;

@@ -29,7 +29,7 @@ import {
 } from '../crypto/content-cipher.js';
 import { DecryptionError, InvalidInputError } from '../crypto/errors.js';
 import { generateDek, publicKeysOf, unwrapOwnerDek, wrapOwnerDek } from '../crypto/hybrid-kem.js';
-import { type KdfFormat, normalizeEmail } from '../crypto/kdf.js';
+import { type AccountAddress, accountAddresses, type EmailForm, type KdfFormat, normalizeEmail } from '../crypto/kdf.js';
 import { type AccountKeyPairs, type BundleFormat, unlockKeyBundle } from '../crypto/key-bundle.js';
 import { rotateAccountKeys } from '../crypto/key-rotation.js';
 import { createRecoveryKey, deriveRecoveryKeys, openRecoveryKeyMaterial, recoveryKeyFromWords, resealForRecovery } from '../crypto/recovery-key.js';
@@ -162,7 +162,8 @@ interface OpenedVersion {
 export class Vault {
   private constructor(
     readonly api: MindvaultApi,
-    readonly email: string,
+    /** The address the account is reached and salted by (normal unless registered before normalisation). */
+    private readonly address: AccountAddress,
     readonly userId: string,
     private keyPairs: AccountKeyPairs,
     /** The keyVersion `keyPairs` belong to; sent with every write of key material. */
@@ -174,6 +175,16 @@ export class Vault {
     private readonly options: VaultOptions,
   ) {}
 
+  /** The account's address, as the server knows it. */
+  get email(): string {
+    return this.address.email;
+  }
+
+  /** How the address enters the account's salt: 'registered' for an account made before normalisation. */
+  get emailForm(): EmailForm {
+    return this.address.form;
+  }
+
   /** New KDF parameters and key pairs, sealed under the password; the server gets the authKey. */
   static async register(api: MindvaultApi, { email: typed, password }: Credentials, options: VaultOptions = {}): Promise<Vault> {
     // The server keys accounts by the normalised address (crypto.md §3): that is what it is sent.
@@ -182,7 +193,7 @@ export class Vault {
     const account = await createAccount(email, password, options);
     const { userId } = await api.auth.register({ email, authKey: account.authKey, kdf: account.kdf, keys: account.keys });
     await state.observeKeyVersion(userId, 1);
-    return new Vault(api, email, userId, account.keyPairs, 1, account.keyEncryptionKey, account.authKey, state, options);
+    return new Vault(api, { email, form: 'normal' }, userId, account.keyPairs, 1, account.keyEncryptionKey, account.authKey, state, options);
   }
 
   /**
@@ -194,23 +205,49 @@ export class Vault {
     return { vault, recoveryWords: await vault.setRecoveryKey(vault.authKey) };
   }
 
-  /** A fresh device: prelogin → Argon2id → login → fetch the key bundle → verify and open it. */
+  /**
+   * A fresh device: prelogin → Argon2id → login → fetch the key bundle → verify and open it. The
+   * server keys accounts by the normalised address (crypto.md §3): that is what is sent first; an
+   * address that normalises to something else is tried again in its pre-normalisation form when
+   * the server refuses the first (an account registered before normalisation, kdf.ts accountAddresses).
+   */
   static async login(api: MindvaultApi, { email: typed, password, secondFactor }: Credentials, options: VaultOptions = {}): Promise<Vault> {
-    // The server keys accounts by the normalised address (crypto.md §3): that is what it is sent.
-    const email = normalizeEmail(typed);
-    const state = await DeviceState.load(options.state ?? new MemoryDeviceStateStore(), email);
-    const kdf = await api.auth.prelogin(email);
-    const keys = await deriveLoginKeys({ email, password, params: kdf }, options);
-    let userId: string;
-    try {
-      ({ userId } = await Vault.loginWithFactor(api, { email, authKey: keys.authKey }, secondFactor));
-    } catch (error) {
-      if (!(error instanceof ApiError && error.code === 'INVALID_CREDENTIALS' && options.allowLegacyV1 === true && !state.knowsAccount)) {
-        throw error;
+    const state = await DeviceState.load(options.state ?? new MemoryDeviceStateStore(), normalizeEmail(typed));
+    return Vault.eachAddress(typed, 'INVALID_CREDENTIALS', async (address) => {
+      const kdf = await api.auth.prelogin(address.email);
+      const keys = await deriveLoginKeys({ email: address.email, emailForm: address.form, password, params: kdf }, options);
+      let userId: string;
+      try {
+        ({ userId } = await Vault.loginWithFactor(api, { email: address.email, authKey: keys.authKey }, secondFactor));
+      } catch (error) {
+        if (!(error instanceof ApiError && error.code === 'INVALID_CREDENTIALS' && options.allowLegacyV1 === true && !state.knowsAccount)) {
+          throw error;
+        }
+        return Vault.upgradeLegacy(api, address, password, kdf, state, options);
       }
-      return Vault.upgradeLegacy(api, { email, password }, kdf, state, options);
+      return (await Vault.open(api, address, userId, keys, state, options, 'login')).vault;
+    });
+  }
+
+  /**
+   * `attempt` with each address `typed` may be registered under (kdf.ts accountAddresses), the next
+   * only after the one before failed with `refusal` (the server's ApiError code, or the SDK's error
+   * class); the last address's failure is the answer.
+   */
+  private static async eachAddress<T>(
+    typed: string,
+    refusal: string | (new (...args: never[]) => Error),
+    attempt: (address: AccountAddress) => Promise<T>,
+  ): Promise<T> {
+    const addresses = accountAddresses(typed);
+    for (let i = 0; ; i++) {
+      try {
+        return await attempt(addresses[i]!);
+      } catch (error) {
+        const refused = typeof refusal === 'string' ? error instanceof ApiError && error.code === refusal : error instanceof refusal;
+        if (!refused || i === addresses.length - 1) throw error;
+      }
     }
-    return (await Vault.open(api, email, userId, keys, state, options, 'login')).vault;
   }
 
   /** The password step, then, when the server asks for it, the second step with codes from `ask`. */
@@ -246,11 +283,13 @@ export class Vault {
     input: { email: string; recoveryWords: string; newPassword: string },
     options: VaultOptions = {},
   ): Promise<{ newRecoveryWords: string }> {
-    const email = normalizeEmail(input.email);
     const key = recoveryKeyFromWords(input.recoveryWords);
     const { recoveryAuthKey } = deriveRecoveryKeys(key);
-    const proof = { email, recoveryAuthKey: toBase64(recoveryAuthKey) };
-    const material = await api.auth.recoveryKeyMaterial(proof);
+    // The address the key opens: the normal form first, as login does (kdf.ts accountAddresses).
+    const { address, proof, material } = await Vault.eachAddress(input.email, 'INVALID_RECOVERY_KEY', async (address) => {
+      const proof = { email: address.email, recoveryAuthKey: toBase64(recoveryAuthKey) };
+      return { address, proof, material: await api.auth.recoveryKeyMaterial(proof) };
+    });
     let keyPairs: AccountKeyPairs;
     try {
       keyPairs = await openRecoveryKeyMaterial(material, key);
@@ -261,7 +300,10 @@ export class Vault {
       wipe(key, recoveryAuthKey);
     }
     try {
-      const { request, newWords } = await resealForRecovery({ email, newPassword: input.newPassword, keyPairs, keyVersion: material.keyVersion }, options);
+      const { request, newWords } = await resealForRecovery(
+        { email: address.email, emailForm: address.form, newPassword: input.newPassword, keyPairs, keyVersion: material.keyVersion },
+        options,
+      );
       await api.auth.recover({ ...proof, ...request });
       return { newRecoveryWords: newWords };
     } finally {
@@ -274,19 +316,20 @@ export class Vault {
    * re-derives the key-encryption key from the password without logging in again.
    */
   static async unlock(api: MindvaultApi, { email: typed, password }: Credentials, options: VaultOptions = {}): Promise<Vault> {
-    // The server keys accounts by the normalised address (crypto.md §3): that is what it is sent.
-    const email = normalizeEmail(typed);
     const session = await api.http.tokens();
     if (session === undefined) throw new InvalidInputError('no session: log in first');
-    const state = await DeviceState.load(options.state ?? new MemoryDeviceStateStore(), email);
-    const kdf = await api.auth.prelogin(email);
-    const keys = await deriveLoginKeys({ email, password, params: kdf }, options);
-    return (await Vault.open(api, email, session.userId, keys, state, options, 'unlock')).vault;
+    const state = await DeviceState.load(options.state ?? new MemoryDeviceStateStore(), normalizeEmail(typed));
+    // As login: the normal form, then the pre-normalisation one (kdf.ts accountAddresses).
+    return Vault.eachAddress(typed, WrongPasswordError, async (address) => {
+      const kdf = await api.auth.prelogin(address.email);
+      const keys = await deriveLoginKeys({ email: address.email, emailForm: address.form, password, params: kdf }, options);
+      return (await Vault.open(api, address, session.userId, keys, state, options, 'unlock')).vault;
+    });
   }
 
   private static async open(
     api: MindvaultApi,
-    email: string,
+    address: AccountAddress,
     userId: string,
     keys: LoginKeys,
     state: DeviceState,
@@ -308,7 +351,7 @@ export class Vault {
     }
     if (unlocked.format === 'v1' && how !== 'legacy') throw new TamperingError('key-bundle', null);
     if (unlocked.format === 'v2') await state.observeKeyVersion(userId, bundle.keyVersion);
-    const vault = new Vault(api, email, userId, unlocked.keyPairs, bundle.keyVersion, keys.keyEncryptionKey, keys.authKey, state, options);
+    const vault = new Vault(api, address, userId, unlocked.keyPairs, bundle.keyVersion, keys.keyEncryptionKey, keys.authKey, state, options);
     return { vault, format: unlocked.format };
   }
 
@@ -318,10 +361,10 @@ export class Vault {
    * then move the password to the v2 derivation. Titles and heads follow on their next save, or
    * all at once with upgradeMaps().
    */
-  private static async upgradeLegacy(api: MindvaultApi, { email, password }: Credentials, kdf: KdfParams, state: DeviceState, options: VaultOptions): Promise<Vault> {
-    const keys = await deriveLoginKeys({ email, password, params: kdf, format: 'v1' }, options);
-    const { userId } = await api.auth.login({ email, authKey: keys.authKey });
-    const { vault, format } = await Vault.open(api, email, userId, keys, state, options, 'legacy');
+  private static async upgradeLegacy(api: MindvaultApi, address: AccountAddress, password: string, kdf: KdfParams, state: DeviceState, options: VaultOptions): Promise<Vault> {
+    const keys = await deriveLoginKeys({ email: address.email, password, params: kdf, format: 'v1' }, options);
+    const { userId } = await api.auth.login({ email: address.email, authKey: keys.authKey });
+    const { vault, format } = await Vault.open(api, address, userId, keys, state, options, 'legacy');
     // A v2 bundle here means an earlier upgrade rotated but stopped before the password step.
     if (format === 'v1') await vault.rotate(true);
     await vault.changePasswordFrom('v1', password, password);
@@ -748,7 +791,7 @@ export class Vault {
     const bundle = await this.api.auth.keys();
     let change;
     try {
-      change = await changePassword({ email: this.email, currentPassword, currentKdf, currentFormat, bundle, newPassword }, this.options);
+      change = await changePassword({ email: this.email, emailForm: this.emailForm, currentPassword, currentKdf, currentFormat, bundle, newPassword }, this.options);
     } catch (error) {
       if (error instanceof DecryptionError && error.reason === 'authentication-failed') throw new WrongPasswordError({ cause: error });
       throw error;
@@ -887,7 +930,7 @@ export class Vault {
   /** The authKey of `password`, derived afresh: the server's proof that the person here knows it. */
   private async proofOf(password: string): Promise<string> {
     const kdf = await this.api.auth.prelogin(this.email);
-    return (await deriveLoginKeys({ email: this.email, password, params: kdf }, this.options)).authKey;
+    return (await deriveLoginKeys({ email: this.email, emailForm: this.emailForm, password, params: kdf }, this.options)).authKey;
   }
 
   /** Revokes the session on the server and forgets the keys here. */
