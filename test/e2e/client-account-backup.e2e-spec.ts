@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InvalidInputError, MindvaultApi, TamperingError, Vault, WrongPasswordError } from '../../client/src/index';
 import { createTestApp, TestApp } from '../utils/create-test-app';
-import { FAST_KDF, doc } from '../utils/sdk';
+import { collectLines, doc, FAST_KDF, linesOf } from '../utils/sdk';
 
 /** The encrypted backup: made on one server, restored into another account on another server. */
 describe('client SDK: encrypted account backup', () => {
@@ -21,14 +21,6 @@ describe('client SDK: encrypted account backup', () => {
     api: new MindvaultApi({ baseUrl: app.baseUrl }),
     creds: { email: `bak-${randomBytes(6).toString('hex')}@example.com`, password: `pw ${randomBytes(6).toString('hex')}` },
   });
-  async function* from(lines: string[]): AsyncGenerator<string> {
-    for (const l of lines) yield l;
-  }
-  async function collect(lines: AsyncIterable<string>): Promise<string[]> {
-    const out: string[] = [];
-    for await (const l of lines) out.push(l);
-    return out;
-  }
   /** Each map's title with its versions oldest first: text, pin and name. */
   async function contents(vault: Vault) {
     const maps = await vault.listMaps();
@@ -63,7 +55,7 @@ describe('client SDK: encrypted account backup', () => {
     ]);
 
     const progress: string[] = [];
-    const lines = await collect(vault.exportBackup({ onProgress: (p) => progress.push(`${p.maps}/${p.versions}`) }));
+    const lines = await collectLines(vault.exportBackup({ onProgress: (p) => progress.push(`${p.maps}/${p.versions}`) }));
     expect(progress.at(-1)).toBe('2/4');
     expect(JSON.parse(lines[0]!)).toMatchObject({ type: 'header', format: 'mindvault-backup', formatVersion: 1, keyVersion: 2, recovery: { keyVersion: 2 } });
     expect(JSON.parse(lines.at(-1)!)).toEqual({ type: 'end', maps: 2, versions: 4 });
@@ -72,14 +64,14 @@ describe('client SDK: encrypted account backup', () => {
 
     const byPassword = account(target);
     const restored = await Vault.register(byPassword.api, byPassword.creds, FAST_KDF);
-    await expect(restored.importBackup(from(lines), { password: 'not the password' })).rejects.toBeInstanceOf(WrongPasswordError);
-    expect(await restored.importBackup(from(lines), { password: owner.creds.password })).toEqual({ maps: 2, versions: 4 });
+    await expect(restored.importBackup(linesOf(lines), { password: 'not the password' })).rejects.toBeInstanceOf(WrongPasswordError);
+    expect(await restored.importBackup(linesOf(lines), { password: owner.creds.password })).toEqual({ maps: 2, versions: 4 });
     expect(await contents(restored)).toEqual(expected);
 
     const byRecovery = account(target);
     const recovered = await Vault.register(byRecovery.api, byRecovery.creds, FAST_KDF);
-    await expect(recovered.importBackup(from(lines), { recoveryWords: 'abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon about' })).rejects.toBeInstanceOf(WrongPasswordError);
-    await recovered.importBackup(from(lines), { recoveryWords: words });
+    await expect(recovered.importBackup(linesOf(lines), { recoveryWords: 'abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon about' })).rejects.toBeInstanceOf(WrongPasswordError);
+    await recovered.importBackup(linesOf(lines), { recoveryWords: words });
     expect(await contents(recovered)).toEqual(expected);
   });
 
@@ -88,15 +80,15 @@ describe('client SDK: encrypted account backup', () => {
     const vault = await Vault.register(owner.api, owner.creds, FAST_KDF);
     const map = await vault.createMap({ title: 'Fragile' });
     await vault.push(map.id, doc('one'));
-    const lines = await collect(vault.exportBackup());
+    const lines = await collectLines(vault.exportBackup());
     const into = await Vault.register(account(target).api, account(target).creds, FAST_KDF);
 
     const version = JSON.parse(lines[2]!);
     const blob = Buffer.from(version.blob, 'base64');
     blob[blob.length - 1] ^= 1;
     const changed = [...lines.slice(0, 2), `${JSON.stringify({ ...version, blob: blob.toString('base64') })}\n`, ...lines.slice(3)];
-    await expect(into.importBackup(from(changed), { password: owner.creds.password })).rejects.toBeInstanceOf(TamperingError);
-    await expect(into.importBackup(from(lines.slice(0, -1)), { password: owner.creds.password })).rejects.toThrow(/ends before its last record/);
-    await expect(into.importBackup(from(['{"hello":"world"}\n']), { password: owner.creds.password })).rejects.toBeInstanceOf(InvalidInputError);
+    await expect(into.importBackup(linesOf(changed), { password: owner.creds.password })).rejects.toBeInstanceOf(TamperingError);
+    await expect(into.importBackup(linesOf(lines.slice(0, -1)), { password: owner.creds.password })).rejects.toThrow(/ends before its last record/);
+    await expect(into.importBackup(linesOf(['{"hello":"world"}\n']), { password: owner.creds.password })).rejects.toBeInstanceOf(InvalidInputError);
   });
 });

@@ -12,7 +12,7 @@ import {
   WrongPasswordError,
 } from '../../client/src/index';
 import { createTestApp, TestApp } from '../utils/create-test-app';
-import { FAST_KDF, doc } from '../utils/sdk';
+import { collectLines, doc, FAST_KDF, linesOf } from '../utils/sdk';
 
 /**
  * The SDK reaching an account registered before emails were normalised (docs/crypto.md §3,
@@ -30,14 +30,6 @@ describe('client SDK: accounts registered before email normalisation', () => {
   afterAll(() => t?.close());
 
   const fresh = () => new MindvaultApi({ baseUrl: t.baseUrl });
-  async function* from(lines: string[]): AsyncGenerator<string> {
-    for (const l of lines) yield l;
-  }
-  async function collect(lines: AsyncIterable<string>): Promise<string[]> {
-    const out: string[] = [];
-    for await (const l of lines) out.push(l);
-    return out;
-  }
 
   /** An account as the pre-normalisation client and server made it for `typed`; returns its id. */
   async function plantLegacyAccount(typed: string, password: string): Promise<string> {
@@ -96,10 +88,10 @@ describe('client SDK: accounts registered before email normalisation', () => {
     expect((await Vault.login(fresh(), { email: normal, password: 'the newer password' }, FAST_KDF)).userId).toBe(newer.userId);
 
     // The backup names the form, and opens with the password in another account.
-    const lines = await collect(recovered.exportBackup());
+    const lines = await collectLines(recovered.exportBackup());
     expect(JSON.parse(lines[0]!)).toMatchObject({ email: recovered.email, emailForm: 'registered' });
     const target = await Vault.register(fresh(), { email: `target-${randomBytes(6).toString('hex')}@example.com`, password: 'target' }, FAST_KDF);
-    expect(await target.importBackup(from(lines), { password: 'recovered password' })).toEqual({ maps: 1, versions: 1 });
+    expect(await target.importBackup(linesOf(lines), { password: 'recovered password' })).toEqual({ maps: 1, versions: 1 });
   });
 
   it('tries one form only for an address already in normal form, so a wrong password costs one attempt', async () => {

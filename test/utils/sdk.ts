@@ -9,3 +9,15 @@ export function doc(text: string): MindMapDocument {
   d.root.children.push({ id: 'child', text, children: [] });
   return d;
 }
+
+/** An array's items as the async iterable a backup is read from. */
+export async function* linesOf(lines: string[]): AsyncGenerator<string> {
+  for (const line of lines) yield line;
+}
+
+/** Every item an async iterable yields (a backup's lines). */
+export async function collectLines(lines: AsyncIterable<string>): Promise<string[]> {
+  const out: string[] = [];
+  for await (const line of lines) out.push(line);
+  return out;
+}
