@@ -3,8 +3,9 @@
  * docs/crypto.md §6.1) at every place that holds fields, a node's position, and the form in which
  * another writer put a known field (`bold: false`, an empty `note`, `folded` on a leaf). The
  * document put into the editor is kept beside mind-elixir's data, never inside it, and merged back
- * by id on every save: mind-elixir's getData() and its copy drop any key named `parent` at any
- * depth, and it would draw fields named like its own (a node's `image`, a summary's `style`).
+ * by id on every save: mind-elixir's getData() drops every key named `parent` whose value is not a
+ * string, at any depth (its copy drops every one), and it would draw fields named like its own (a
+ * node's `image`, a summary's `style`).
  */
 import type { CrossLink, MindMapDocument, MindMapNode, NodeDetails, NodeStyle, Summary } from '../session/document';
 
@@ -40,7 +41,7 @@ export function originalsOf(document: MindMapDocument): Originals {
     const stack = [document.root];
     for (let node = stack.pop(); node; node = stack.pop()) {
       nodes.set(node.id, node);
-      stack.push(...node.children);
+      for (const child of node.children) stack.push(child);
     }
     originals = {
       document,
