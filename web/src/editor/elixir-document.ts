@@ -1,37 +1,28 @@
 /**
  * The document ↔ mind-elixir data, both ways, losing nothing the document holds: details
  * (note, link, colours, tags, icons, folded), cross-links (mind-elixir's arrows) and summaries.
- * Fields this app does not know (written by a newer client) ride along in the node's metadata
- * and come back out unchanged.
+ * mind-elixir gets the known fields only; everything else (fields this app does not know, at
+ * every level, and a node's position) stays in the document put in, which fromElixir merges
+ * back by id (original-fields.ts). A node records the id it was drawn from in its metadata,
+ * which mind-elixir copies with it: a copy of a node (copy and paste, or cut and paste, which is
+ * how a node moves far) carries the original's fields, as it carries its text and details.
  */
 import type { MindElixirData, NodeObj } from 'mind-elixir';
-import type { CrossLink, MindMapDocument, MindMapNode, NodeStyle, Summary } from '../session/document';
-
-const KNOWN_NODE_FIELDS = new Set(['id', 'text', 'children', 'position', 'note', 'link', 'style', 'tags', 'icons', 'folded']);
-const KNOWN_DOCUMENT_FIELDS = new Set(['version', 'root', 'links', 'summaries']);
+import type { CrossLink, MindMapDocument, MindMapNode, NodeDetails, NodeStyle, Summary } from '../session/document';
+import { holdsMore, mergeDocument, mergeLink, mergeNode, mergeSummary, originalsOf } from './original-fields';
 
 interface NodeMetadata {
-  position?: { x: number; y: number };
-  /** Fields of the node this app does not know, kept as they came. */
-  unknown?: Record<string, unknown>;
+  /** The id of the document's node this one was drawn from (a copy keeps its original's). */
+  from?: string;
 }
 
 /** mind-elixir's style keys; fontStyle is not in its type but it copies every key onto the element. */
 type ElixirStyle = NonNullable<NodeObj['style']> & { fontStyle?: string };
 
-export function unknownFields(value: object, known: ReadonlySet<string>): Record<string, unknown> | undefined {
-  const unknown = Object.entries(value).filter(([key]) => !known.has(key));
-  return unknown.length > 0 ? Object.fromEntries(unknown) : undefined;
-}
-
 export function toElixir(document: MindMapDocument): MindElixirData {
   const convert = (node: MindMapNode): NodeObj => {
-    const metadata: NodeMetadata = {};
-    if (node.position) metadata.position = node.position;
-    const unknown = unknownFields(node, KNOWN_NODE_FIELDS);
-    if (unknown) metadata.unknown = unknown;
     const obj: NodeObj = { id: node.id, topic: node.text, children: node.children.map(convert) };
-    if (metadata.position || metadata.unknown) obj.metadata = metadata;
+    if (holdsMore(node)) obj.metadata = { from: node.id } satisfies NodeMetadata;
     if (node.note !== undefined) obj.note = node.note;
     if (node.link !== undefined) obj.hyperLink = node.link;
     if (node.tags?.length) obj.tags = [...node.tags];
@@ -43,42 +34,47 @@ export function toElixir(document: MindMapDocument): MindElixirData {
   return {
     nodeData: convert(document.root),
     arrows: (document.links ?? []).map((link) => ({ id: link.id, label: link.label, from: link.from, to: link.to, ...(link.bidirectional ? { bidirectional: true } : {}) })),
-    summaries: (document.summaries ?? []).map((s) => ({ ...s })),
+    summaries: (document.summaries ?? []).map((s) => ({ id: s.id, parent: s.parent, start: s.start, end: s.end, label: s.label })),
   };
 }
 
-/** `extra`: the document-level fields this app does not know, from the document last loaded. */
-export function fromElixir(data: MindElixirData, extra?: Record<string, unknown>): MindMapDocument {
+/**
+ * `drawn`: the document last put into the editor (toElixir), whose fields mind-elixir does not
+ * hold are merged back. A node, cross-link or summary no longer in `data` takes them along.
+ */
+export function fromElixir(data: MindElixirData, drawn?: MindMapDocument): MindMapDocument {
+  const originals = drawn ? originalsOf(drawn) : undefined;
   const ids = new Set<string>();
   const childCounts = new Map<string, number>();
   const convert = (obj: NodeObj): MindMapNode => {
     ids.add(obj.id);
     childCounts.set(obj.id, obj.children?.length ?? 0);
-    const metadata = (obj.metadata ?? {}) as NodeMetadata;
-    const node: MindMapNode = { ...metadata.unknown, id: obj.id, text: obj.topic, children: (obj.children ?? []).map(convert) };
-    if (metadata.position) node.position = metadata.position;
-    if (obj.note) node.note = obj.note;
-    if (obj.hyperLink) node.link = obj.hyperLink;
-    const style = fromElixirStyle(obj.style as ElixirStyle | undefined);
-    if (style) node.style = style;
-    const tags = (obj.tags ?? []).map((tag) => (typeof tag === 'string' ? tag : tag.text)).filter(Boolean);
-    if (tags.length) node.tags = tags;
-    if (obj.icons?.length) node.icons = [...obj.icons];
+    const node: MindMapNode = { id: obj.id, text: obj.topic, children: (obj.children ?? []).map(convert), ...elixirNodeDetails(obj) };
     if (obj.expanded === false && node.children.length > 0) node.folded = true;
-    return node;
+    const from = (obj.metadata as NodeMetadata | undefined)?.from;
+    return mergeNode(node, typeof from === 'string' ? originals?.nodes.get(from) : undefined);
   };
   const root = convert(data.nodeData);
   const links: CrossLink[] = (data.arrows ?? [])
     .filter((arrow) => ids.has(arrow.from) && ids.has(arrow.to))
-    .map((arrow) => ({ id: arrow.id, from: arrow.from, to: arrow.to, label: arrow.label ?? '', ...(arrow.bidirectional ? { bidirectional: true } : {}) }));
+    .map((arrow) => mergeLink({ id: arrow.id, from: arrow.from, to: arrow.to, label: arrow.label ?? '', ...(arrow.bidirectional ? { bidirectional: true } : {}) }, originals?.links.get(arrow.id)));
   const summaries: Summary[] = (data.summaries ?? [])
     .filter((s) => s.end < (childCounts.get(s.parent) ?? 0))
-    .map((s) => ({ id: s.id, parent: s.parent, start: s.start, end: s.end, label: s.label ?? '' }));
-  return { ...extra, version: 1, root, ...(links.length ? { links } : {}), ...(summaries.length ? { summaries } : {}) };
+    .map((s) => mergeSummary({ id: s.id, parent: s.parent, start: s.start, end: s.end, label: s.label ?? '' }, originals?.summaries.get(s.id)));
+  return mergeDocument({ root, links, summaries }, originals?.document);
 }
 
-export function documentExtra(document: MindMapDocument): Record<string, unknown> | undefined {
-  return unknownFields(document, KNOWN_DOCUMENT_FIELDS);
+/** The details a node shows in mind-elixir (its folded state aside): what the details form edits. */
+export function elixirNodeDetails(obj: NodeObj): NodeDetails {
+  const details: NodeDetails = {};
+  if (obj.note) details.note = obj.note;
+  if (obj.hyperLink) details.link = obj.hyperLink;
+  const style = fromElixirStyle(obj.style as ElixirStyle | undefined);
+  if (style) details.style = style;
+  const tags = (obj.tags ?? []).map((tag) => (typeof tag === 'string' ? tag : tag.text)).filter(Boolean);
+  if (tags.length) details.tags = tags;
+  if (obj.icons?.length) details.icons = [...obj.icons];
+  return details;
 }
 
 function toElixirStyle(style: NodeStyle): ElixirStyle {

@@ -8,7 +8,7 @@
 import MindElixir, { type NodeObj, type Topic } from 'mind-elixir';
 import 'mind-elixir/style.css';
 import type { MindMapDocument, NodeDetails } from '../session/document';
-import { documentExtra, fromElixir, toElixir } from './elixir-document';
+import { elixirNodeDetails, fromElixir, toElixir } from './elixir-document';
 import type { EditorCommand, EditorOptions, MapEditor, SelectedNode } from './map-editor';
 import { renderSvg, svgToPng } from './svg-export';
 import { exposeAsTree } from './tree-semantics';
@@ -34,7 +34,8 @@ export function createMindElixirEditor(el: HTMLElement, initial: MindMapDocument
   const darkScheme = window.matchMedia('(prefers-color-scheme: dark)');
   const followScheme = () => mind.changeTheme(darkScheme.matches ? MindElixir.DARK_THEME : MindElixir.THEME);
   darkScheme.addEventListener('change', followScheme);
-  let extra = documentExtra(initial);
+  /** The document last drawn: what mind-elixir does not hold is merged back from it on every save. */
+  let drawn = initial;
   mind.init(toElixir(initial));
   mind.scaleFit();
   const changeListeners = new Set<() => void>();
@@ -46,14 +47,13 @@ export function createMindElixirEditor(el: HTMLElement, initial: MindMapDocument
   let undoStack: MindMapDocument[] = [];
   let redoStack: MindMapDocument[] = [];
   let lastTree = initial;
-  const snapshot = () => fromElixir(mind.getData(), extra);
+  const snapshot = () => fromElixir(mind.getData(), drawn);
 
   const describe = (topic: Topic | undefined): SelectedNode | null => {
     const obj = topic?.nodeObj;
     if (!obj) return null;
-    const node = fromElixir({ nodeData: { ...obj, children: [] } }).root;
-    const { id, text, children: _children, position: _position, ...details } = node;
-    return { id, text, details: { ...details, ...(obj.expanded === false ? { folded: true } : {}) }, isRoot: !obj.parent, hasChildren: (obj.children?.length ?? 0) > 0 };
+    const details = elixirNodeDetails(obj);
+    return { id: obj.id, text: obj.topic, details: { ...details, ...(obj.expanded === false ? { folded: true } : {}) }, isRoot: !obj.parent, hasChildren: (obj.children?.length ?? 0) > 0 };
   };
   const current = (): Topic | undefined => {
     const topic = mind.currentNodes?.[0] ?? mind.currentNode ?? undefined;
@@ -224,7 +224,7 @@ export function createMindElixirEditor(el: HTMLElement, initial: MindMapDocument
     const keep = current()?.nodeObj.id;
     const transform = mind.map.style.transform;
     const scale = mind.scaleVal;
-    extra = documentExtra(document);
+    drawn = document;
     mind.refresh(toElixir(document));
     mind.scaleVal = scale;
     mind.map.style.transform = transform;
