@@ -45,7 +45,8 @@ describe('MapSync', () => {
   let settled: number;
   let sync: MapSync;
 
-  const make = () =>
+  /** The sync under test over the fake server and editor; `hooks` and `restored` vary it per test. */
+  const make = (hooks: Partial<ConstructorParameters<typeof MapSync>[0]> = {}, restored?: ConstructorParameters<typeof MapSync>[2]) =>
     new MapSync(
       {
         save: (d, base) => server.save(d, base),
@@ -62,8 +63,10 @@ describe('MapSync', () => {
         },
         delayMs: 500,
         retryMs: 1000,
+        ...hooks,
       },
       { versionId: 'v0', document: tree('A', 'B') },
+      restored,
     );
   const edit = (a: string, b: string) => {
     editor = tree(a, b);
@@ -125,21 +128,7 @@ describe('MapSync', () => {
 
   it('waits while the person is typing, and saves once the text box closes', async () => {
     let typing = true;
-    sync = new MapSync(
-      {
-        save: (d, base) => server.save(d, base),
-        pullHead: () => server.pull(),
-        snapshot: () => structuredClone(editor),
-        apply: (d) => void (editor = structuredClone(d)),
-        busy: () => typing,
-        keepDraft: async () => undefined,
-        dropDraft: async () => undefined,
-        onState: () => undefined,
-        settle: async (_c, merged) => merged,
-        delayMs: 500,
-      },
-      { versionId: 'v0', document: tree('A', 'B') },
-    );
+    sync = make({ busy: () => typing });
     edit('New idea', 'B');
     await vi.advanceTimersByTimeAsync(2000);
     expect(server.saves).toBe(0);
@@ -187,22 +176,7 @@ describe('MapSync', () => {
   it('saves a draft brought back from before a reload, merged with what was saved since', async () => {
     server.put(tree('A', 'B elsewhere'));
     editor = tree('A kept', 'B');
-    sync = new MapSync(
-      {
-        save: (d, base) => server.save(d, base),
-        pullHead: () => server.pull(),
-        snapshot: () => structuredClone(editor),
-        apply: (d) => void (editor = structuredClone(d)),
-        busy: () => false,
-        keepDraft: async () => undefined,
-        dropDraft: async () => undefined,
-        onState: () => undefined,
-        settle: async (_c, merged) => merged,
-        delayMs: 500,
-      },
-      { versionId: 'v0', document: tree('A', 'B') },
-      { draft: tree('A kept', 'B'), behind: true },
-    );
+    sync = make({}, { draft: tree('A kept', 'B'), behind: true });
     await vi.advanceTimersByTimeAsync(0);
     expect(texts(server.versions.get(server.head)!)).toEqual(['A kept', 'B elsewhere']);
   });
