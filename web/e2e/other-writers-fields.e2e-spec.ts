@@ -3,54 +3,13 @@ import { MindvaultApi, type MindMapDocument, Vault } from '../../client/src/inde
 import { FAST_KDF } from '../../test/utils/sdk';
 import { AuthPages } from './pages/auth-pages';
 import { EditorPage } from './pages/editor-page';
+import { OTHER_WRITER_JSON } from '../src/editor/other-writer.fixture';
 import { MapsPage } from './pages/maps-page';
 import { CHROMIUM_AVAILABLE, newPerson } from './support/browser';
 import { browserSuite } from './support/browser-suite';
 
-/**
- * Another writer's save: fields the web app does not know at the six places the format allows
- * (document, node, position, style, cross-link, summary; docs/crypto.md §6.1), one named
- * `__proto__`, some named like mind-elixir's own (`image`, a summary's `style`) or `parent`, and
- * known fields in forms the web app would not write itself (`bold: false`, `folded: false`, an
- * empty `note` and `tags`, a folded leaf). JSON text, so that `__proto__` is a plain field.
- */
-const WRITTEN = `{
-  "version": 1,
-  "theme": { "name": "dusk", "fonts": ["Inter", { "fallback": null }] },
-  "root": {
-    "id": "r",
-    "text": "Plans",
-    "layout": "radial",
-    "children": [
-      {
-        "id": "a",
-        "text": "Travel",
-        "children": [],
-        "__proto__": { "polluted": true },
-        "priority": 2,
-        "parent": { "id": "r", "family": { "parent": 7 } },
-        "image": { "url": "https://example.com/a.png", "width": 10, "height": 10 },
-        "checklist": [{ "text": "passport", "done": true }],
-        "position": { "x": 10, "y": 20, "anchor": "left" },
-        "style": { "color": "#112233", "bold": false, "font": { "family": "serif", "size": 14, "parent": { "family": "sans" } } },
-        "note": "",
-        "tags": [],
-        "folded": false
-      },
-      {
-        "id": "b",
-        "text": "Budget",
-        "children": [{ "id": "b1", "text": "Flights", "children": [], "estimate": { "currency": "EUR", "amount": 1200.5 } }],
-        "folded": true,
-        "icons": ["💶"],
-        "style": {}
-      },
-      { "id": "c", "text": "Someday", "children": [], "folded": true, "link": "https://example.com/c" }
-    ]
-  },
-  "links": [{ "id": "l", "from": "a", "to": "b1", "label": "costs", "bidirectional": false, "curve": { "bend": 0.3 } }],
-  "summaries": [{ "id": "s", "parent": "r", "start": 0, "end": 1, "label": "all", "colour": "#336699", "style": { "stroke": "#ff0000" } }]
-}`;
+/** Another writer's save (the fixture names what it holds), as JSON text so that `__proto__` is a plain field. */
+const WRITTEN = OTHER_WRITER_JSON;
 
 type Written = { root: { children: Record<string, unknown>[] } };
 
