@@ -113,7 +113,8 @@ describe.skipIf(!CHROMIUM_AVAILABLE)('every page for everyone, on any screen', (
     expect(findings).toEqual(Object.fromEntries(Object.keys(findings).map((k) => [k, []])));
     await person.context.close();
     await reader.context.close();
-  });
+    // Nineteen screens, an axe-core pass on each: minutes on a loaded machine, not the default minute.
+  }, 240_000);
 
   it('on a phone (390×844, touch): no page scrolls sideways, every action is on screen, and nodes are added, edited, moved and removed by touch', async () => {
     const phone = await newPerson(suite.browser, suite.server.baseUrl, PHONE);
