@@ -3,6 +3,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { extract as tarExtract } from 'tar-stream';
 import { DataSource } from 'typeorm';
+import { DatabasePool } from '../database/database-pool';
 import { MIGRATIONS } from '../database/migrations';
 import { SqlClient } from '../database/sql-client';
 import { assertBlobKey, isBlobKey } from '../storage/blob-key';
@@ -32,9 +33,10 @@ export class RestoreRefused extends Error {}
  * this version has beyond the archive's.
  */
 export async function restoreBackup(databaseUrl: string, blobs: BlobStore, input: Readable, progress: Progress): Promise<Summary> {
-  const dataSource = new DataSource({ type: 'postgres', url: databaseUrl, migrations: [] });
+  const pool = new DatabasePool();
+  const dataSource = new DataSource({ type: 'postgres', url: databaseUrl, driver: pool.driver, migrations: [] });
   await dataSource.initialize();
-  const db = new SqlClient(dataSource);
+  const db = new SqlClient(pool);
   const written: string[] = [];
   let schemaBuilt = false;
   try {
@@ -49,7 +51,7 @@ export async function restoreBackup(databaseUrl: string, blobs: BlobStore, input
     const hashes: Record<string, string> = {};
     const manifest = parseManifest(await readWhole(first.value, hashes, MANIFEST_ENTRY));
     schemaBuilt = true;
-    await buildSchema(dataSource, manifest.migrations);
+    await buildSchema(databaseUrl, manifest.migrations);
     progress(`schema of ${manifest.migrations.length} migrations built`);
 
     const summary = await db.session(async (query) => {
@@ -125,9 +127,9 @@ function parseManifest(bytes: Buffer): Manifest {
 }
 
 /** The archive's schema: exactly the migrations its database had run, so its rows fit. */
-async function buildSchema(dataSource: DataSource, names: string[]): Promise<void> {
+async function buildSchema(databaseUrl: string, names: string[]): Promise<void> {
   const migrations = MIGRATIONS.filter((m) => names.includes(new m().name));
-  const builder = new DataSource({ ...dataSource.options, migrations, migrationsTransactionMode: 'each' } as typeof dataSource.options);
+  const builder = new DataSource({ type: 'postgres', url: databaseUrl, migrations, migrationsTransactionMode: 'each' });
   await builder.initialize();
   try {
     await builder.runMigrations({ transaction: 'each' });

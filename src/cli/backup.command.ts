@@ -4,6 +4,7 @@ import { DataSource } from 'typeorm';
 import { restoreBackup, RestoreRefused } from '../backup/restore-backup';
 import { writeBackup } from '../backup/write-backup';
 import type { AppConfig } from '../config/app-config';
+import { DatabasePool } from '../database/database-pool';
 import { SqlClient } from '../database/sql-client';
 import { PostgresDeletionHold } from '../storage/adapters/postgres-deletion-hold';
 import { createBlobStore } from '../storage/blob-store.factory';
@@ -18,12 +19,13 @@ export async function backupCommand(config: AppConfig, databaseUrl: string, file
     io.err(`${file} exists already: choose a new name (a backup never overwrites a file)`);
     return 1;
   }
-  const dataSource = new DataSource({ type: 'postgres', url: databaseUrl });
+  const pool = new DatabasePool();
+  const dataSource = new DataSource({ type: 'postgres', url: databaseUrl, driver: pool.driver });
   await dataSource.initialize();
   const draft = `${file}.partial`;
   try {
     const blobs = await createBlobStore(config.blob);
-    const summary = await writeBackup(new PostgresDeletionHold(new SqlClient(dataSource)), blobs, createWriteStream(draft, { flags: 'wx', mode: 0o600 }), io.out);
+    const summary = await writeBackup(new PostgresDeletionHold(new SqlClient(pool)), blobs, createWriteStream(draft, { flags: 'wx', mode: 0o600 }), io.out);
     await rename(draft, file);
     const rows = Object.values(summary.rows).reduce((a, b) => a + b, 0);
     io.out(`backed up ${rows} rows of ${Object.keys(summary.rows).length} tables and ${summary.objects} objects (${summary.objectBytes} bytes) to ${file}`);

@@ -1,7 +1,7 @@
 import type { EventEmitter } from 'node:events';
 import { DynamicModule, Global, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { DatabasePool } from './database-pool';
+import { DatabasePool, logIdleConnectionError } from './database-pool';
 import { MIGRATIONS } from './migrations';
 import { SqlClient } from './sql-client';
 import { UnitOfWork } from './unit-of-work';
@@ -22,6 +22,7 @@ export class DatabaseModule {
           type: 'postgres',
           url,
           driver: pool.driver,
+          poolErrorHandler: logIdleConnectionError,
           entities: [],
           synchronize: false,
           migrations: MIGRATIONS,

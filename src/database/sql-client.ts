@@ -1,8 +1,8 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { Injectable } from '@nestjs/common';
 import type { Pool, PoolClient, QueryResult } from 'pg';
-import { DataSource, QueryFailedError } from 'typeorm';
-import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
+import { QueryFailedError } from 'typeorm';
+import { DatabasePool } from './database-pool';
 import { UnitOfWork } from './unit-of-work';
 
 /** What one statement returned: its rows (RETURNING or SELECT) and how many rows it touched. */
@@ -22,23 +22,22 @@ interface Transaction {
  * AsyncLocalStorage of its own, entered only by `run`: a request that opens no transaction pays
  * for no context, and no framework guard or interceptor runs on every request to provide one.
  *
- * Statements go to pg's pool, the one TypeORM built for the DataSource (its migrations and
- * connection settings stay TypeORM's), straight: TypeORM's QueryRunner around each statement (a
- * runner, a broadcaster and a result object a statement, the runner listed and unlisted on the
- * driver) was a tenth of an authenticated GET's CPU and its garbage. Failures are still TypeORM's
- * QueryFailedError with pg's error as `driverError`, as before.
+ * Statements go to pg's pool, the one TypeORM built for the DataSource (DatabasePool: its
+ * migrations and connection settings stay TypeORM's), straight: TypeORM's QueryRunner around each
+ * statement (a runner, a broadcaster and a result object a statement, the runner listed and
+ * unlisted on the driver) was a tenth of an authenticated GET's CPU and its garbage. Failures are
+ * still TypeORM's QueryFailedError with pg's error as `driverError`, as before.
  */
 @Injectable()
 export class SqlClient extends UnitOfWork {
   private readonly transaction = new AsyncLocalStorage<Transaction>();
 
-  constructor(private readonly dataSource: DataSource) {
+  constructor(private readonly database: DatabasePool) {
     super();
   }
 
-  /** pg's pool behind the DataSource (TypeORM's PostgresDriver keeps it as `master`). */
   private get pool(): Pool {
-    return (this.dataSource.driver as PostgresDriver).master as Pool;
+    return this.database.pool;
   }
 
   /** Opens a transaction, or joins the one already open in this async context. */
