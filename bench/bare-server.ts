@@ -114,6 +114,9 @@ async function main(): Promise<void> {
     };
   });
 
+  // Only for the bench to know the server listens; never measured.
+  app.get('/health', async () => ({ status: 'ok' }));
+
   await app.listen({ port: Number(process.env.PORT), host: '127.0.0.1' });
   const stop = () => void app.close().then(() => pool.end()).then(() => process.exit(0));
   process.once('SIGTERM', stop);

@@ -189,10 +189,9 @@ async function setUp(profile: boolean): Promise<Env> {
     );
     undo.push(() => bare.stop());
     const bareUrl = `http://127.0.0.1:${barePort}`;
-    await sleep(1000);
-    for (const child of [worker, bare]) {
-      if (child.process.exitCode !== null) throw new Error(`${child.name} exited:\n${child.tail()}`);
-    }
+    // Measured only once it listens: on a loaded machine its start takes seconds.
+    await waitForHttp(`${bareUrl}/health`, bare);
+    if (worker.process.exitCode !== null) throw new Error(`worker exited:\n${worker.tail()}`);
     const pool = new Pool({ connectionString: pg.url, max: 4 });
     return { pg, redis, s3, children: [api, worker, bare, s3rver], s3rver, api, bare, apiUrl, bareUrl, pool, jwtSecret };
   } catch (error) {
