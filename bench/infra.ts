@@ -59,14 +59,14 @@ export function spawnNode(name: string, script: string, env: Record<string, stri
   };
 }
 
-/** Polls `url` until it answers 200. */
-export async function waitForHttp(url: string, child: Child, timeoutMs = 60_000): Promise<void> {
+/** Polls `url` until it answers 200 (or, with `anyAnswer`, until it answers at all). */
+export async function waitForHttp(url: string, child: Child, timeoutMs = 60_000, anyAnswer = false): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     if (child.process.exitCode !== null) throw new Error(`${child.name} exited early:\n${child.tail()}`);
     try {
       const res = await fetch(url);
-      if (res.status === 200) return;
+      if (res.status === 200 || anyAnswer) return;
     } catch {
       // not listening yet
     }

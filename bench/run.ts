@@ -189,6 +189,9 @@ async function setUp(profile: boolean): Promise<Env> {
     );
     undo.push(() => bare.stop());
     const bareUrl = `http://127.0.0.1:${barePort}`;
+    // The bare routes have no health route: any answer (401 without a token) means it listens. On a
+    // loaded machine it can take seconds, and the first figure starts on it at once.
+    await waitForHttp(`${bareUrl}/api/mindmaps/${randomUUID()}`, bare, 60_000, true);
     await sleep(1000);
     for (const child of [worker, bare]) {
       if (child.process.exitCode !== null) throw new Error(`${child.name} exited:\n${child.tail()}`);
