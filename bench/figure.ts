@@ -8,4 +8,6 @@ export interface Figure {
   /** The figure's own numbers in a line, for the README's table (made from `raw`, never typed in). */
   summary?: string;
   note?: string;
+  /** Why nothing was measured (a section whose peer or tool is not on this machine); `ratio` is then NaN. */
+  skipped?: string;
 }

@@ -32,8 +32,14 @@ export const API_NODE_OPTIONS = ['--max-semi-space-size=8'];
 
 /** Runs a compiled script of this repo in its own node process. */
 export function spawnNode(name: string, script: string, env: Record<string, string>, nodeArgs: string[] = []): Child {
-  const child = spawn(process.execPath, ['--enable-source-maps', ...nodeArgs, resolve(DIST, script)], {
-    env: { PATH: process.env.PATH ?? '', ...env },
+  return spawnProcess(name, process.execPath, ['--enable-source-maps', ...nodeArgs, resolve(DIST, script)], { env });
+}
+
+/** Runs a command in a process of its own, with PATH and `env` only; its output kept for error messages. */
+export function spawnProcess(name: string, command: string, args: string[], options: { env: Record<string, string>; cwd?: string }): Child {
+  const child = spawn(command, args, {
+    env: { PATH: process.env.PATH ?? '', ...options.env },
+    cwd: options.cwd,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const lines: string[] = [];

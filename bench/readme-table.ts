@@ -24,6 +24,7 @@ const END = '<!-- /bench-table -->';
 export function renderTable(results: Results): string {
   const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
   const result = (f: Figure) => {
+    if (f.skipped) return 'skipped';
     const value = Math.abs(f.ratio) >= 100 ? f.ratio.toFixed(0) : f.ratio.toFixed(f.ratio < 0.1 ? 3 : 2);
     return f.pass === null ? value : `**${value} — ${f.pass ? 'met' : 'missed'}**`;
   };

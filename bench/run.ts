@@ -41,6 +41,7 @@ import { benchMetricsOverhead } from './metrics-overhead';
 import { BenchUser, createMap, register, seedVersions } from './seed';
 import { benchWebApp } from './web-app';
 import { benchEvents } from './events';
+import { benchPeerStandardNotes } from './peer-standard-notes';
 
 /**
  * `npm run bench [-- name…]`: every figure is a ratio of two things measured side by side in this
@@ -58,8 +59,10 @@ import { benchEvents } from './events';
  * over 90 days: what thinning keeps, the worker's thinning vs the same by hand, its history page in
  * Chromium; bench/history.ts), events (10,000 idle event streams on one API process: RSS growth and
  * /health p99 against none; a save's delivery to the account's other devices at 100 saves/s;
- * mergeDocuments of two 1,000-node edits). Every run, a subset too, first
- * measures the server CPU per read, open and 16 KiB save (cpu). A whole run writes every figure to
+ * mergeDocuments of two 1,000-node edits), peer (Mindvault ÷ the Standard Notes server on this
+ * machine: read, open and 16 KiB save at 32 connections, req/s and server CPU a request; skipped
+ * unless SN_PEER_DIR names a built checkout of it; bench/peer-standard-notes.ts). Every run, a
+ * subset too, first measures the server CPU per read, open and 16 KiB save (cpu). A whole run writes every figure to
  * bench/results/latest.json (with the Node version and the machine's load), from which
  * `npm run bench:readme` writes the README's table; a subset writes bench/results/subset.json and
  * leaves latest.json alone, so latest.json never mixes runs.
@@ -76,6 +79,7 @@ interface Env {
   children: Child[];
   s3rver: Child;
   api: Child;
+  worker: Child;
   bare: Child;
   apiUrl: string;
   bareUrl: string;
@@ -127,6 +131,7 @@ async function main(): Promise<void> {
       const { benchMergeOnly } = await import('./crypto-client.mjs');
       figures.push(await benchMergeOnly(resolve(DIST, '..')));
     }
+    if (want('peer')) figures.push(...(await benchPeerStandardNotes(env)));
   } finally {
     if (process.env.BENCH_API_NODE_ARGS) console.log(`\nAPI's last lines:\n${env.api.tail()}`);
     await tearDown(env);
@@ -193,7 +198,7 @@ async function setUp(profile: boolean): Promise<Env> {
     await waitForHttp(`${bareUrl}/health`, bare);
     if (worker.process.exitCode !== null) throw new Error(`worker exited:\n${worker.tail()}`);
     const pool = new Pool({ connectionString: pg.url, max: 4 });
-    return { pg, redis, s3, children: [api, worker, bare, s3rver], s3rver, api, bare, apiUrl, bareUrl, pool, jwtSecret };
+    return { pg, redis, s3, children: [api, worker, bare, s3rver], s3rver, api, worker, bare, apiUrl, bareUrl, pool, jwtSecret };
   } catch (error) {
     for (const step of undo.reverse()) await step().catch(() => undefined);
     throw error;
@@ -566,8 +571,8 @@ function print(figures: Figure[]): void {
   const rows = figures.map((f) => [
     f.name,
     f.goal,
-    f.ratio.toFixed(3),
-    f.pass === null ? '-' : f.pass ? 'PASS' : 'MISS',
+    f.skipped ? '-' : f.ratio.toFixed(3),
+    f.skipped ? 'SKIPPED' : f.pass === null ? '-' : f.pass ? 'PASS' : 'MISS',
     JSON.stringify(f.raw),
   ]);
   const header = ['benchmark', 'goal', 'ratio', 'result', 'raw'];
