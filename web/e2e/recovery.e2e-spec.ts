@@ -6,6 +6,7 @@ import { EditorPage } from './pages/editor-page';
 import { MapsPage } from './pages/maps-page';
 import { CHROMIUM_AVAILABLE, newPerson, screenshot } from './support/browser';
 import { browserSuite } from './support/browser-suite';
+import { withoutSavePicker } from './support/save-picker';
 
 describe.skipIf(!CHROMIUM_AVAILABLE)('the account you can recover and take with you, in the browser', () => {
 
@@ -14,6 +15,8 @@ describe.skipIf(!CHROMIUM_AVAILABLE)('the account you can recover and take with 
   it('shows a recovery kit at sign-up, resets a forgotten password with its words; the maps still open and export as one zip', async () => {
     const email = 'forgetful@example.com';
     const person = await newPerson(suite.browser, suite.server.baseUrl);
+    // The exports below take the download every browser has (account-export.e2e-spec.ts writes to a picked file).
+    await withoutSavePicker(person.context);
     const page = person.page;
     const auth = new AuthPages(page);
 

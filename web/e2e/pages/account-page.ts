@@ -32,23 +32,55 @@ export class AccountPage {
     await this.page.getByText('Password changed.').waitFor();
   }
 
-  /** Exports every map as a zip; answers the downloaded file's name and bytes. */
+  /** Exports every map as a zip through a download (a browser without a save picker); answers the file's name and bytes. */
   async exportEverything(allVersions: boolean): Promise<{ name: string; bytes: Buffer }> {
-    const section = this.page.getByRole('region', { name: 'Export everything' });
-    if (allVersions) await section.getByLabel('Include every version').check();
     const download = this.page.waitForEvent('download');
-    await section.getByRole('button', { name: 'Download all maps (.zip)' }).click();
+    await this.startExport(allVersions);
     const file = await download;
-    await section.getByRole('status').waitFor();
+    await this.exportSection().getByRole('status').waitFor();
     return { name: file.suggestedFilename(), bytes: await readFile(await file.path()) };
   }
 
-  /** Downloads the encrypted backup; answers its text. */
+  /** Downloads the encrypted backup (a browser without a save picker); answers its text. */
   async downloadBackup(): Promise<string> {
-    const section = this.page.getByRole('region', { name: 'Export everything' });
     const download = this.page.waitForEvent('download');
-    await section.getByRole('button', { name: 'Download encrypted backup' }).click();
+    await this.startBackup();
     return readFile(await (await download).path(), 'utf8');
+  }
+
+  /** Clicks Download all maps (.zip), every version included or not; does not wait for the file. */
+  async startExport(allVersions: boolean): Promise<void> {
+    const section = this.exportSection();
+    if (allVersions) await section.getByLabel('Include every version').check();
+    await section.getByRole('button', { name: 'Download all maps (.zip)' }).click();
+  }
+
+  /** Clicks Download encrypted backup; does not wait for the file. */
+  async startBackup(): Promise<void> {
+    await this.exportSection().getByRole('button', { name: 'Download encrypted backup' }).click();
+  }
+
+  /** Waits for the export section to say it saved a file ending in `extension`; answers that line. */
+  async savedText(extension: string): Promise<string> {
+    const status = this.exportSection().getByRole('status').filter({ hasText: new RegExp(`^Saved .*\\.${extension}\\.$`) });
+    await status.waitFor({ timeout: 120_000 });
+    return (await status.textContent()) ?? '';
+  }
+
+  /** Waits for the export section's error; answers it. */
+  async exportError(): Promise<string> {
+    const alert = this.exportSection().getByRole('alert');
+    await alert.waitFor({ timeout: 120_000 });
+    return (await alert.textContent()) ?? '';
+  }
+
+  /** Whether a Download button is back (no export running). */
+  async exportIdle(): Promise<boolean> {
+    return this.exportSection().getByRole('button', { name: 'Download all maps (.zip)' }).isVisible();
+  }
+
+  private exportSection() {
+    return this.page.getByRole('region', { name: 'Export everything' });
   }
 
   /** The recovery-key section's status line. */

@@ -1,13 +1,16 @@
 import { useState } from 'preact/hooks';
 import { describeFailure, type Failure } from '../../session/failures';
 import type { VaultSession } from '../../session/vault-session';
-import { downloadBlob, fileNameFor } from '../../ui/download';
+import { fileNameFor } from '../../ui/download';
 import { ErrorMessage } from '../../ui/error-message';
+import { chooseSaveTarget, type FileKind, type Piece } from '../../ui/save-stream';
 
 /**
- * Every map in one zip, decrypted here: JSON, Markdown and OPML per map, optionally every version.
- * The SDK hands the zip over in pieces as each map is read; the browser keeps the pieces in a Blob
- * (which it may hold on disk) rather than one growing buffer.
+ * Every map in one zip, decrypted here: JSON, Markdown and OPML per map, optionally every version;
+ * and the encrypted backup. The SDK hands either over in pieces as it reads the maps, and no
+ * piece stays in the JS heap longer than it must (ui/save-stream.ts): in Chromium the person
+ * picks the file first and the pieces are written to it as they come; elsewhere they are folded
+ * into a Blob, which the browser keeps outside the heap, and downloaded at the end.
  */
 export function ExportAccount({ session }: { session: VaultSession }) {
   const [allVersions, setAllVersions] = useState(false);
@@ -17,28 +20,41 @@ export function ExportAccount({ session }: { session: VaultSession }) {
 
   const [backupProgress, setBackupProgress] = useState<string | null>(null);
 
-  /** Collects the pieces into a Blob and downloads it. */
-  const save = async (pieces: AsyncIterable<BlobPart>, extension: string, type: string) => {
+  const fileKind = (extension: string, type: string, description: string): FileKind => ({
+    suggestedName: fileNameFor(`mindvault ${session.email} ${new Date().toISOString().slice(0, 10)}`, extension),
+    extension,
+    type,
+    description,
+  });
+
+  /**
+   * Asks where the file goes (first: the picker needs this click), then writes the export there.
+   * A cancelled picker ends it quietly. `start` shows the progress and answers the pieces.
+   */
+  const save = async (kind: FileKind, start: () => AsyncIterable<Piece>) => {
     setFailure(null);
     setDone(null);
     try {
-      const parts: BlobPart[] = [];
-      for await (const piece of pieces) parts.push(piece);
-      const name = fileNameFor(`mindvault ${session.email} ${new Date().toISOString().slice(0, 10)}`, extension);
-      downloadBlob(new Blob(parts, { type }), name);
-      setDone(`Saved ${name}.`);
+      const target = await chooseSaveTarget(kind);
+      if (target === null) return;
+      await target.write(start());
+      setDone(`Saved ${target.name}.`);
     } catch (error) {
       setFailure(describeFailure(error));
     }
   };
   const run = async () => {
-    setProgress({ mapsDone: 0, mapsTotal: 0 });
-    await save(session.exportArchive({ allVersions, onProgress: setProgress }) as AsyncIterable<Uint8Array<ArrayBuffer>>, 'zip', 'application/zip');
+    await save(fileKind('zip', 'application/zip', 'Zip archive'), () => {
+      setProgress({ mapsDone: 0, mapsTotal: 0 });
+      return session.exportArchive({ allVersions, onProgress: setProgress }) as AsyncIterable<Uint8Array<ArrayBuffer>>;
+    });
     setProgress(null);
   };
   const runBackup = async () => {
-    setBackupProgress('Reading your maps…');
-    await save(session.exportBackup(({ maps, versions }) => setBackupProgress(`${maps} maps, ${versions} versions`)), 'backup', 'application/x-ndjson');
+    await save(fileKind('backup', 'application/x-ndjson', 'Mindvault backup'), () => {
+      setBackupProgress('Reading your maps…');
+      return session.exportBackup(({ maps, versions }) => setBackupProgress(`${maps} maps, ${versions} versions`));
+    });
     setBackupProgress(null);
   };
 
