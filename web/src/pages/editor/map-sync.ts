@@ -202,6 +202,12 @@ export class MapSync {
           this.set('saved');
           return;
         }
+        // A round run again (an event during the save before) must not save half a thought either.
+        if (!this.frozen && this.deps.busy()) {
+          if (this.state !== 'offline' && this.state !== 'failed') this.set('unsaved');
+          this.schedule(this.deps.delayMs);
+          return;
+        }
         if (await this.save()) return;
       }
     } catch (error) {
