@@ -19,22 +19,46 @@ function reverseTable(alphabet: string): Int16Array {
 const STANDARD_REVERSE = reverseTable(STANDARD);
 const URL_SAFE_REVERSE = reverseTable(URL_SAFE);
 
-function encode(bytes: Uint8Array, alphabet: string, pad: boolean): string {
-  let out = '';
+const STANDARD_CODES = charCodes(STANDARD);
+const URL_SAFE_CODES = charCodes(URL_SAFE);
+const EQUALS = 0x3d;
+/** Every byte `encode` writes is ASCII, which UTF-8 reads as itself. */
+const ASCII = new TextDecoder();
+
+function charCodes(alphabet: string): Uint8Array {
+  return Uint8Array.from(alphabet, (c) => c.charCodeAt(0));
+}
+
+/**
+ * Written as ASCII bytes, then read into one flat string: growing a string by `+=` builds a rope
+ * of small pieces that costs many times the text until it is flattened, and a backup encodes
+ * whole versions.
+ */
+function encode(bytes: Uint8Array, codes: Uint8Array, pad: boolean): string {
+  const rest = bytes.length % 3;
+  const out = new Uint8Array(Math.floor(bytes.length / 3) * 4 + (rest === 0 ? 0 : pad ? 4 : rest + 1));
+  let o = 0;
   let i = 0;
   for (; i + 2 < bytes.length; i += 3) {
     const n = (bytes[i]! << 16) | (bytes[i + 1]! << 8) | bytes[i + 2]!;
-    out += alphabet[n >> 18]! + alphabet[(n >> 12) & 63]! + alphabet[(n >> 6) & 63]! + alphabet[n & 63]!;
+    out[o++] = codes[n >> 18]!;
+    out[o++] = codes[(n >> 12) & 63]!;
+    out[o++] = codes[(n >> 6) & 63]!;
+    out[o++] = codes[n & 63]!;
   }
-  const rest = bytes.length - i;
   if (rest === 1) {
     const n = bytes[i]! << 16;
-    out += alphabet[n >> 18]! + alphabet[(n >> 12) & 63]! + (pad ? '==' : '');
+    out[o++] = codes[n >> 18]!;
+    out[o++] = codes[(n >> 12) & 63]!;
+    if (pad) out.fill(EQUALS, o);
   } else if (rest === 2) {
     const n = (bytes[i]! << 16) | (bytes[i + 1]! << 8);
-    out += alphabet[n >> 18]! + alphabet[(n >> 12) & 63]! + alphabet[(n >> 6) & 63]! + (pad ? '=' : '');
+    out[o++] = codes[n >> 18]!;
+    out[o++] = codes[(n >> 12) & 63]!;
+    out[o++] = codes[(n >> 6) & 63]!;
+    if (pad) out.fill(EQUALS, o);
   }
-  return out;
+  return ASCII.decode(out);
 }
 
 function decode(text: string, reverse: Int16Array, padded: boolean, what: string): Uint8Array<ArrayBuffer> {
@@ -69,7 +93,7 @@ function decode(text: string, reverse: Int16Array, padded: boolean, what: string
 
 /** Standard base64 with padding, as every binary field of the HTTP contract. */
 export function toBase64(bytes: Uint8Array): string {
-  return encode(bytes, STANDARD, true);
+  return encode(bytes, STANDARD_CODES, true);
 }
 
 export function fromBase64(text: string, what = 'base64 value'): Uint8Array<ArrayBuffer> {
@@ -78,7 +102,7 @@ export function fromBase64(text: string, what = 'base64 value'): Uint8Array<Arra
 
 /** base64url without padding (RFC 4648 §5), for URL fragments. */
 export function toBase64Url(bytes: Uint8Array): string {
-  return encode(bytes, URL_SAFE, false);
+  return encode(bytes, URL_SAFE_CODES, false);
 }
 
 export function fromBase64Url(text: string, what = 'base64url value'): Uint8Array<ArrayBuffer> {
