@@ -1,5 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -7,13 +9,16 @@ import autocannon from 'autocannon';
 import type { Pool } from 'pg';
 import type { Figure } from './figure';
 import { json, runPool, send } from './http-client';
-import { Child, cpuMsOf } from './infra';
+import { freePort } from '../test/utils/free-port';
+import { API_NODE_OPTIONS, Child, cpuMsOf, spawnNode, waitForHttp } from './infra';
 import { createMap, register } from './seed';
 import { startStandardNotesServer } from './standard-notes-server';
 
 export interface PeerBenchEnv {
   apiUrl: string;
   api: Child;
+  /** The environment `api` was started with (its S3 store): a second API on the filesystem store is started from it. */
+  apiEnv: Record<string, string>;
   worker: Child;
   s3rver: Child;
   pool: Pool;
@@ -35,7 +40,7 @@ const GOALS = { read: 3, open: 2, save: 2.5 } as const;
 
 /** One side's operation: a request per connection, each connection on its own account and document. */
 interface Op {
-  name: 'read' | 'open' | 'save' | 'peerSync' | 'peerSave';
+  name: 'read' | 'open' | 'save' | 'saveFs' | 'peerSync' | 'peerSave';
   base: string;
   server: Child;
   /** Processes whose CPU is reported beside the server's (Mindvault's worker and blob store). */
@@ -74,8 +79,10 @@ export async function benchPeerStandardNotes(env: PeerBenchEnv): Promise<Figure[
   if (!peerDir) return [skipped('SN_PEER_DIR not set')];
   console.log('\n[peer] Mindvault ÷ the Standard Notes server: read, open and 16 KiB save, 32 connections');
   const peer = await startStandardNotesServer(peerDir);
+  const fs = await startFilesystemApi(env.apiEnv);
   try {
     const mindvault = await runPool(CONNECTIONS, 4, () => mindvaultDocument(env.apiUrl));
+    const onFs = await runPool(CONNECTIONS, 4, () => mindvaultDocument(fs.url));
     const notes = await runPool(CONNECTIONS, 4, () => peerDocument(peer.url));
     const mvOthers = [env.worker, env.s3rver];
     const ops: Op[] = [
@@ -83,6 +90,7 @@ export async function benchPeerStandardNotes(env: PeerBenchEnv): Promise<Figure[
       { name: 'peerSync', base: peer.url, server: peer.process, others: [], request: (i) => peerSync(notes[i]) },
       { name: 'open', base: env.apiUrl, server: env.api, others: mvOthers, request: (i) => mindvaultGet(mindvault[i], '?include=content') },
       { name: 'save', base: env.apiUrl, server: env.api, others: mvOthers, request: (i, fail) => mindvaultSave(mindvault[i], fail) },
+      { name: 'saveFs', base: fs.url, server: fs.api, others: [], request: (i, fail) => mindvaultSave(onFs[i], fail) },
       { name: 'peerSave', base: peer.url, server: peer.process, others: [], request: (i, fail) => peerSave(notes[i], fail) },
     ];
     const perConnection = new Map<Op, number>();
@@ -90,7 +98,7 @@ export async function benchPeerStandardNotes(env: PeerBenchEnv): Promise<Figure[
       const warmUp = await fire(op, WARM_UP_PER_CONNECTION);
       perConnection.set(op, Math.max(WARM_UP_PER_CONNECTION, Math.round((warmUp.rps * ROUND_SECONDS) / CONNECTIONS)));
     }
-    const rounds: Record<Op['name'], Round[]> = { read: [], peerSync: [], open: [], save: [], peerSave: [] };
+    const rounds: Record<Op['name'], Round[]> = { read: [], peerSync: [], open: [], save: [], saveFs: [], peerSave: [] };
     // Short rounds, alternating who goes first, so a burst of the machine's other work lands on both sides alike.
     for (let round = 0; round < ROUNDS; round++) {
       for (const op of round % 2 === 0 ? ops : [...ops].reverse()) rounds[op.name].push(await fire(op, perConnection.get(op)!));
@@ -104,8 +112,17 @@ export async function benchPeerStandardNotes(env: PeerBenchEnv): Promise<Figure[
       figure('read', 'read: Mindvault map detail ÷ Standard Notes sync of the item (req/s)', rounds.read, rounds.peerSync, GOALS.read, context),
       figure('open', 'open: Mindvault detail + 16 KiB head in one answer ÷ Standard Notes sync of the item (req/s)', rounds.open, rounds.peerSync, GOALS.open, context),
       figure('save', '16 KiB save: Mindvault upload ÷ Standard Notes sync of the changed item (req/s)', rounds.save, rounds.peerSave, GOALS.save, context),
+      figure(
+        'save',
+        '16 KiB save, Mindvault on the filesystem store (the default install; no blob-store process on these cores) ÷ Standard Notes sync of the changed item (req/s)',
+        rounds.saveFs,
+        rounds.peerSave,
+        GOALS.save,
+        context,
+      ),
     ];
   } finally {
+    await fs.stop();
     await peer.stop();
   }
 }
@@ -176,6 +193,30 @@ async function mindvaultDocument(apiUrl: string): Promise<MindvaultDocument> {
   if (first.status !== 201) throw new Error(`Mindvault's first upload answered ${first.status}`);
   const head = (JSON.parse(first.body.toString('utf8')) as { versionId: string }).versionId;
   return { token: user.accessToken, mapId, wrappedDek: detail.envelope.wrappedDek, head, ciphertext };
+}
+
+/**
+ * A second API on the same database and Redis, storing blobs in a folder of its own (the default
+ * install's store) instead of s3rver: the save measured without a blob-store process sharing the
+ * cores. No worker serves it; nothing it stores outlives the run.
+ */
+async function startFilesystemApi(apiEnv: Record<string, string>): Promise<{ url: string; api: Child; stop: () => Promise<void> }> {
+  const dataDir = await mkdtemp(join(tmpdir(), 'mindvault-bench-fs-'));
+  const port = await freePort();
+  const env = Object.fromEntries(Object.entries(apiEnv).filter(([name]) => !name.startsWith('S3_')));
+  const api = spawnNode('api', 'src/main.js', { ...env, DATA_DIR: dataDir, PORT: String(port) }, API_NODE_OPTIONS);
+  const url = `http://127.0.0.1:${port}`;
+  const stop = async () => {
+    await api.stop();
+    await rm(dataDir, { recursive: true, force: true });
+  };
+  try {
+    await waitForHttp(`${url}/health/ready`, api);
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { url, api, stop };
 }
 
 function mindvaultGet(doc: MindvaultDocument, query: string): autocannon.Request {

@@ -85,6 +85,8 @@ interface Env {
   bareUrl: string;
   pool: Pool;
   jwtSecret: string;
+  /** What `api` was started with. */
+  apiEnv: Record<string, string>;
 }
 
 async function main(): Promise<void> {
@@ -165,10 +167,11 @@ async function setUp(profile: boolean): Promise<Env> {
     undo.push(() => s3rver.stop());
     const jwtSecret = randomBytes(32).toString('hex');
     const apiPort = await freePort();
+    const apiEnv = appEnv({ databaseUrl: pg.url, redisUrl: redis.url, s3, jwtSecret, port: apiPort });
     const api = spawnNode(
       'api',
       'src/main.js',
-      appEnv({ databaseUrl: pg.url, redisUrl: redis.url, s3, jwtSecret, port: apiPort }),
+      apiEnv,
       [...API_NODE_OPTIONS, ...(profile ? profileArgs('api') : []), ...(process.env.BENCH_API_NODE_ARGS?.split(' ').filter(Boolean) ?? [])],
     );
     undo.push(() => api.stop());
@@ -198,7 +201,7 @@ async function setUp(profile: boolean): Promise<Env> {
     await waitForHttp(`${bareUrl}/health`, bare);
     if (worker.process.exitCode !== null) throw new Error(`worker exited:\n${worker.tail()}`);
     const pool = new Pool({ connectionString: pg.url, max: 4 });
-    return { pg, redis, s3, children: [api, worker, bare, s3rver], s3rver, api, worker, bare, apiUrl, bareUrl, pool, jwtSecret };
+    return { pg, redis, s3, children: [api, worker, bare, s3rver], s3rver, api, worker, bare, apiUrl, bareUrl, pool, jwtSecret, apiEnv };
   } catch (error) {
     for (const step of undo.reverse()) await step().catch(() => undefined);
     throw error;

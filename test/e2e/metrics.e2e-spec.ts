@@ -79,9 +79,11 @@ describe('metrics', () => {
 
     const queued = await api.request<{ runId: string }>('POST', '/api/admin/storage/reconcile', { token: admin.accessToken });
     expect(queued.status).toBe(202);
+    // The run's report is stored before the job returns and its duration is observed: both are awaited.
     const done = await eventually(async () => {
       const s = await scrape(t.metricsUrl!);
-      return s.value('mindvault_reconcile_last_status', { status: 'done' }) === 1 ? s : undefined;
+      const finished = s.value('mindvault_reconcile_last_status', { status: 'done' }) === 1;
+      return finished && s.value('mindvault_job_duration_seconds_count', { job: 'reconcile-storage', outcome: 'completed' }) !== undefined ? s : undefined;
     });
     const stats = await api.request<{ lastReconcile: { report: { objectsScanned: number; usersChecked: number } } }>('GET', '/api/admin/stats', {
       token: admin.accessToken,
