@@ -15,15 +15,19 @@ try {
 const total = { passed: 0, failed: 0, skipped: 0 };
 for (const file of files) {
   const report = JSON.parse(readFileSync(join(dir, file), 'utf8'));
+  // A failed test counts once; a file counts only when it failed with no failed test (it did not
+  // load, or a hook failed). vitest's numFailedTestSuites counts each describe around a failed test too.
+  let filesFailedAlone = 0;
   for (const suite of report.testResults ?? []) {
     const failed = (suite.assertionResults ?? []).filter((t) => t.status === 'failed');
     for (const test of failed) console.log(`FAILED (${file}) ${suite.name} > ${test.fullName ?? test.title}`);
     if (suite.status === 'failed' && failed.length === 0) {
+      filesFailedAlone += 1;
       console.log(`FAILED (${file}) ${suite.name}: ${(suite.message ?? '').split('\n')[0]}`);
     }
   }
   total.passed += report.numPassedTests ?? 0;
-  total.failed += (report.numFailedTests ?? 0) + (report.numFailedTestSuites ?? 0);
+  total.failed += (report.numFailedTests ?? 0) + filesFailedAlone;
   total.skipped += (report.numPendingTests ?? 0) + (report.numTodoTests ?? 0);
 }
 console.log(`Tests: ${total.passed} passed, ${total.failed} failed, ${total.skipped} skipped`);
