@@ -49,7 +49,7 @@ export abstract class AppConfig {
     preloginSecret: string;
     /** Seals TOTP secrets at rest and keys backup-code hashes: its own key, so a leaked JWT key reveals no second factor. */
     secondFactorSecret: string;
-    /** WebAuthn: the relying party id passkeys are bound to, and the origins allowed (empty: any on that host). */
+    /** WebAuthn: the relying party id passkeys are bound to, and the origins allowed (empty: every origin on that host). */
     webauthn: { rpId: string; origins: string[] };
     /** Seconds. */
     accessTtlS: number;

@@ -192,7 +192,7 @@ export class EnvSchema {
   /** WebAuthn relying party id: the web app's host name (passkeys are bound to it); default localhost. */
   @IsOptional() @IsString() @MaxLength(253)
   WEBAUTHN_RP_ID?: string;
-  /** Comma-separated origins passkey ceremonies may come from; unset: any origin whose host is WEBAUTHN_RP_ID. */
+  /** Comma-separated origins passkey ceremonies may come from; unset: every origin whose host is WEBAUTHN_RP_ID. */
   @IsOptional() @IsString() @MaxLength(2000)
   WEBAUTHN_ORIGINS?: string;
   /** HMAC key of the prelogin fakes; unset: generated once and kept in DATA_DIR (required in production). */
