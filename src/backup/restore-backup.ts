@@ -3,7 +3,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { extract as tarExtract } from 'tar-stream';
 import { DataSource } from 'typeorm';
-import { DatabasePool } from '../database/database-pool';
+import { openStandaloneSql } from '../database/standalone-sql';
 import { MIGRATIONS } from '../database/migrations';
 import { SqlClient } from '../database/sql-client';
 import { assertBlobKey, isBlobKey } from '../storage/blob-key';
@@ -33,10 +33,7 @@ export class RestoreRefused extends Error {}
  * this version has beyond the archive's.
  */
 export async function restoreBackup(databaseUrl: string, blobs: BlobStore, input: Readable, progress: Progress): Promise<Summary> {
-  const pool = new DatabasePool();
-  const dataSource = new DataSource({ type: 'postgres', url: databaseUrl, driver: pool.driver, migrations: [] });
-  await dataSource.initialize();
-  const db = new SqlClient(pool);
+  const { db, close } = await openStandaloneSql(databaseUrl);
   const written: string[] = [];
   let schemaBuilt = false;
   try {
@@ -102,7 +99,7 @@ export async function restoreBackup(databaseUrl: string, blobs: BlobStore, input
     if (schemaBuilt) await dropSchema(db).catch(() => undefined);
     throw error;
   } finally {
-    await dataSource.destroy();
+    await close();
   }
 }
 

@@ -1,11 +1,9 @@
 import { createReadStream, createWriteStream, existsSync } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
-import { DataSource } from 'typeorm';
 import { restoreBackup, RestoreRefused } from '../backup/restore-backup';
 import { writeBackup } from '../backup/write-backup';
 import type { AppConfig } from '../config/app-config';
-import { DatabasePool } from '../database/database-pool';
-import { SqlClient } from '../database/sql-client';
+import { openStandaloneSql } from '../database/standalone-sql';
 import { PostgresDeletionHold } from '../storage/adapters/postgres-deletion-hold';
 import { createBlobStore } from '../storage/blob-store.factory';
 import type { CliIo } from './run-cli';
@@ -19,13 +17,11 @@ export async function backupCommand(config: AppConfig, databaseUrl: string, file
     io.err(`${file} exists already: choose a new name (a backup never overwrites a file)`);
     return 1;
   }
-  const pool = new DatabasePool();
-  const dataSource = new DataSource({ type: 'postgres', url: databaseUrl, driver: pool.driver });
-  await dataSource.initialize();
+  const { db, close } = await openStandaloneSql(databaseUrl);
   const draft = `${file}.partial`;
   try {
     const blobs = await createBlobStore(config.blob);
-    const summary = await writeBackup(new PostgresDeletionHold(new SqlClient(pool)), blobs, createWriteStream(draft, { flags: 'wx', mode: 0o600 }), io.out);
+    const summary = await writeBackup(new PostgresDeletionHold(db), blobs, createWriteStream(draft, { flags: 'wx', mode: 0o600 }), io.out);
     await rename(draft, file);
     const rows = Object.values(summary.rows).reduce((a, b) => a + b, 0);
     io.out(`backed up ${rows} rows of ${Object.keys(summary.rows).length} tables and ${summary.objects} objects (${summary.objectBytes} bytes) to ${file}`);
@@ -34,7 +30,7 @@ export async function backupCommand(config: AppConfig, databaseUrl: string, file
     await rm(draft, { force: true });
     throw error;
   } finally {
-    await dataSource.destroy();
+    await close();
   }
 }
 
